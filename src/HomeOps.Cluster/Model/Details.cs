@@ -1,0 +1,170 @@
+using System.Collections.Immutable;
+
+namespace HomeOps.Cluster.Model;
+
+// One record per kind. Every field is optional in the source JSON: decoders fill defaults, never throw.
+// Sizes are bytes (long); Longhorn numbers can arrive as "1.1e+12" and are rounded.
+
+public sealed record NodeAddress(string Type, string Address);
+
+public sealed record Taint(string Key, string? Value, string Effect);
+
+public sealed record NodeDetails(
+    ImmutableArray<NodeAddress> Addresses,
+    ImmutableArray<Taint> Taints,
+    ImmutableArray<string> Roles,
+    bool Unschedulable,
+    string OsImage,
+    string TalosVersion,
+    string KernelVersion,
+    string KubeletVersion,
+    string ContainerRuntimeVersion,
+    string CpuCapacity,
+    string MemoryCapacity) : IResourceDetails;
+
+public sealed record DependencyRef(string Namespace, string Name);
+
+public sealed record SourceRef(string Kind, string Namespace, string Name);
+
+public sealed record KustomizationDetails(
+    string Path,
+    bool Suspended,
+    ImmutableArray<DependencyRef> DependsOn,
+    SourceRef? Source,
+    string LastAppliedRevision,
+    string LastAttemptedRevision,
+    long ObservedGeneration,
+    string Interval) : IResourceDetails;
+
+public sealed record HelmReleaseDetails(
+    string Chart,
+    string ChartVersion,
+    bool Suspended,
+    ImmutableArray<DependencyRef> DependsOn,
+    SourceRef? Source,
+    string LastAttemptedRevision,
+    string HistoryStatus,
+    long InstallFailures,
+    long UpgradeFailures,
+    long ObservedGeneration) : IResourceDetails;
+
+public sealed record GitRepositoryDetails(
+    string Url,
+    string Branch,
+    bool Suspended,
+    string ArtifactRevision,
+    DateTimeOffset? ArtifactUpdatedAt,
+    long ObservedGeneration) : IResourceDetails;
+
+public sealed record VolumeWorkload(string PodName, string PodStatus, string WorkloadName, string WorkloadType);
+
+public sealed record LonghornVolumeDetails(
+    string State,
+    string Robustness,
+    int NumberOfReplicas,
+    long SizeBytes,
+    long ActualSizeBytes,
+    string StorageClass,
+    string PvcNamespace,
+    string PvcName,
+    string NodeId,
+    string LastBackup,
+    DateTimeOffset? LastBackupAt,
+    DateTimeOffset? LastDegradedAt,
+    ImmutableArray<VolumeWorkload> Workloads,
+    ImmutableArray<string> RecurringJobGroups) : IResourceDetails;
+
+public sealed record LonghornDisk(
+    string Name,
+    string Path,
+    ImmutableArray<string> Tags,
+    bool AllowScheduling,
+    long StorageReservedBytes,
+    long StorageMaximumBytes,
+    long StorageAvailableBytes,
+    long StorageScheduledBytes,
+    bool Ready,
+    bool Schedulable,
+    string Problem)
+{
+    public long UsedBytes => Math.Max(0, StorageMaximumBytes - StorageAvailableBytes);
+    public double UsedFraction => StorageMaximumBytes <= 0 ? 0 : (double)UsedBytes / StorageMaximumBytes;
+}
+
+public sealed record LonghornNodeDetails(
+    bool Ready,
+    bool Schedulable,
+    ImmutableArray<LonghornDisk> Disks) : IResourceDetails;
+
+public sealed record LonghornBackupDetails(
+    string State,
+    string VolumeName,
+    int Progress,
+    long SizeBytes,
+    DateTimeOffset? CreatedAt,
+    string Error) : IResourceDetails;
+
+/// <summary>A BGP neighbour as configured (v1 policy) or as reported (v2 node config).</summary>
+public sealed record BgpPeer(
+    string Node,
+    long LocalAsn,
+    long PeerAsn,
+    string PeerAddress,
+    string SessionState,
+    DateTimeOffset? EstablishedAt,
+    long RoutesReceived,
+    long RoutesAdvertised)
+{
+    public bool Established => string.Equals(SessionState, "established", StringComparison.OrdinalIgnoreCase);
+}
+
+/// <summary>Which BGP control-plane API a BGP object belongs to.</summary>
+public enum BgpApi
+{
+    /// <summary>CiliumBGPPeeringPolicy: configuration only, no session state in the API.</summary>
+    V1PeeringPolicy,
+    /// <summary>CiliumBGPClusterConfig/NodeConfig/PeerConfig/Advertisement: session state in CiliumBGPNodeConfig.status.</summary>
+    V2,
+}
+
+public sealed record BgpDetails(
+    BgpApi Api,
+    ImmutableArray<BgpPeer> Peers,
+    string Summary) : IResourceDetails;
+
+public sealed record IpPoolDetails(
+    ImmutableArray<string> Blocks,
+    string ServiceSelector,
+    bool Disabled,
+    long? IpsTotal,
+    long? IpsAvailable) : IResourceDetails;
+
+public sealed record OutpostInstance(
+    string Uid,
+    string Hostname,
+    DateTimeOffset? LastSeen,
+    string Version,
+    string VersionShould,
+    bool VersionOutdated);
+
+public sealed record AuthentikOutpostDetails(
+    string Pk,
+    string Type,
+    bool Embedded,
+    ImmutableArray<long> Providers,
+    ImmutableArray<OutpostInstance> Instances,
+    DateTimeOffset? LastSeen) : IResourceDetails;
+
+public sealed record AuthentikTokenDetails(
+    string Identifier,
+    string Intent,
+    string User,
+    bool Expiring,
+    DateTimeOffset? Expires,
+    string Description) : IResourceDetails;
+
+/// <summary>Details for an object that could not be decoded; the verdict says why.</summary>
+public sealed record NoDetails : IResourceDetails
+{
+    public static readonly NoDetails Instance = new();
+}

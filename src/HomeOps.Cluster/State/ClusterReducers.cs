@@ -1,0 +1,55 @@
+using System.Collections.Immutable;
+using HomeOps.Cluster.Model;
+
+namespace HomeOps.Cluster.State;
+
+/// <summary>Pure reducers of <see cref="ClusterState"/>. Unchanged objects keep their reference, so views can diff cheaply.</summary>
+public static class ClusterReducers
+{
+    [ReducerMethod]
+    public static ClusterState Reduce(ClusterState state, ResourcesReplaced action)
+    {
+        var slice = SliceOf(state, action.Kind);
+        var builder = ImmutableDictionary.CreateBuilder<string, ResourceSnapshot>(StringComparer.Ordinal);
+        foreach (var item in action.Items)
+        {
+            // Keep the old reference when nothing changed (same resourceVersion), so the change set stays small.
+            builder[item.Key] = slice.Items.TryGetValue(item.Key, out var old) && SameVersion(old, item) ? old : item;
+        }
+        var items = builder.ToImmutable();
+        var fresh = slice.Freshness with { LastSyncAt = action.At, LastEventAt = action.At, Synced = true };
+        return With(state, slice with { Kind = action.Kind, Items = items, Freshness = fresh });
+    }
+
+    [ReducerMethod]
+    public static ClusterState Reduce(ClusterState state, ResourcesChanged action)
+    {
+        var slice = SliceOf(state, action.Kind);
+        var items = slice.Items;
+        foreach (var item in action.Upserts)
+            items = items.SetItem(item.Key, item);
+        foreach (var key in action.DeletedKeys)
+            items = items.Remove(key);
+        var fresh = slice.Freshness with { LastEventAt = action.At };
+        if (ReferenceEquals(items, slice.Items) && action.Upserts.Count == 0 && action.DeletedKeys.Count == 0)
+            return state;
+        return With(state, slice with { Items = items, Freshness = fresh });
+    }
+
+    [ReducerMethod]
+    public static ClusterState Reduce(ClusterState state, FreshnessChanged action)
+    {
+        var slice = SliceOf(state, action.Kind);
+        if (slice.Freshness == action.Freshness) return state;
+        return With(state, slice with { Kind = action.Kind, Freshness = action.Freshness });
+    }
+
+    private static KindSlice SliceOf(ClusterState state, KindInfo kind) =>
+        state.Kinds.TryGetValue(kind.Key, out var s) ? s : KindSlice.Empty(kind, DateTimeOffset.UtcNow);
+
+    private static ClusterState With(ClusterState state, KindSlice slice) =>
+        new(state.Kinds.SetItem(slice.Kind.Key, slice), state.Version + 1);
+
+    private static bool SameVersion(ResourceSnapshot a, ResourceSnapshot b) =>
+        a.Meta.ResourceVersion.Length > 0 && a.Meta.ResourceVersion == b.Meta.ResourceVersion && a.Verdict == b.Verdict;
+}

@@ -1,0 +1,121 @@
+using HomeOps.Cluster.Model;
+
+namespace HomeOps.Cluster.State;
+
+/// <summary>The process-wide store of <see cref="ClusterState"/>: one per process, shared by every viewer.</summary>
+public sealed class ClusterStore : IState<ClusterState>, IDispatcher
+{
+    private readonly Store<ClusterState> _store;
+
+    public ClusterStore(TimeProvider? time = null, IEnumerable<IEffects>? effects = null)
+    {
+        Time = time ?? TimeProvider.System;
+        _store = new Store<ClusterState>(ClusterState.Initial(Time.GetUtcNow()), [typeof(ClusterReducers)], effects);
+    }
+
+    public TimeProvider Time { get; }
+
+    public ClusterState Value => _store.Value;
+
+    public void Dispatch(object action) => _store.Dispatch(action);
+
+    public IDisposable Subscribe(Action<StateChange<ClusterState>> handler) => _store.Subscribe(handler);
+
+    public int SubscriberCount => _store.SubscriberCount;
+
+    /// <summary>
+    /// Subscribes with coalescing: changes are merged and <paramref name="onBatch"/> is called at most once per
+    /// <paramref name="window"/> with the latest state and everything that changed since the last call.
+    /// While paused (a hidden tab) changes accumulate and are delivered on resume.
+    /// </summary>
+    public CoalescingSubscription SubscribeCoalesced(Func<ClusterState, ChangeSet, Task> onBatch, TimeSpan window) =>
+        new(this, onBatch, window);
+}
+
+/// <summary>A per-viewer subscription that batches changes into windows (about 100 ms, as the .NET Aspire dashboard does).</summary>
+public sealed class CoalescingSubscription : IDisposable
+{
+    private readonly ClusterStore _store;
+    private readonly Func<ClusterState, ChangeSet, Task> _onBatch;
+    private readonly TimeSpan _window;
+    private readonly Lock _gate = new();
+    private readonly IDisposable _subscription;
+    private ChangeSet _pending = new();
+    private bool _scheduled;
+    private bool _paused;
+    private bool _disposed;
+
+    internal CoalescingSubscription(ClusterStore store, Func<ClusterState, ChangeSet, Task> onBatch, TimeSpan window)
+    {
+        _store = store;
+        _onBatch = onBatch;
+        _window = window;
+        _subscription = store.Subscribe(OnChange);
+    }
+
+    public long BatchesDelivered { get; private set; }
+
+    public bool Paused
+    {
+        get { lock (_gate) return _paused; }
+        set
+        {
+            bool flush;
+            lock (_gate)
+            {
+                _paused = value;
+                flush = !value && !_pending.IsEmpty && !_scheduled;
+                if (flush) _scheduled = true;
+            }
+            if (flush) _ = FlushAfterAsync(TimeSpan.Zero);
+        }
+    }
+
+    private void OnChange(StateChange<ClusterState> change)
+    {
+        var delta = ChangeSet.Between(change.Previous, change.Current);
+        if (delta.IsEmpty) return;
+        bool schedule;
+        lock (_gate)
+        {
+            if (_disposed) return;
+            _pending.Merge(delta);
+            schedule = !_scheduled && !_paused;
+            if (schedule) _scheduled = true;
+        }
+        if (schedule) _ = FlushAfterAsync(_window);
+    }
+
+    private async Task FlushAfterAsync(TimeSpan delay)
+    {
+        if (delay > TimeSpan.Zero) await Task.Delay(delay).ConfigureAwait(false);
+        ChangeSet batch;
+        lock (_gate)
+        {
+            _scheduled = false;
+            if (_disposed || _paused || _pending.IsEmpty) return;
+            batch = _pending;
+            _pending = new ChangeSet();
+        }
+        try
+        {
+            await _onBatch(_store.Value, batch).ConfigureAwait(false);
+            BatchesDelivered++;
+        }
+        catch (ObjectDisposedException) { }
+        catch (Exception) { /* a viewer's failure must not stop the feed; the viewer logs its own errors */ }
+        bool again;
+        lock (_gate)
+        {
+            again = !_disposed && !_paused && !_pending.IsEmpty && !_scheduled;
+            if (again) _scheduled = true;
+        }
+        if (again) _ = FlushAfterAsync(_window);
+    }
+
+    public void Dispose()
+    {
+        lock (_gate) _disposed = true;
+        _subscription.Dispose();
+    }
+}
