@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using HomeOps.Simulator;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace HomeOps.EndToEnd;
+
+/// <summary>
+/// The first whole slice, end to end: the real dashboard on its embedded simulator, a real Chromium, the real kubectl.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class LiveOverviewTests(BrowserFixture browser) : IAsyncLifetime
+{
+    private DashboardFactory _app = null!;
+    private string _baseUrl = "";
+
+    public ValueTask InitializeAsync()
+    {
+        _app = new DashboardFactory(new Dictionary<string, string?>
+        {
+            ["Cluster:Mode"] = "Simulator",
+            ["Simulator:Scenarios:Enabled"] = "false",
+        });
+        _baseUrl = _app.StartOnLoopback();
+        return ValueTask.CompletedTask;
+    }
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+
+    private SimulatorHost Simulator => _app.Services.GetRequiredService<SimulatorHost>();
+
+    private async Task<IPage> OpenAsync(string path, int width = 1280, int height = 900)
+    {
+        var context = await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = height } });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(_baseUrl + path);
+        await page.Locator("[data-testid=circuit-ready]").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 30_000 });
+        return page;
+    }
+
+    [Fact]
+    public async Task Kubectl_patch_marking_a_node_NotReady_shows_on_the_open_overview_without_reload()
+    {
+        var page = await OpenAsync("/");
+        var nodes = page.Locator("[data-testid=tile-nodes-count]");
+        await Expect(nodes).ToHaveTextAsync("3/3", new() { Timeout = 30_000 });
+        await Expect(page.Locator("[data-testid=tile-nodes-freshness]")).ToHaveTextAsync("live", new() { Timeout = 30_000 });
+
+        // Timestamp the DOM change in the page itself, so the measured latency is event-to-screen.
+        await page.EvaluateAsync(@"() => {
+            const el = document.querySelector('[data-testid=tile-nodes-count]');
+            window.__nodesChangedAt = 0;
+            new MutationObserver(() => { if (!window.__nodesChangedAt && el.textContent.trim() === '2/3') window.__nodesChangedAt = Date.now(); })
+              .observe(el, { childList: true, characterData: true, subtree: true });
+        }");
+
+        var patch = """{"status":{"conditions":[{"type":"Ready","status":"False","reason":"KubeletNotReady","message":"container runtime is down","lastHeartbeatTime":"2026-11-25T00:00:00Z","lastTransitionTime":"2026-11-25T00:00:00Z"}]}}""";
+        var (code, _, stderr) = await Kubectl.RunAsync(Simulator.KubeconfigPath,
+            "patch", "node", "mini02", "--subresource=status", "--type=merge", "-p", patch);
+        var patchedAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        Assert.True(code == 0, $"kubectl patch failed: {stderr}");
+
+        await Expect(nodes).ToHaveTextAsync("2/3", new() { Timeout = 10_000 });
+        var changedAt = await page.EvaluateAsync<long>("() => window.__nodesChangedAt");
+        var latencyMs = changedAt - patchedAt;
+        TestContext.Current.TestOutputHelper?.WriteLine($"kubectl patch → overview tile: {latencyMs} ms");
+        await File.AppendAllTextAsync(Artifacts.PathFor("e2e-latency.txt"), $"kubectl-patch-to-tile-ms {latencyMs}\n");
+        Assert.InRange(latencyMs, -50, 1_000);
+
+        await Expect(page.Locator("[data-testid=tile-nodes]")).ToHaveAttributeAsync("data-health", "Failed");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Node_page_row_changes_live_and_phone_screenshot_is_saved()
+    {
+        var page = await OpenAsync("/", 390, 844);
+        await Expect(page.Locator("[data-testid=tile-flux-count]")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d+/\d+$"), new() { Timeout = 30_000 });
+
+        // No horizontal scrolling on the overview at phone width.
+        var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+        Assert.True(overflow <= 0, $"overview scrolls horizontally by {overflow}px at 390px");
+        await page.ScreenshotAsync(new() { Path = Artifacts.PathFor("overview-phone-390x844.png"), FullPage = true });
+
+        await page.GotoAsync(_baseUrl + "/nodes");
+        await page.Locator("[data-testid=circuit-ready]").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 30_000 });
+        var row = page.Locator("[data-testid=row-node-mini03]").First;
+        await Expect(row).ToHaveAttributeAsync("data-health", "Healthy", new() { Timeout = 30_000 });
+
+        Simulator.Scenarios.Trigger("node-notready");
+        // The scenario targets mini02; mini03 stays healthy, mini02 turns Failed.
+        await Expect(page.Locator("[data-testid=row-node-mini02]").First).ToHaveAttributeAsync("data-health", "Failed", new() { Timeout = 10_000 });
+        await Expect(row).ToHaveAttributeAsync("data-health", "Healthy");
+        Simulator.Scenarios.Recover("node-notready");
+        await Expect(page.Locator("[data-testid=row-node-mini02]").First).ToHaveAttributeAsync("data-health", "Healthy", new() { Timeout = 10_000 });
+        await page.ScreenshotAsync(new() { Path = Artifacts.PathFor("nodes-phone-390x844.png"), FullPage = true });
+        await page.Context.CloseAsync();
+    }
+}
