@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Text.Json;
 using HomeOps.Cluster.Model;
 
@@ -6,28 +5,90 @@ namespace HomeOps.Cluster.Health;
 
 /// <summary>
 /// Decodes one Kubernetes object (JSON) into a <see cref="ResourceSnapshot"/> with its verdict.
-/// Pure and total: never throws; malformed input yields <see cref="HealthStatus.Unknown"/> with a clear reason.
+/// Pure and total: never throws; malformed input yields <see cref="HealthStatus.Unknown"/> with reason
+/// <c>Malformed</c> and a message naming the field that could not be read.
 /// </summary>
 public static class ResourceDecoder
 {
+    public const string MalformedReason = "Malformed";
+
     /// <summary>Decodes an object of a known kind.</summary>
     public static ResourceSnapshot Decode(KindInfo kind, JsonElement obj, DateTimeOffset now)
     {
-        // Placeholder until the per-kind rules land: metadata only, verdict Unknown.
-        var meta = new ObjectMeta(
-            obj.TryGetProperty("metadata", out var m) && m.TryGetProperty("uid", out var u) ? u.GetString() ?? "" : "",
-            obj.TryGetProperty("metadata", out m) && m.TryGetProperty("name", out var n) ? n.GetString() ?? "" : "",
-            null, "", 0, null, ObjectMeta.NoLabels, ObjectMeta.NoLabels);
-        return new ResourceSnapshot(kind, meta, NoDetails.Instance, Verdict.Unknown("NotImplemented", "rules pending"), [], "");
+        try
+        {
+            var o = Fragments.Normalize(kind, obj);
+            if (o.ValueKind != JsonValueKind.Object)
+                return Malformed(kind, obj, $"the document is {JsonRead.Describe(obj)}, expected a Kubernetes object");
+            return kind.Key switch
+            {
+                var k when k == Kinds.Node.Key => NodeHealth.Decode(kind, o),
+                var k when k == Kinds.Kustomization.Key => FluxHealth.DecodeKustomization(kind, o),
+                var k when k == Kinds.HelmRelease.Key => FluxHealth.DecodeHelmRelease(kind, o),
+                var k when k == Kinds.GitRepository.Key => FluxHealth.DecodeGitRepository(kind, o),
+                var k when k == Kinds.LonghornVolume.Key => LonghornHealth.DecodeVolume(kind, o),
+                var k when k == Kinds.LonghornNode.Key => LonghornHealth.DecodeNode(kind, o),
+                var k when k == Kinds.LonghornBackup.Key => LonghornHealth.DecodeBackup(kind, o),
+                var k when k == Kinds.BgpPeeringPolicy.Key => BgpHealth.DecodePeeringPolicy(kind, o),
+                var k when k == Kinds.BgpNodeConfig.Key => BgpHealth.DecodeNodeConfig(kind, o),
+                var k when k == Kinds.BgpClusterConfig.Key => BgpHealth.DecodeClusterConfig(kind, o),
+                var k when k == Kinds.BgpPeerConfig.Key => BgpHealth.DecodePeerConfig(kind, o),
+                var k when k == Kinds.BgpAdvertisement.Key => BgpHealth.DecodeAdvertisement(kind, o),
+                var k when k == Kinds.LoadBalancerIPPool.Key => IpPoolHealth.Decode(kind, o),
+                _ => Unread(kind, o),
+            };
+        }
+        catch (MalformedException e)
+        {
+            return Malformed(kind, obj, e.Message);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A rule must not take a circuit down; an unexpected shape is reported, not thrown.
+            return Malformed(kind, obj, $"could not be read ({e.GetType().Name}: {e.Message})");
+        }
     }
 
-    /// <summary>Finds the kind from <c>apiVersion</c>/<c>kind</c> and decodes; null when the kind is not one we read.</summary>
+    /// <summary>
+    /// Finds the kind from <c>apiVersion</c>/<c>kind</c> and decodes; null when the kind is not one we read.
+    /// Fragments that carry <c>kind</c> but no <c>apiVersion</c> are accepted when the kind name is unambiguous.
+    /// </summary>
     public static ResourceSnapshot? TryDecode(JsonElement obj, DateTimeOffset now)
     {
-        if (obj.ValueKind != JsonValueKind.Object) return null;
-        var kind = Kinds.Find(
-            obj.TryGetProperty("apiVersion", out var a) && a.ValueKind == JsonValueKind.String ? a.GetString() : null,
-            obj.TryGetProperty("kind", out var k) && k.ValueKind == JsonValueKind.String ? k.GetString() : null);
+        var kind = KindOf(obj);
         return kind is null ? null : Decode(kind, obj, now);
     }
+
+    /// <summary>The kind of a JSON object, or null when it is not a kind we read.</summary>
+    public static KindInfo? KindOf(JsonElement obj)
+    {
+        try
+        {
+            if (obj.ValueKind != JsonValueKind.Object) return null;
+            var apiVersion = obj.Prop("apiVersion") is { ValueKind: JsonValueKind.String } a ? a.GetString() : null;
+            var kindName = obj.Prop("kind") is { ValueKind: JsonValueKind.String } k ? k.GetString() : null;
+            if (string.IsNullOrEmpty(kindName)) return null;
+            return string.IsNullOrEmpty(apiVersion) ? Fragments.InferKind(kindName, obj) : Kinds.Find(apiVersion, kindName);
+        }
+        catch (Exception)
+        {
+            return null;
+        }
+    }
+
+    internal static ResourceSnapshot Malformed(KindInfo kind, JsonElement obj, string message)
+    {
+        var meta = obj.ValueKind == JsonValueKind.Object
+            ? ObjectParts.BestEffortMeta(obj)
+            : new ObjectMeta("", "", null, "", 0, null, ObjectMeta.NoLabels, ObjectMeta.NoLabels);
+        string raw;
+        try { raw = obj.ValueKind == JsonValueKind.Object ? ObjectParts.RawStatus(obj) : ObjectParts.Truncate(obj.GetRawText()); }
+        catch (Exception) { raw = ""; }
+        return new ResourceSnapshot(kind, meta, NoDetails.Instance,
+            Verdict.Unknown(MalformedReason, meta.Name.Length == 0 ? $"{kind.Kind}: {message}" : $"{kind.Kind} {meta.DisplayName}: {message}"), [], raw);
+    }
+
+    private static ResourceSnapshot Unread(KindInfo kind, JsonElement obj) =>
+        new(kind, ObjectParts.BestEffortMeta(obj), NoDetails.Instance,
+            Verdict.Unknown("NotAKubernetesKind", $"{kind} is not decoded from a Kubernetes object"), [], "");
 }

@@ -88,12 +88,17 @@ public sealed class CoalescingSubscription : IDisposable
 
     private async Task FlushAfterAsync(TimeSpan delay)
     {
+        // _scheduled stays true from scheduling until the delivery is done, so deliveries never overlap and
+        // always arrive in order; changes that come in meanwhile wait for the next window.
         if (delay > TimeSpan.Zero) await Task.Delay(delay).ConfigureAwait(false);
         ChangeSet batch;
         lock (_gate)
         {
-            _scheduled = false;
-            if (_disposed || _paused || _pending.IsEmpty) return;
+            if (_disposed || _paused || _pending.IsEmpty)
+            {
+                _scheduled = false;
+                return;
+            }
             batch = _pending;
             _pending = new ChangeSet();
         }
@@ -107,8 +112,8 @@ public sealed class CoalescingSubscription : IDisposable
         bool again;
         lock (_gate)
         {
-            again = !_disposed && !_paused && !_pending.IsEmpty && !_scheduled;
-            if (again) _scheduled = true;
+            again = !_disposed && !_paused && !_pending.IsEmpty;
+            if (!again) _scheduled = false;
         }
         if (again) _ = FlushAfterAsync(_window);
     }

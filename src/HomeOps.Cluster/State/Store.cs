@@ -62,6 +62,9 @@ public sealed class Store<TState> : IState<TState>, IDispatcher where TState : c
 
     public event Action<Exception, object>? EffectFailed;
 
+    /// <summary>A subscriber threw while being told about <c>action</c>; the state change stands.</summary>
+    public event Action<Exception, object>? SubscriberFailed;
+
     public void Dispatch(object action)
     {
         ArgumentNullException.ThrowIfNull(action);
@@ -78,7 +81,12 @@ public sealed class Store<TState> : IState<TState>, IDispatcher where TState : c
                 _value = next;
                 change = new StateChange<TState>(previous, next, action);
                 subscribers = _snapshot;
-                foreach (var s in subscribers) s(change);
+                foreach (var s in subscribers)
+                {
+                    // One broken subscriber must neither starve the others nor fail the source that dispatched.
+                    try { s(change); }
+                    catch (Exception ex) { SubscriberFailed?.Invoke(ex, action); }
+                }
             }
         }
         RunEffects(action);
@@ -111,6 +119,12 @@ public sealed class Store<TState> : IState<TState>, IDispatcher where TState : c
             if (!type.IsInstanceOfType(action)) continue;
             Task task;
             try { task = (Task)method.Invoke(target, [action, this])!; }
+            catch (TargetInvocationException ex) when (ex.InnerException is not null)
+            {
+                // Reflection wraps what the effect threw; report the effect's own exception.
+                EffectFailed?.Invoke(ex.InnerException, action);
+                continue;
+            }
             catch (Exception ex) { EffectFailed?.Invoke(ex, action); continue; }
             task.ContinueWith(t => EffectFailed?.Invoke(t.Exception!.GetBaseException(), action),
                 TaskContinuationOptions.OnlyOnFaulted);

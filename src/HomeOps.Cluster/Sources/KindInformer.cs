@@ -1,0 +1,415 @@
+using System.Text.Json;
+using System.Threading.Channels;
+using HomeOps.Cluster.Health;
+using HomeOps.Cluster.Model;
+using HomeOps.Cluster.State;
+using k8s;
+using k8s.Autorest;
+using Microsoft.Extensions.Logging;
+
+namespace HomeOps.Cluster.Sources;
+
+/// <summary>
+/// One list+watch of one kind, with client-go reflector semantics: list, then watch from the list's resourceVersion
+/// with bookmarks; on 410 re-list; on a dropped stream re-watch from the last seen resourceVersion; exponential
+/// backoff with full jitter on consecutive failures. Everything it reads goes to the store as actions; its
+/// freshness (live, reconnecting, not installed…) is data too and goes the same way.
+/// </summary>
+public sealed class KindInformer
+{
+    /// <summary>Watch events that arrive together are dispatched as one action, up to this many…</summary>
+    internal const int MaxBatch = 256;
+
+    /// <summary>…or gathered for at most this long.</summary>
+    internal static readonly TimeSpan BatchLinger = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>A watch that lasted this long counts as healthy even if it carried no event.</summary>
+    private static readonly TimeSpan HealthySession = TimeSpan.FromSeconds(1);
+
+    private readonly IKubernetes _client;
+    private readonly IDispatcher _dispatcher;
+    private readonly IState<ClusterState> _state;
+    private readonly ClusterOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Backoff _backoff;
+
+    // Written only by the informer's own loop; read by anyone (status pages, tests).
+    private volatile string? _resourceVersion;
+    private volatile bool _synced;
+    private volatile FeedState _feed = FeedState.Connecting;
+    private int _reconnects;
+    private long _lists;
+    private long _events;
+    private DateTimeOffset _since;
+
+    public KindInformer(KindInfo kind, IKubernetes client, IDispatcher dispatcher, IState<ClusterState> state,
+        ClusterOptions options, TimeProvider time, ILogger<KindInformer> logger, Random? random = null)
+    {
+        Kind = kind;
+        _client = client;
+        _dispatcher = dispatcher;
+        _state = state;
+        _options = options;
+        _time = time;
+        _logger = logger;
+        _backoff = new Backoff(options.BackoffInitial, options.BackoffMax, random);
+        _since = time.GetUtcNow();
+    }
+
+    public KindInfo Kind { get; }
+
+    /// <summary>The freshness record as the store holds it (what the UI shows).</summary>
+    public Freshness Freshness => _state.Value.Slice(Kind).Freshness;
+
+    public FeedState State => _feed;
+
+    /// <summary>Listed at least once since start.</summary>
+    public bool HasSynced => _synced;
+
+    /// <summary>Synced, or the API gave a definitive answer that there is nothing to sync (not installed, forbidden).</summary>
+    public bool IsSettled => _synced || _feed is FeedState.NotInstalled or FeedState.Forbidden;
+
+    /// <summary>The last resourceVersion seen (list, event or bookmark); a re-watch resumes from here.</summary>
+    public string? ResourceVersion => _resourceVersion;
+
+    /// <summary>How many times a live watch was lost (dropped, expired, silent, failed).</summary>
+    public int Reconnects => Volatile.Read(ref _reconnects);
+
+    public long Lists => Interlocked.Read(ref _lists);
+
+    public long EventsReceived => Interlocked.Read(ref _events);
+
+    public override string ToString() => $"{Kind.Key}: {_feed}, rv {_resourceVersion}, reconnects {Reconnects}";
+
+    /// <summary>Runs until <paramref name="cancellationToken"/> is cancelled. Never throws otherwise.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var needList = true;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            TimeSpan? wait = null;
+            try
+            {
+                if (needList)
+                {
+                    await ListAsync(cancellationToken).ConfigureAwait(false);
+                    needList = false;
+                }
+                var end = await WatchAsync(cancellationToken).ConfigureAwait(false);
+                if (end.Healthy) _backoff.Reset();
+                needList = end.Relist;
+                Disconnected(end.Reason);
+                // A healthy session that simply ended resumes at once (client-go does the same); one that failed fast backs off.
+                if (!end.Healthy) wait = _backoff.Next();
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                wait = OnFailure(ApiFailure.From(ex, Kind), ex, ref needList);
+            }
+
+            if (wait is { } delay && delay > TimeSpan.Zero)
+            {
+                try { await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false); }
+                catch (OperationCanceledException) { break; }
+            }
+        }
+    }
+
+    private TimeSpan? OnFailure(ApiFailure failure, Exception ex, ref bool needList)
+    {
+        switch (failure.Kind)
+        {
+            case ApiFailureKind.Expired or ApiFailureKind.ResourceVersionUnavailable:
+                // The normal way a watch ages out: re-list now; back off only if it keeps happening.
+                needList = true;
+                Disconnected(failure.Message);
+                var relistDelay = _backoff.Next();
+                return _backoff.Failures == 1 ? null : relistDelay;
+            case ApiFailureKind.NotInstalled:
+                needList = true;
+                _backoff.Reset();
+                // Deleting a CRD deletes its objects: what we held no longer exists (unlike Forbidden, where it may).
+                if (_state.Value.Slice(Kind).Items.Count > 0)
+                    _dispatcher.Dispatch(new ResourcesReplaced(Kind, [], _time.GetUtcNow()));
+                Publish(FeedState.NotInstalled, failure.Message);
+                _logger.LogInformation("{Kind}: not served by the API; looking again in {Retry}", Kind.Key, _options.NotInstalledRetry);
+                return _options.NotInstalledRetry;
+            case ApiFailureKind.Forbidden:
+                needList = true;
+                Publish(FeedState.Forbidden, failure.Message);
+                _logger.LogWarning("{Kind}: forbidden: {Message}", Kind.Key, failure.Message);
+                return _backoff.Next();
+            default:
+                // Transport errors re-watch from the last resourceVersion (the data may still be continuous);
+                // anything else re-lists, because we cannot tell what was missed.
+                if (failure.Kind != ApiFailureKind.Transport || _resourceVersion is null) needList = true;
+                Publish(_synced ? FeedState.Reconnecting : FeedState.Error, failure.Message);
+                var delay = _backoff.Next();
+                _logger.LogWarning("{Kind}: {Message} ({Exception}); retrying in {Delay:0.0} s",
+                    Kind.Key, failure.Message, ex.GetType().Name, delay.TotalSeconds);
+                return delay;
+        }
+    }
+
+    /// <summary>Lists every object (paged), replaces the kind's slice in the store, and remembers the list's resourceVersion.</summary>
+    private async Task ListAsync(CancellationToken ct)
+    {
+        var items = new List<ResourceSnapshot>();
+        string? continueToken = null;
+        string? listVersion = null;
+        do
+        {
+            using var response = await _client.CustomObjects.ListClusterCustomObjectWithHttpMessagesAsync(
+                Kind.Group, Kind.Version, Kind.Plural,
+                continueParameter: continueToken,
+                limit: _options.ListPageSize > 0 ? _options.ListPageSize : null,
+                cancellationToken: ct).ConfigureAwait(false);
+            var body = response.Body is JsonElement e ? e : default;
+            var now = _time.GetUtcNow();
+            if (body.ValueKind == JsonValueKind.Object && body.TryGetProperty("items", out var array) && array.ValueKind == JsonValueKind.Array)
+                foreach (var item in array.EnumerateArray())
+                    items.Add(ResourceDecoder.Decode(Kind, item, now));
+            var meta = body.ValueKind == JsonValueKind.Object && body.TryGetProperty("metadata", out var m) ? m : default;
+            listVersion = StringProperty(meta, "resourceVersion") ?? listVersion;
+            continueToken = StringProperty(meta, "continue");
+        }
+        while (!string.IsNullOrEmpty(continueToken));
+
+        Interlocked.Increment(ref _lists);
+        _dispatcher.Dispatch(new ResourcesReplaced(Kind, items, _time.GetUtcNow()));
+        _synced = true;
+        _resourceVersion = listVersion;
+        _logger.LogDebug("{Kind}: listed {Count} objects at resourceVersion {ResourceVersion}", Kind.Key, items.Count, listVersion);
+    }
+
+    private TimeSpan StaleTimeout => _options.StaleAfter > TimeSpan.Zero ? _options.StaleAfter : Timeout.InfiniteTimeSpan;
+
+    private readonly record struct WatchEnd(bool Relist, bool Healthy, string Reason);
+
+    /// <summary>
+    /// One watch session from <see cref="_resourceVersion"/>. Returns how it ended (server closed, 410, silence,
+    /// dropped). Throws only if the watch could not be opened at all.
+    /// </summary>
+    private async Task<WatchEnd> WatchAsync(CancellationToken ct)
+    {
+        using var session = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var startedAt = _time.GetTimestamp();
+
+        // The request returns when the response headers arrive: from then on the watch is established.
+        var response = await _client.CustomObjects.ListClusterCustomObjectWithHttpMessagesAsync(
+            Kind.Group, Kind.Version, Kind.Plural,
+            allowWatchBookmarks: true,
+            resourceVersion: _resourceVersion,
+            watch: true,
+            cancellationToken: session.Token).ConfigureAwait(false);
+        using var _ = response;
+        // Backoff is reset only when the session proves healthy, so a watch that opens and fails at once still backs off.
+        Publish(FeedState.Live, null);
+
+        var channel = Channel.CreateBounded<(WatchEventType Type, JsonElement Object)>(
+            new BoundedChannelOptions(4 * MaxBatch) { SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
+        KubernetesException? status = null;
+        var pump = PumpAsync(response, channel.Writer, error =>
+        {
+            // KubernetesClient reports a watch ERROR event (e.g. 410 Expired) here, yields nothing, and then the stream
+            // ends normally. Remember it and stop reading: what follows cannot be trusted.
+            if (error is KubernetesException k8s)
+            {
+                status = k8s;
+                channel.Writer.TryComplete();
+            }
+            else
+            {
+                _logger.LogWarning("{Kind}: skipped an unreadable watch event: {Message}", Kind.Key, error.Message);
+            }
+        }, session.Token);
+
+        var delivered = 0L;
+        string? stopReason = null;
+        var relist = false;
+        try
+        {
+            while (true)
+            {
+                bool more;
+                try
+                {
+                    more = await channel.Reader.WaitToReadAsync(session.Token).AsTask()
+                        .WaitAsync(StaleTimeout, _time, session.Token).ConfigureAwait(false);
+                }
+                catch (TimeoutException)
+                {
+                    // Nothing at all, not even a bookmark: the connection may be hung without anyone closing it.
+                    stopReason = $"watch silent for {_options.StaleAfter.TotalSeconds:0.#} s (no event or bookmark)";
+                    break;
+                }
+                if (!more) break;
+                var batch = await ProcessBatchAsync(channel.Reader, session.Token).ConfigureAwait(false);
+                delivered += batch.Count;
+                if (batch.Regressed)
+                {
+                    relist = true;
+                    stopReason = "resourceVersion went backwards (the API's store was reset)";
+                    break;
+                }
+            }
+            if (stopReason is null)
+            {
+                try { await channel.Reader.Completion.ConfigureAwait(false); }
+                catch (Exception ex) when (!ct.IsCancellationRequested)
+                {
+                    stopReason = $"watch stream dropped: {ApiFailure.From(ex, Kind).Message}";
+                }
+            }
+        }
+        finally
+        {
+            session.Cancel();
+            await pump.ConfigureAwait(false);
+        }
+        ct.ThrowIfCancellationRequested();
+
+        var healthy = delivered > 0 || _time.GetElapsedTime(startedAt) >= HealthySession;
+        if (status is not null)
+        {
+            var failure = ApiFailure.From(status, Kind);
+            // Any ERROR status ends the session; 410 is the expected one. Re-listing is always safe.
+            return new WatchEnd(Relist: true, Healthy: healthy, failure.Message);
+        }
+        return new WatchEnd(relist, healthy, stopReason ?? "watch stream closed by the server");
+    }
+
+    private static async Task PumpAsync(HttpOperationResponse<object> response,
+        ChannelWriter<(WatchEventType, JsonElement)> writer, Action<Exception> onError, CancellationToken ct)
+    {
+        try
+        {
+            // G21: WatchAsync<T,L> is [Obsolete], but it is the only form that takes the already-opened response,
+            // which tells us exactly when the watch is established. T = JsonElement keeps each object's raw JSON.
+#pragma warning disable CS0618
+            var events = Task.FromResult(response).WatchAsync<JsonElement, object>(onError, ct);
+#pragma warning restore CS0618
+            await foreach (var ev in events.ConfigureAwait(false))
+                await writer.WriteAsync(ev, ct).ConfigureAwait(false);
+            writer.TryComplete();
+        }
+        catch (ChannelClosedException)
+        {
+            // The consumer stopped reading (an ERROR status arrived).
+        }
+        catch (Exception ex)
+        {
+            writer.TryComplete(ex);
+        }
+    }
+
+    private readonly record struct BatchResult(int Count, bool Regressed);
+
+    /// <summary>
+    /// Drains what is available (up to <see cref="MaxBatch"/> events, lingering at most <see cref="BatchLinger"/>)
+    /// and dispatches it as one <see cref="ResourcesChanged"/>: one store update instead of hundreds keeps
+    /// throughput high when many objects change at once.
+    /// </summary>
+    private async Task<BatchResult> ProcessBatchAsync(ChannelReader<(WatchEventType Type, JsonElement Object)> reader, CancellationToken ct)
+    {
+        // The last operation per key wins, so upserts and deletions are disjoint and their order in the action does not matter.
+        var upserts = new Dictionary<string, ResourceSnapshot>(StringComparer.Ordinal);
+        var deletes = new HashSet<string>(StringComparer.Ordinal);
+        var started = _time.GetTimestamp();
+        var count = 0;
+        var regressed = false;
+        var now = _time.GetUtcNow();
+
+        while (count < MaxBatch)
+        {
+            if (!reader.TryRead(out var ev))
+            {
+                var remaining = BatchLinger - _time.GetElapsedTime(started);
+                if (remaining <= TimeSpan.Zero) break;
+                var more = reader.WaitToReadAsync(ct).AsTask();
+                if (await Task.WhenAny(more, Task.Delay(remaining, _time, ct)).ConfigureAwait(false) != more) break;
+                if (!await more.ConfigureAwait(false)) break;
+                continue;
+            }
+            count++;
+            Interlocked.Increment(ref _events);
+            var version = ResourceVersionOf(ev.Object);
+            if (IsRegression(version))
+            {
+                regressed = true;
+                break;
+            }
+            switch (ev.Type)
+            {
+                case WatchEventType.Added or WatchEventType.Modified:
+                {
+                    var snapshot = ResourceDecoder.Decode(Kind, ev.Object, now);
+                    deletes.Remove(snapshot.Key);
+                    upserts[snapshot.Key] = snapshot;
+                    break;
+                }
+                case WatchEventType.Deleted:
+                {
+                    var key = ResourceDecoder.Decode(Kind, ev.Object, now).Key;
+                    upserts.Remove(key);
+                    deletes.Add(key);
+                    break;
+                }
+                // Bookmark: only its resourceVersion matters. Error: reported through onError, never yielded.
+            }
+            if (!string.IsNullOrEmpty(version)) _resourceVersion = version;
+        }
+
+        if (upserts.Count > 0 || deletes.Count > 0)
+            _dispatcher.Dispatch(new ResourcesChanged(Kind, [.. upserts.Values], [.. deletes], _time.GetUtcNow()));
+        return new BatchResult(count, regressed);
+    }
+
+    /// <summary>
+    /// resourceVersions are opaque, but on every real API (etcd revisions) and on the simulator they are increasing
+    /// integers. One that goes backwards means the server's store was reset under us: only a re-list is safe.
+    /// </summary>
+    private bool IsRegression(string? version) =>
+        ulong.TryParse(version, out var next) && ulong.TryParse(_resourceVersion, out var last) && next < last;
+
+    private static string? ResourceVersionOf(JsonElement obj) =>
+        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty("metadata", out var meta)
+            ? StringProperty(meta, "resourceVersion")
+            : null;
+
+    private static string? StringProperty(JsonElement obj, string name) =>
+        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String
+            ? v.GetString()
+            : null;
+
+    /// <summary>The watch is no longer running: never keep showing "live" while not watching.</summary>
+    private void Disconnected(string reason)
+    {
+        if (_feed == FeedState.Live)
+            _logger.LogInformation("{Kind}: {Reason}; reconnecting", Kind.Key, reason);
+        Publish(_synced ? FeedState.Reconnecting : FeedState.Connecting, reason);
+    }
+
+    private void Publish(FeedState state, string? error)
+    {
+        var now = _time.GetUtcNow();
+        if (state != _feed)
+        {
+            // Every loss of a live watch, whatever the cause, is one reconnect.
+            if (_feed == FeedState.Live) Interlocked.Increment(ref _reconnects);
+            _since = now;
+            _feed = state;
+            if (state == FeedState.Live) _logger.LogInformation("{Kind}: live at resourceVersion {ResourceVersion}", Kind.Key, _resourceVersion);
+        }
+        // Only this informer writes this kind's slice, so read-modify-write of its freshness is race-free;
+        // Synced/LastSyncAt/LastEventAt are maintained by the reducers of the data actions.
+        var current = _state.Value.Slice(Kind).Freshness;
+        var next = current with { State = state, LastError = error, Since = _since, Reconnects = Reconnects, Polled = false };
+        _dispatcher.Dispatch(new FreshnessChanged(Kind, next));
+    }
+}

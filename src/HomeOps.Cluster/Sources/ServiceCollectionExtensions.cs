@@ -1,0 +1,56 @@
+using System.Net.Http.Headers;
+using HomeOps.Cluster.State;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+
+namespace HomeOps.Cluster.Sources;
+
+public static class ServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the data path's sources and store: options (<c>Cluster</c>, <c>Authentik</c>), the process-wide
+    /// <see cref="ClusterStore"/> (also as <see cref="IState{ClusterState}"/> and <see cref="IDispatcher"/>), the
+    /// Kubernetes client factory, the informers and the Authentik poller as hosted services.
+    /// In Simulator mode the host must set <c>Cluster:Kubeconfig</c> to the simulator's kubeconfig before building services.
+    /// </summary>
+    public static IServiceCollection AddClusterSources(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ClusterOptions>().Bind(configuration.GetSection(ClusterOptions.Section));
+        services.AddOptions<AuthentikOptions>().Bind(configuration.GetSection(AuthentikOptions.Section));
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => new ClusterStore(sp.GetRequiredService<TimeProvider>(), sp.GetServices<IEffects>()));
+        services.TryAddSingleton<IState<ClusterState>>(sp => sp.GetRequiredService<ClusterStore>());
+        services.TryAddSingleton<IDispatcher>(sp => sp.GetRequiredService<ClusterStore>());
+
+        services.TryAddSingleton<KubernetesClientFactory>();
+        services.TryAddSingleton<InformerHost>();
+        services.AddHostedService(sp => sp.GetRequiredService<InformerHost>());
+
+        services.AddHttpClient<AuthentikClient>((sp, http) =>
+            {
+                var options = sp.GetRequiredService<IOptions<AuthentikOptions>>().Value;
+                if (options.IsConfigured)
+                    http.BaseAddress = new Uri(options.BaseUrl.EndsWith('/') ? options.BaseUrl : options.BaseUrl + "/");
+                if (!string.IsNullOrEmpty(options.Token))
+                    http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.Token);
+                http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+            })
+            .ConfigurePrimaryHttpMessageHandler(sp => AuthentikTrust.CreateHandler(sp.GetRequiredService<IOptions<AuthentikOptions>>().Value))
+            .AddStandardResilienceHandler(o =>
+            {
+                // Polls repeat anyway: fail within one poll interval or two rather than retrying for long.
+                o.Retry.MaxRetryAttempts = 2;
+                o.Retry.Delay = TimeSpan.FromMilliseconds(500);
+                o.AttemptTimeout.Timeout = TimeSpan.FromSeconds(10);
+                o.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(25);
+            });
+
+        services.TryAddSingleton<AuthentikPoller>();
+        services.AddHostedService(sp => sp.GetRequiredService<AuthentikPoller>());
+        return services;
+    }
+}

@@ -1,0 +1,159 @@
+using System.Collections.Concurrent;
+using HomeOps.Cluster.Model;
+using HomeOps.Cluster.State;
+using static HomeOps.Cluster.Tests.State.Snapshots;
+
+namespace HomeOps.Cluster.Tests.State;
+
+public sealed class CoalescingSubscriptionTests
+{
+    private static readonly TimeSpan Window = TimeSpan.FromMilliseconds(100);
+
+    private static void Change(ClusterStore store, string uid, string rv = "1") =>
+        store.Dispatch(new ResourcesChanged(Kinds.Kustomization, [Make(Kinds.Kustomization, uid, rv)], [], T0));
+
+    private sealed class Recorder
+    {
+        public readonly ConcurrentQueue<(DateTimeOffset At, ClusterState State, HashSet<string> Keys)> Batches = new();
+        public int Active;
+        public int MaxActive;
+
+        public async Task OnBatch(ClusterState state, ChangeSet changes, TimeSpan work = default)
+        {
+            var now = Interlocked.Increment(ref Active);
+            InterlockedMax(ref MaxActive, now);
+            var keys = changes.Objects.TryGetValue(Kinds.Kustomization.Key, out var k) ? [.. k] : new HashSet<string>();
+            Batches.Enqueue((DateTimeOffset.UtcNow, state, keys));
+            if (work > TimeSpan.Zero) await Task.Delay(work);
+            Interlocked.Decrement(ref Active);
+        }
+
+        public HashSet<string> AllKeys() => [.. Batches.SelectMany(b => b.Keys)];
+
+        private static void InterlockedMax(ref int target, int value)
+        {
+            int current;
+            while (value > (current = Volatile.Read(ref target)) && Interlocked.CompareExchange(ref target, value, current) != current) { }
+        }
+    }
+
+    [Fact]
+    public async Task Many_changes_arrive_in_few_batches_and_no_key_is_lost()
+    {
+        var store = new ClusterStore();
+        var recorder = new Recorder();
+        using var sub = store.SubscribeCoalesced((s, c) => recorder.OnBatch(s, c), Window);
+
+        const int changes = 300;
+        for (var i = 0; i < changes; i++)
+        {
+            Change(store, $"k{i}");
+            if (i % 50 == 49) await Task.Delay(20, TestContext.Current.CancellationToken); // spread over a few windows
+        }
+
+        await Wait.UntilAsync(() => recorder.AllKeys().Count == changes, "every key delivered");
+        Assert.InRange(recorder.Batches.Count, 1, 10);
+        // The last batch carries a state that has everything.
+        await Wait.UntilAsync(() => recorder.Batches.Last().State.Slice(Kinds.Kustomization).Items.Count == changes, "final state delivered");
+    }
+
+    [Fact]
+    public async Task A_batch_waits_for_the_window()
+    {
+        var store = new ClusterStore();
+        var recorder = new Recorder();
+        using var sub = store.SubscribeCoalesced((s, c) => recorder.OnBatch(s, c), Window);
+
+        var sent = DateTimeOffset.UtcNow;
+        Change(store, "a");
+        Change(store, "b");
+
+        await Wait.UntilAsync(() => recorder.Batches.Count == 1, "one batch");
+        var batch = recorder.Batches.Single();
+        Assert.True(batch.At - sent >= Window - TimeSpan.FromMilliseconds(15), $"delivered after {(batch.At - sent).TotalMilliseconds} ms");
+        Assert.Equal(["a", "b"], batch.Keys.Order());
+    }
+
+    [Fact]
+    public async Task Deliveries_never_overlap_even_when_the_viewer_is_slow()
+    {
+        var store = new ClusterStore();
+        var recorder = new Recorder();
+        using var sub = store.SubscribeCoalesced((s, c) => recorder.OnBatch(s, c, TimeSpan.FromMilliseconds(150)), TimeSpan.FromMilliseconds(20));
+
+        for (var i = 0; i < 40; i++)
+        {
+            Change(store, $"k{i}");
+            await Task.Delay(10, TestContext.Current.CancellationToken);
+        }
+
+        await Wait.UntilAsync(() => recorder.AllKeys().Count == 40 && recorder.Active == 0, "every key delivered");
+        Assert.Equal(1, recorder.MaxActive);
+    }
+
+    [Fact]
+    public async Task Paused_subscriptions_accumulate_and_deliver_everything_on_resume()
+    {
+        var store = new ClusterStore();
+        var recorder = new Recorder();
+        using var sub = store.SubscribeCoalesced((s, c) => recorder.OnBatch(s, c), TimeSpan.FromMilliseconds(30));
+
+        Change(store, "before");
+        await Wait.UntilAsync(() => recorder.Batches.Count == 1, "first batch");
+
+        sub.Paused = true;
+        Assert.True(sub.Paused);
+        for (var i = 0; i < 20; i++) Change(store, $"hidden{i}");
+        // Several windows pass while paused; nothing may be delivered. The wait itself is the assertion's subject.
+        var deadline = DateTime.UtcNow.AddMilliseconds(200);
+        while (DateTime.UtcNow < deadline)
+        {
+            Assert.Single(recorder.Batches);
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+
+        sub.Paused = false;
+        await Wait.UntilAsync(() => recorder.Batches.Count == 2, "resume batch");
+        Assert.Equal(20, recorder.Batches.Last().Keys.Count);
+    }
+
+    [Fact]
+    public async Task Freshness_only_changes_are_delivered()
+    {
+        var store = new ClusterStore();
+        ChangeSet? got = null;
+        using var sub = store.SubscribeCoalesced((_, c) => { got = c; return Task.CompletedTask; }, TimeSpan.FromMilliseconds(10));
+
+        store.Dispatch(new FreshnessChanged(Kinds.Node, store.Value.Slice(Kinds.Node).Freshness with { State = FeedState.Live }));
+
+        await Wait.UntilAsync(() => got is not null, "batch");
+        Assert.Equal([Kinds.Node.Key], got!.FreshnessChanged);
+    }
+
+    [Fact]
+    public async Task A_failing_viewer_keeps_receiving_and_dispose_stops_delivery()
+    {
+        var store = new ClusterStore();
+        var calls = 0;
+        var sub = store.SubscribeCoalesced((_, _) =>
+        {
+            Interlocked.Increment(ref calls);
+            throw new InvalidOperationException("viewer bug");
+        }, TimeSpan.FromMilliseconds(10));
+
+        Change(store, "a");
+        await Wait.UntilAsync(() => Volatile.Read(ref calls) == 1, "first call");
+        Change(store, "b");
+        await Wait.UntilAsync(() => Volatile.Read(ref calls) == 2, "second call despite the exception");
+
+        sub.Dispose();
+        Assert.Equal(0, store.SubscriberCount);
+        Change(store, "c");
+        var deadline = DateTime.UtcNow.AddMilliseconds(100);
+        while (DateTime.UtcNow < deadline)
+        {
+            Assert.Equal(2, Volatile.Read(ref calls));
+            await Task.Delay(10, TestContext.Current.CancellationToken);
+        }
+    }
+}
