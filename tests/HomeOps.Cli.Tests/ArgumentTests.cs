@@ -1,0 +1,36 @@
+namespace HomeOps.Cli.Tests;
+
+public sealed class ArgumentTests
+{
+    [Fact]
+    public async Task Help_prints_usage_and_exits_0()
+    {
+        var result = await CliProcess.RunAsync("status", "--help");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("Usage: homeops status", result.Stdout);
+        Assert.Contains("--from DIR", result.Stdout);
+    }
+
+    [Theory]
+    [InlineData("status", "--bogus")]
+    [InlineData("status", "--output", "yaml")]
+    [InlineData("status", "--from")]
+    [InlineData("status", "--from", "a", "--simulator")]
+    [InlineData("stats")]
+    public async Task Bad_arguments_exit_2_with_a_message_and_the_usage(params string[] args)
+    {
+        var result = await CliProcess.RunAsync(args);
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.StartsWith("homeops: ", result.Stderr);
+        Assert.Contains("Usage:", result.Stderr);
+    }
+
+    [Fact]
+    public async Task Without_a_source_or_a_kubeconfig_it_prints_usage_and_exits_2()
+    {
+        var result = await CliProcess.RunAsync("status"); // HOME is a temp folder without .kube/config, KUBECONFIG unset
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("no source", result.Stderr);
+        Assert.Contains("Usage:", result.Stderr);
+    }
+}
