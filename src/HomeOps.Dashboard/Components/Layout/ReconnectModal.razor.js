@@ -1,63 +1,64 @@
-// Set up event handlers
-const reconnectModal = document.getElementById("components-reconnect-modal");
-reconnectModal.addEventListener("components-reconnect-state-changed", handleReconnectStateChanged);
+// Drives the reconnect banner and the app bar's connection indicator from Blazor's reconnect events,
+// and retries at once when the tab becomes visible (phones suspend background tabs and drop the socket).
+const banner = document.getElementById("components-reconnect-modal");
+const indicatorState = {
+    "show": "reconnecting",
+    "retrying": "reconnecting",
+    "paused": "paused",
+    "hide": "connected",
+    "failed": "disconnected",
+    "resume-failed": "disconnected",
+    "rejected": "disconnected",
+};
+let current = "connected";
 
-const retryButton = document.getElementById("components-reconnect-button");
-retryButton.addEventListener("click", retry);
+banner.addEventListener("components-reconnect-state-changed", onStateChanged);
+document.getElementById("components-reconnect-button").addEventListener("click", retry);
+document.getElementById("components-resume-button").addEventListener("click", resume);
+document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible" && current !== "connected") retry();
+});
 
-const resumeButton = document.getElementById("components-resume-button");
-resumeButton.addEventListener("click", resume);
-
-function handleReconnectStateChanged(event) {
-    if (event.detail.state === "show") {
-        reconnectModal.showModal();
-    } else if (event.detail.state === "hide") {
-        reconnectModal.close();
-    } else if (event.detail.state === "failed") {
-        document.addEventListener("visibilitychange", retryWhenDocumentBecomesVisible);
-    } else if (event.detail.state === "rejected") {
+function onStateChanged(event) {
+    const state = event.detail.state;
+    setIndicator(indicatorState[state] ?? state);
+    if (state === "hide") {
+        if (banner.open) banner.close();
+    } else if (state === "rejected") {
         location.reload();
+    } else if (!banner.open) {
+        banner.show();   // not showModal(): the page stays readable underneath
+    }
+}
+
+function setIndicator(state) {
+    current = state;
+    for (const el of document.querySelectorAll("[data-testid='connection-state']")) {
+        el.dataset.state = state;
+        const text = el.querySelector(".connection-text");
+        if (text) text.textContent = state;
     }
 }
 
 async function retry() {
-    document.removeEventListener("visibilitychange", retryWhenDocumentBecomesVisible);
-
     try {
-        // Reconnect will asynchronously return:
-        // - true to mean success
-        // - false to mean we reached the server, but it rejected the connection (e.g., unknown circuit ID)
-        // - exception to mean we didn't reach the server (this can be sync or async)
-        const successful = await Blazor.reconnect();
-        if (!successful) {
-            // We have been able to reach the server, but the circuit is no longer available.
-            // We'll reload the page so the user can continue using the app as quickly as possible.
-            const resumeSuccessful = await Blazor.resumeCircuit();
-            if (!resumeSuccessful) {
-                location.reload();
-            } else {
-                reconnectModal.close();
-            }
+        // true: reconnected; false: the server is up but the circuit is gone; throws: server unreachable.
+        const reconnected = await Blazor.reconnect();
+        if (!reconnected) {
+            const resumed = await Blazor.resumeCircuit();
+            if (!resumed) location.reload();
+            else { setIndicator("connected"); if (banner.open) banner.close(); }
         }
-    } catch (err) {
-        // We got an exception, server is currently unavailable
-        document.addEventListener("visibilitychange", retryWhenDocumentBecomesVisible);
+    } catch {
+        // Still unreachable: Blazor keeps retrying on its schedule, and we retry on the next visibility change.
     }
 }
 
 async function resume() {
     try {
-        const successful = await Blazor.resumeCircuit();
-        if (!successful) {
-            location.reload();
-        }
+        const resumed = await Blazor.resumeCircuit();
+        if (!resumed) location.reload();
     } catch {
-        reconnectModal.classList.replace("components-reconnect-paused", "components-reconnect-resume-failed");
-    }
-}
-
-async function retryWhenDocumentBecomesVisible() {
-    if (document.visibilityState === "visible") {
-        await retry();
+        banner.classList.replace("components-reconnect-paused", "components-reconnect-resume-failed");
     }
 }

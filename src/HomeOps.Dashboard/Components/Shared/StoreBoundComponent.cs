@@ -1,0 +1,82 @@
+using HomeOps.Cluster.Model;
+using HomeOps.Cluster.State;
+using HomeOps.Dashboard.Services;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.Options;
+
+namespace HomeOps.Dashboard.Components.Shared;
+
+/// <summary>
+/// A view of the store: a snapshot at once, then coalesced batches (Dashboard:BatchWindow, about 100 ms).
+/// Renders only when a batch touches one of <see cref="Areas"/>, pauses while the tab is hidden,
+/// and drops its subscription with the component. Prerendering subscribes to nothing (it is a one-shot render).
+/// </summary>
+public abstract class StoreBoundComponent : ComponentBase, IDisposable
+{
+    private CoalescingSubscription? _subscription;
+    private bool _disposed;
+
+    [Inject] protected ClusterStore Store { get; set; } = default!;
+
+    [Inject] protected IOptions<DashboardOptions> Options { get; set; } = default!;
+
+    [Inject] private PageVisibility Visibility { get; set; } = default!;
+
+    /// <summary>The state this component last rendered from. Replaced (never mutated) on each relevant batch.</summary>
+    protected ClusterState State { get; private set; } = default!;
+
+    /// <summary>The areas whose changes re-render this component.</summary>
+    protected abstract IReadOnlyCollection<Area> Areas { get; }
+
+    protected DateTimeOffset Now => Store.Time.GetUtcNow();
+
+    /// <summary>How often this component itself rendered (not its children): tests check that ticks and other areas cost nothing.</summary>
+    internal int OwnRenders { get; private set; }
+
+    protected override void OnInitialized()
+    {
+        State = Store.Value;
+        OnStateChanged();
+        if (!RendererInfo.IsInteractive) return;
+        _subscription = Store.SubscribeCoalesced(OnBatchAsync, Options.Value.BatchWindow);
+        _subscription.Paused = Visibility.IsHidden;
+        Visibility.Changed += OnVisibilityChanged;
+    }
+
+    /// <summary>Recompute view models from <see cref="State"/>; called before each render caused by the store.</summary>
+    protected virtual void OnStateChanged()
+    {
+    }
+
+    private Task OnBatchAsync(ClusterState state, ChangeSet changes)
+    {
+        if (_disposed || !Areas.Any(a => changes.Touches(a, state))) return Task.CompletedTask;
+        return InvokeAsync(() =>
+        {
+            if (_disposed) return;
+            State = state;
+            OnStateChanged();
+            StateHasChanged();
+        });
+    }
+
+    protected override void OnAfterRender(bool firstRender) => OwnRenders++;
+
+    private void OnVisibilityChanged(bool hidden)
+    {
+        if (_subscription is { } s) s.Paused = hidden;
+    }
+
+    public void Dispose()
+    {
+        _disposed = true;
+        Visibility.Changed -= OnVisibilityChanged;
+        _subscription?.Dispose();
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
+    }
+}

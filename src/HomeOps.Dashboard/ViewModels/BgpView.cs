@@ -1,0 +1,154 @@
+using HomeOps.Cluster.Model;
+using HomeOps.Cluster.State;
+
+namespace HomeOps.Dashboard.ViewModels;
+
+public sealed record BgpPeerRow(
+    string Key,
+    string Node,
+    string PeerAddress,
+    long LocalAsn,
+    long PeerAsn,
+    string SessionState,
+    DateTimeOffset? EstablishedAt,
+    long RoutesReceived,
+    long RoutesAdvertised,
+    HealthStatus Health,
+    ResourceSnapshot Resource)
+{
+    public string TestId => RowIds.For("bgppeer", $"{Node}-{PeerAddress}");
+}
+
+public sealed record BgpObjectRow(
+    string Key,
+    KindInfo Kind,
+    string Name,
+    HealthStatus Health,
+    string Reason,
+    string Message,
+    string Summary,
+    ResourceSnapshot Resource)
+{
+    public string TestId => RowIds.For(Kind, Name);
+}
+
+public sealed record IpPoolRow(
+    string Key,
+    string Name,
+    HealthStatus Health,
+    string Reason,
+    string Message,
+    IReadOnlyList<string> Blocks,
+    string ServiceSelector,
+    bool Disabled,
+    long? IpsTotal,
+    long? IpsAvailable,
+    ResourceSnapshot Resource)
+{
+    public string TestId => RowIds.For(Kinds.LoadBalancerIPPool, Name);
+
+    public string Usage => IpsTotal is { } t && IpsAvailable is { } a ? $"{t - a} of {t} used" : "—";
+}
+
+public sealed record BgpSummary(
+    HealthStatus Health,
+    int Established,
+    int Sessions,
+    bool SessionStateKnown,
+    int ConfiguredSessions,
+    string ActiveApi,
+    string SessionSource,
+    string? Warning,
+    Freshness Freshness) : IAreaSummary
+{
+    /// <summary>
+    /// Established out of live sessions (CiliumBGPNodeConfig status). With only the v1 policy there is no session
+    /// state in the API: "?/N" with N the configured sessions, rather than a made-up number.
+    /// </summary>
+    public string Count => SessionStateKnown ? $"{Established}/{Sessions}" : $"?/{ConfiguredSessions}";
+}
+
+/// <summary>
+/// BGP area. CiliumBGPPeeringPolicy (v1) is configuration only; session state lives in CiliumBGPNodeConfig.status (v2).
+/// Both are supported and the page says which one is active.
+/// </summary>
+public static class BgpView
+{
+    public static IReadOnlyList<BgpPeerRow> Sessions(ClusterState state)
+    {
+        var rows = new List<BgpPeerRow>();
+        foreach (var cfg in state.Items(Kinds.BgpNodeConfig))
+        {
+            if (cfg.Details is not BgpDetails { Api: BgpApi.V2 } d) continue;
+            foreach (var p in d.Peers)
+            {
+                var node = p.Node.Length > 0 ? p.Node : cfg.Meta.Name;
+                rows.Add(new BgpPeerRow($"{cfg.Key}/{p.PeerAddress}", node, p.PeerAddress, p.LocalAsn, p.PeerAsn,
+                    p.SessionState, p.EstablishedAt, p.RoutesReceived, p.RoutesAdvertised,
+                    p.Established ? HealthStatus.Healthy : HealthStatus.Failed, cfg));
+            }
+        }
+        return HealthOrder.WorstFirst(rows, r => r.Health, r => $"{r.Node}/{r.PeerAddress}");
+    }
+
+    /// <summary>Neighbours configured by v1 policies; their session state is not in the API.</summary>
+    public static IReadOnlyList<BgpPeerRow> ConfiguredPeers(ClusterState state)
+    {
+        var rows = new List<BgpPeerRow>();
+        foreach (var policy in state.Items(Kinds.BgpPeeringPolicy))
+        {
+            if (policy.Details is not BgpDetails d) continue;
+            foreach (var p in d.Peers)
+                rows.Add(new BgpPeerRow($"{policy.Key}/{p.Node}/{p.PeerAddress}", p.Node.Length > 0 ? p.Node : "all selected nodes",
+                    p.PeerAddress, p.LocalAsn, p.PeerAsn, "not reported", null, 0, 0, HealthStatus.Unknown, policy));
+        }
+        return rows.OrderBy(r => r.PeerAddress, StringComparer.Ordinal).ToList();
+    }
+
+    public static IReadOnlyList<BgpObjectRow> Objects(ClusterState state)
+    {
+        var kinds = new[] { Kinds.BgpPeeringPolicy, Kinds.BgpClusterConfig, Kinds.BgpPeerConfig, Kinds.BgpAdvertisement, Kinds.BgpNodeConfig };
+        var rows = kinds.SelectMany(k => state.Items(k)).Select(o => new BgpObjectRow(
+            o.Key, o.Kind, o.Meta.Name, o.Verdict.Health, o.Verdict.Reason, o.Verdict.Message,
+            (o.Details as BgpDetails)?.Summary ?? "", o));
+        return HealthOrder.WorstFirst(rows, r => r.Health, r => $"{r.Kind.Kind}/{r.Name}");
+    }
+
+    public static IReadOnlyList<IpPoolRow> Pools(ClusterState state) =>
+        HealthOrder.WorstFirst(state.Items(Kinds.LoadBalancerIPPool).Select(p =>
+        {
+            var d = p.Details as IpPoolDetails;
+            return new IpPoolRow(p.Key, p.Meta.Name, p.Verdict.Health, p.Verdict.Reason, p.Verdict.Message,
+                d is null ? [] : d.Blocks, d?.ServiceSelector ?? "", d?.Disabled ?? false, d?.IpsTotal, d?.IpsAvailable, p);
+        }), r => r.Health, r => r.Name);
+
+    public static BgpSummary Summarize(ClusterState state)
+    {
+        var sessions = Sessions(state);
+        var hasPolicy = state.Slice(Kinds.BgpPeeringPolicy).Items.Count > 0;
+        var hasV2 = state.Slice(Kinds.BgpClusterConfig).Items.Count > 0 || state.Slice(Kinds.BgpNodeConfig).Items.Count > 0;
+        var nodeCount = Math.Max(1, state.Slice(Kinds.Node).Items.Count);
+        var configured = ConfiguredPeers(state).Sum(p => p.Node == "all selected nodes" ? nodeCount : 1);
+
+        // Where both select a node, the v1 policy wins (Cilium docs), so it is the active configuration.
+        var activeApi = (hasPolicy, hasV2) switch
+        {
+            (true, _) => "BGPv1 · CiliumBGPPeeringPolicy",
+            (false, true) => "BGPv2 · CiliumBGPClusterConfig",
+            _ => "no BGP configuration found",
+        };
+        var source = sessions.Count > 0
+            ? "sessions: CiliumBGPNodeConfig status (live)"
+            : hasPolicy ? "sessions: not in the API (CiliumBGPPeeringPolicy has no status)" : "no session state";
+        var warning = hasPolicy ? "Cilium ≥ 1.19 removes the v1 API: migrate to BGPv2 before upgrading." : null;
+
+        var known = sessions.Count > 0;
+        var objectHealth = Objects(state).Select(o => o.Health).Concat(Pools(state).Select(p => p.Health));
+        var health = !AreaFreshness.HasData(state, Area.Bgp)
+            ? HealthStatus.Unknown
+            : HealthOrder.Worst(HealthOrder.Worst(sessions.Select(s => s.Health).Concat(objectHealth)),
+                known || !hasPolicy ? HealthStatus.Healthy : HealthStatus.Unknown);
+        return new BgpSummary(health, sessions.Count(s => s.Health == HealthStatus.Healthy), sessions.Count, known,
+            configured, activeApi, source, warning, AreaFreshness.Of(state, Area.Bgp));
+    }
+}

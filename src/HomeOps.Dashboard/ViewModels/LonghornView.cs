@@ -1,0 +1,175 @@
+using HomeOps.Cluster.Model;
+using HomeOps.Cluster.State;
+
+namespace HomeOps.Dashboard.ViewModels;
+
+public enum VolumeBucket { Healthy, Degraded, Faulted, Detached, Other }
+
+public sealed record VolumeRow(
+    string Key,
+    string Name,
+    HealthStatus Health,
+    string Reason,
+    string Message,
+    string State,
+    string Robustness,
+    VolumeBucket Bucket,
+    int Replicas,
+    long SizeBytes,
+    long ActualSizeBytes,
+    DateTimeOffset? LastBackupAt,
+    string PvcNamespace,
+    string PvcName,
+    string NodeId,
+    ResourceSnapshot Resource)
+{
+    public string TestId => RowIds.For(Kinds.LonghornVolume, Name);
+
+    public string Pvc => PvcName.Length == 0 ? "—" : Format.Ref(PvcNamespace, PvcName);
+}
+
+public sealed record DiskRow(
+    string Name,
+    string Path,
+    IReadOnlyList<string> Tags,
+    long UsedBytes,
+    long MaximumBytes,
+    long ScheduledBytes,
+    long ReservedBytes,
+    double UsedFraction,
+    bool Ready,
+    bool Schedulable,
+    string Problem);
+
+public sealed record LonghornNodeRow(
+    string Key,
+    string Name,
+    HealthStatus Health,
+    string Reason,
+    string Message,
+    bool Ready,
+    bool Schedulable,
+    IReadOnlyList<DiskRow> Disks,
+    ResourceSnapshot Resource)
+{
+    public string TestId => RowIds.For(Kinds.LonghornNode, Name);
+
+    public long UsedBytes => Disks.Sum(d => d.UsedBytes);
+
+    public long MaximumBytes => Disks.Sum(d => d.MaximumBytes);
+
+    public double UsedFraction => MaximumBytes <= 0 ? 0 : (double)UsedBytes / MaximumBytes;
+}
+
+public sealed record BackupRow(
+    string Key,
+    string Name,
+    HealthStatus Health,
+    string Reason,
+    string Message,
+    string State,
+    string VolumeName,
+    int Progress,
+    long SizeBytes,
+    DateTimeOffset? CreatedAt,
+    string Error,
+    ResourceSnapshot Resource)
+{
+    public string TestId => RowIds.For(Kinds.LonghornBackup, Name);
+}
+
+/// <summary>A Longhorn problem that is not a volume (a node, a disk, a backup), so a failing tile always says why.</summary>
+public sealed record LonghornProblem(string Key, string What, HealthStatus Health, string Reason, string Message);
+
+public sealed record LonghornSummary(
+    HealthStatus Health,
+    int Ok,
+    int Total,
+    IReadOnlyDictionary<VolumeBucket, int> Buckets,
+    IReadOnlyList<LonghornNodeRow> Nodes,
+    IReadOnlyList<LonghornProblem> OtherProblems,
+    Freshness Freshness) : IAreaSummary
+{
+    /// <summary>Volumes needing no action (healthy, or detached and idle) out of all volumes.</summary>
+    public string Count => $"{Ok}/{Total}";
+
+    public int this[VolumeBucket bucket] => Buckets.GetValueOrDefault(bucket);
+}
+
+/// <summary>Longhorn area: volumes by robustness, disks per node, backups.</summary>
+public static class LonghornView
+{
+    public static IReadOnlyList<VolumeRow> Volumes(ClusterState state) =>
+        HealthOrder.WorstFirst(state.Items(Kinds.LonghornVolume).Select(ToVolume), r => r.Health, r => r.Name);
+
+    public static IReadOnlyList<LonghornNodeRow> Nodes(ClusterState state) =>
+        state.Items(Kinds.LonghornNode).Select(ToNode).OrderBy(n => n.Name, StringComparer.Ordinal).ToList();
+
+    public static IReadOnlyList<BackupRow> Backups(ClusterState state) =>
+        state.Items(Kinds.LonghornBackup).Select(ToBackup)
+            .OrderByDescending(b => HealthOrder.Severity(b.Health))
+            .ThenByDescending(b => b.CreatedAt ?? DateTimeOffset.MinValue)
+            .ThenBy(b => b.Name, StringComparer.Ordinal)
+            .ToList();
+
+    public static LonghornSummary Summarize(ClusterState state)
+    {
+        var volumes = Volumes(state);
+        var nodes = Nodes(state);
+        var backups = Backups(state);
+        var healths = volumes.Select(v => v.Health).Concat(nodes.Select(n => n.Health)).Concat(backups.Select(b => b.Health));
+        var others = nodes.Where(n => HealthOrder.IsProblem(n.Health))
+            .Select(n => new LonghornProblem(n.Key, $"node {n.Name}", n.Health, n.Reason, n.Message))
+            .Concat(backups.Where(b => HealthOrder.IsProblem(b.Health))
+                .Select(b => new LonghornProblem(b.Key, $"backup {b.Name}", b.Health, b.Reason, b.Message)))
+            .OrderByDescending(p => HealthOrder.Severity(p.Health))
+            .ToList();
+        var health = AreaFreshness.HasData(state, Area.Longhorn) ? HealthOrder.Worst(healths) : HealthStatus.Unknown;
+        var buckets = Enum.GetValues<VolumeBucket>().ToDictionary(b => b, b => volumes.Count(v => v.Bucket == b));
+        return new LonghornSummary(
+            health,
+            volumes.Count(v => !HealthOrder.IsProblem(v.Health)),
+            volumes.Count,
+            buckets,
+            nodes,
+            others,
+            AreaFreshness.Of(state, Area.Longhorn));
+    }
+
+    /// <summary>Faulted wins over detached (a faulted volume is detached); a detached volume reports robustness "unknown", which is not an error.</summary>
+    public static VolumeBucket BucketOf(string state, string robustness) => robustness.ToLowerInvariant() switch
+    {
+        "faulted" => VolumeBucket.Faulted,
+        "degraded" => VolumeBucket.Degraded,
+        "healthy" => VolumeBucket.Healthy,
+        _ when state.Equals("detached", StringComparison.OrdinalIgnoreCase) => VolumeBucket.Detached,
+        _ => VolumeBucket.Other,
+    };
+
+    private static VolumeRow ToVolume(ResourceSnapshot v)
+    {
+        var d = v.Details as LonghornVolumeDetails;
+        return new VolumeRow(
+            v.Key, v.Meta.Name, v.Verdict.Health, v.Verdict.Reason, v.Verdict.Message,
+            d?.State ?? "", d?.Robustness ?? "", BucketOf(d?.State ?? "", d?.Robustness ?? ""),
+            d?.NumberOfReplicas ?? 0, d?.SizeBytes ?? 0, d?.ActualSizeBytes ?? 0, d?.LastBackupAt,
+            d?.PvcNamespace ?? "", d?.PvcName ?? "", d?.NodeId ?? "", v);
+    }
+
+    private static LonghornNodeRow ToNode(ResourceSnapshot n)
+    {
+        var d = n.Details as LonghornNodeDetails;
+        var disks = (d?.Disks ?? []).Select(k => new DiskRow(
+            k.Name, k.Path, k.Tags, k.UsedBytes, k.StorageMaximumBytes, k.StorageScheduledBytes, k.StorageReservedBytes,
+            k.UsedFraction, k.Ready, k.Schedulable, k.Problem)).ToList();
+        return new LonghornNodeRow(n.Key, n.Meta.Name, n.Verdict.Health, n.Verdict.Reason, n.Verdict.Message,
+            d?.Ready ?? false, d?.Schedulable ?? false, disks, n);
+    }
+
+    private static BackupRow ToBackup(ResourceSnapshot b)
+    {
+        var d = b.Details as LonghornBackupDetails;
+        return new BackupRow(b.Key, b.Meta.Name, b.Verdict.Health, b.Verdict.Reason, b.Verdict.Message,
+            d?.State ?? "", d?.VolumeName ?? "", d?.Progress ?? 0, d?.SizeBytes ?? 0, d?.CreatedAt, d?.Error ?? "", b);
+    }
+}

@@ -1,0 +1,43 @@
+using Bunit;
+using HomeOps.Cluster.State;
+using HomeOps.Dashboard.Tests.TestData;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor.Services;
+
+namespace HomeOps.Dashboard.Tests;
+
+/// <summary>
+/// bUnit context with MudBlazor, an interactive renderer (G5), loose JS interop (G6) and a real store fed with
+/// hand-made snapshots. xunit v3 disposes it asynchronously (G4).
+/// </summary>
+public abstract class DashboardTestContext : BunitContext
+{
+    protected static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+
+    protected DashboardTestContext(bool interactive = true)
+    {
+        // Services first: bUnit freezes the container once the renderer is created (SetRendererInfo does that).
+        Services.AddMudServices();
+        var config = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Dashboard:BatchWindow"] = "00:00:00.020" })
+            .Build();
+        Services.AddDashboardUi(config);
+        Services.AddSingleton(_ => Store ?? UseCluster());
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        SetRendererInfo(new RendererInfo(interactive ? "Server" : "Static", interactive));
+    }
+
+    protected ClusterFixture Fixture { get; private set; } = ClusterFixture.HomeOps();
+
+    protected ClusterStore? Store { get; private set; }
+
+    /// <summary>The store components get, built from <paramref name="fixture"/> (default: healthy home-ops). Call before rendering.</summary>
+    protected ClusterStore UseCluster(ClusterFixture? fixture = null)
+    {
+        Fixture = fixture ?? ClusterFixture.HomeOps();
+        Store = Fixture.BuildStore();
+        return Store;
+    }
+}
