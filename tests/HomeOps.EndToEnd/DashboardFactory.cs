@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace HomeOps.EndToEnd;
@@ -24,7 +25,7 @@ public sealed class DashboardFactory(IReadOnlyDictionary<string, string?> settin
     /// <summary>Starts Kestrel on 127.0.0.1 with a dynamic port and returns the base URL (no trailing slash).</summary>
     public string StartOnLoopback()
     {
-        UseKestrel(o => o.Listen(System.Net.IPAddress.Loopback, 0));
+        UseKestrel(0);
         StartServer();
         var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
         return addresses.First().TrimEnd('/');

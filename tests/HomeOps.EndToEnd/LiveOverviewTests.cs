@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using HomeOps.Simulator;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -12,23 +11,14 @@ namespace HomeOps.EndToEnd;
 [Collection(BrowserCollection.Name)]
 public sealed class LiveOverviewTests(BrowserFixture browser) : IAsyncLifetime
 {
-    private DashboardFactory _app = null!;
-    private string _baseUrl = "";
+    private SimulatedDashboard _dashboard = null!;
 
-    public ValueTask InitializeAsync()
-    {
-        _app = new DashboardFactory(new Dictionary<string, string?>
-        {
-            ["Cluster:Mode"] = "Simulator",
-            ["Simulator:Scenarios:Enabled"] = "false",
-        });
-        _baseUrl = _app.StartOnLoopback();
-        return ValueTask.CompletedTask;
-    }
+    public async ValueTask InitializeAsync() => _dashboard = await SimulatedDashboard.StartAsync();
 
-    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+    public async ValueTask DisposeAsync() => await _dashboard.DisposeAsync();
 
-    private SimulatorHost Simulator => _app.Services.GetRequiredService<SimulatorHost>();
+    private SimulatorHost Simulator => _dashboard.Simulator;
+    private string _baseUrl => _dashboard.BaseUrl;
 
     private async Task<IPage> OpenAsync(string path, int width = 1280, int height = 900)
     {
