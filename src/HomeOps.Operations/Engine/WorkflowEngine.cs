@@ -1,0 +1,538 @@
+using System.Collections.Immutable;
+using System.Collections.Concurrent;
+using System.Text.Json;
+using HomeOps.Operations.Audit;
+using HomeOps.Operations.Gates;
+using HomeOps.Operations.Guards;
+using HomeOps.Operations.Locking;
+using HomeOps.Operations.Persistence;
+using HomeOps.Operations.Runners;
+using HomeOps.Operations.Workflows;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace HomeOps.Operations.Engine;
+
+/// <summary>The workflow engine: persisted run state machines, guarded and audited commands, execution in the background.</summary>
+public sealed class WorkflowEngine : IOperationsEngine
+{
+    private readonly IWorkflowCatalog _catalog;
+    private readonly IClusterStateSource _state;
+    private readonly OperationsDatabase _database;
+    private readonly IAuditLog _audit;
+    private readonly IRunLock _lock;
+    private readonly OperationsOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _log;
+    private readonly RunStore _store;
+    private readonly RunEventHub _events = new();
+    private readonly RunPlanner _planner;
+    private readonly PreflightCalculator _preflight;
+    private readonly RunExecutor _executor;
+    private readonly ConcurrentDictionary<Guid, ActiveRun> _active = new();
+    private volatile bool _disposed;
+
+    public WorkflowEngine(
+        IWorkflowCatalog catalog,
+        GateRegistry gates,
+        IClusterStateSource state,
+        OperationsDatabase database,
+        IAuditLog audit,
+        IRunLock runLock,
+        IEnumerable<IStepRunner> runners,
+        OperationsOptions options,
+        TimeProvider? time = null,
+        ILoggerFactory? loggers = null)
+    {
+        _catalog = catalog;
+        _state = state;
+        _database = database;
+        _audit = audit;
+        _lock = runLock;
+        _options = options;
+        _time = time ?? TimeProvider.System;
+        _log = (loggers ?? NullLoggerFactory.Instance).CreateLogger<WorkflowEngine>();
+        _store = new RunStore(database);
+        _planner = new RunPlanner(options);
+        _preflight = new PreflightCalculator(options.DashboardNodeName, options.BackupWarnAge);
+        var runnerMap = runners.ToDictionary(r => r.Name, StringComparer.Ordinal);
+        _executor = new RunExecutor(_store, _events, new GateWaiter(gates, state, _time, options.GatePollInterval), runnerMap, audit, options, _time, _log);
+    }
+
+    public IWorkflowCatalog Workflows => _catalog;
+
+    public IRunEvents Events => _events;
+
+    public async Task InitializeAsync(CancellationToken ct = default)
+    {
+        await _database.EnsureCreatedAsync(ct).ConfigureAwait(false);
+        var n = await RecoverOrphanedRunsAsync(ct).ConfigureAwait(false);
+        _log.LogInformation("Operations engine ready ({Provider}: {Location}); {Count} interrupted run(s) recovered", _database.Provider, _database.Location, n);
+    }
+
+    public async Task<int> RecoverOrphanedRunsAsync(CancellationToken ct = default)
+    {
+        var now = _time.GetUtcNow();
+        var orphans = await _store.FindOrphansAsync(_options.InstanceId, now - _options.StaleRunAfter, _active.Keys.ToList(), ct).ConfigureAwait(false);
+        var count = 0;
+        foreach (var run in orphans)
+        {
+            var message = $"interrupted: {(run.Owner == _options.InstanceId ? "the dashboard restarted" : $"its owner {run.Owner ?? "(none)"} stopped sending heartbeats")} while the run was running; resume or abandon it";
+            if (!await _store.TransitionAsync(run.Id, [RunStatus.Running], RunStatus.Interrupted, now, null, message, ct,
+                    r => { r.EndedAt = now; r.CancelRequested = false; }).ConfigureAwait(false))
+                continue;
+            var running = run.Steps.Where(s => s.Status == StepStatus.Running).ToList();
+            foreach (var s in running)
+            {
+                s.Status = StepStatus.Interrupted;
+                s.EndedAt = now;
+                s.Message = "interrupted: the process running this step went away";
+            }
+            if (running.Count > 0) await _store.SaveStepsAsync(running, ct).ConfigureAwait(false);
+            if (run.ActiveAuditId is { } auditId)
+                await _audit.CompleteAsync(auditId, AuditOutcome.Interrupted, now, null, message, ct).ConfigureAwait(false);
+            _events.Publish(new RunStatusChanged(run.Id, now, RunStatus.Interrupted, run.CurrentStep, message));
+            _log.LogWarning("Run {RunId} ({Workflow}) marked Interrupted: {Message}", run.Id, run.WorkflowId, message);
+            count++;
+        }
+        return count;
+    }
+
+    public Task<RunPreview> PreviewAsync(RunRequest request, Actor actor, CancellationToken ct = default)
+    {
+        if (RunGuards.Operator(actor) is { } op) return Task.FromResult(new RunPreview(_catalog.Find(request.WorkflowId), [op], null, null, []));
+        var p = Prepare(request);
+        var steps = p.Planned?.Steps.Select(s => new PlannedStep(s.Ordinal, RunExecutor.Key(s), s.Title, EngineJson.Read<StepPlan>(s.PlanJson))).ToList() ?? [];
+        var expected = p.Definition is not null && p.Parameters is not null ? ConfirmationGuard.Expected(p.Definition, p.Parameters) : null;
+        return Task.FromResult(new RunPreview(p.Definition, p.Problems, p.Preflight, expected, steps));
+    }
+
+    public async Task<RunCommandResult> CreateAsync(RunRequest request, Actor actor, CancellationToken ct = default)
+    {
+        const string action = "run.create";
+        if (Closed() is { } closed) return await RefuseAsync(action, request, actor, null, [closed], null, ct).ConfigureAwait(false);
+        if (RunGuards.Operator(actor) is { } op) return await RefuseAsync(action, request, actor, null, [op], null, ct).ConfigureAwait(false);
+        var p = Prepare(request);
+        if (request.Reason is { Length: > RunGuards.MaxReasonLength }) p.Problems.Add(RunGuards.Reason(request.Reason)!);
+        if (p.Problems.Count > 0) return await RefuseAsync(action, request, actor, p.Definition, p.Problems, p.Preflight, ct).ConfigureAwait(false);
+        var def = p.Definition!;
+        var now = _time.GetUtcNow();
+        var run = NewRecord(def, p, actor, request.Reason, def.Destructive ? RunStatus.AwaitingConfirmation : RunStatus.Pending, now);
+        await _store.InsertAsync(run, ct).ConfigureAwait(false);
+        var entry = await _audit.RecordAsync(Entry(action, def, p.Parameters, request.Parameters, actor, request.Reason, null, p.Preflight, AuditOutcome.Accepted, run.Id,
+            def.Destructive ? "awaiting typed confirmation" : "pending start", now, now), ct).ConfigureAwait(false);
+        _events.Publish(new RunStatusChanged(run.Id, now, run.Status, null, null));
+        return new RunCommandResult(true, run.Id, run.Status, [], p.Preflight, entry.Id);
+    }
+
+    public async Task<RunCommandResult> ConfirmAsync(Guid runId, string? confirmation, string? reason, Actor actor, CancellationToken ct = default)
+    {
+        const string action = "run.start";
+        var run = await _store.LoadAsync(runId, withSteps: false, ct).ConfigureAwait(false);
+        if (run is null) return await RefuseRunAsync(action, runId, null, actor, reason, confirmation, [$"run {runId} does not exist"], null, ct).ConfigureAwait(false);
+        var def = Definition(run);
+        var stored = EngineJson.Read<StoredParameters>(run.ParametersJson);
+        var problems = new List<string>();
+        if (Closed() is { } closed) problems.Add(closed);
+        if (RunGuards.Operator(actor) is { } op) problems.Add(op);
+        if (run.Status != RunStatus.AwaitingConfirmation) problems.Add($"the run is {run.Status}, not awaiting confirmation");
+        if (problems.Count > 0) return await RefuseRunAsync(action, runId, run, actor, reason, confirmation, problems, null, ct).ConfigureAwait(false);
+
+        // Re-check the input against the node list as it is now: a node that left since creation is refused.
+        problems.AddRange(InputValidator.Validate(def, stored.Input, _state.Current, out var parameters));
+        if (problems.Count == 0) problems.AddRange(RunGuards.Destructive(def, parameters, actor, confirmation, reason, _time.GetUtcNow(), _options.StepUpMaxAge));
+        if (problems.Count > 0) return await RefuseRunAsync(action, runId, run, actor, reason, confirmation, problems, null, ct).ConfigureAwait(false);
+
+        var preflight = _preflight.Compute(def, parameters, _state.Current, _time.GetUtcNow());
+        await _store.UpdateAsync(runId, r => SetPreflight(r, preflight), ct).ConfigureAwait(false);
+        if (preflight.IsBlocked)
+            return await RefuseRunAsync(action, runId, run, actor, reason, confirmation, ["the pre-flight blocks this run: " + string.Join("; ", preflight.Blocking.Select(b => b.Message))], preflight, ct).ConfigureAwait(false);
+
+        var (handle, heldBy) = await _lock.TryAcquireAsync(runId, def.Id, ct).ConfigureAwait(false);
+        if (handle is null)
+            return await RefuseRunAsync(action, runId, run, actor, reason, confirmation, [$"another destructive run is in progress: {heldBy}"], preflight, ct).ConfigureAwait(false);
+
+        var now = _time.GetUtcNow();
+        var started = await _store.TransitionAsync(runId, [RunStatus.AwaitingConfirmation], RunStatus.Running, now, _options.InstanceId, null, ct, r =>
+        {
+            r.StartedAt = now;
+            r.Reason = reason!.Trim();
+            r.Confirmation = confirmation?.Trim();
+        }).ConfigureAwait(false);
+        if (!started)
+        {
+            await handle.DisposeAsync().ConfigureAwait(false);
+            return await RefuseRunAsync(action, runId, run, actor, reason, confirmation, ["the run changed state concurrently (confirmed or cancelled elsewhere)"], preflight, ct).ConfigureAwait(false);
+        }
+        return await LaunchAsync(action, run.Id, def, parameters, stored.Input, actor, reason, confirmation, preflight, handle, null, ct).ConfigureAwait(false);
+    }
+
+    public async Task<RunCommandResult> StartAsync(Guid runId, Actor actor, CancellationToken ct = default)
+    {
+        const string action = "run.start";
+        var run = await _store.LoadAsync(runId, withSteps: false, ct).ConfigureAwait(false);
+        if (run is null) return await RefuseRunAsync(action, runId, null, actor, null, null, [$"run {runId} does not exist"], null, ct).ConfigureAwait(false);
+        var problems = new List<string>();
+        if (Closed() is { } closed) problems.Add(closed);
+        if (RunGuards.Operator(actor) is { } op) problems.Add(op);
+        if (run.Destructive) problems.Add("a destructive run starts by confirming it (typed confirmation, reason, step-up)");
+        else if (run.Status != RunStatus.Pending) problems.Add($"the run is {run.Status}, not Pending");
+        if (problems.Count > 0) return await RefuseRunAsync(action, runId, run, actor, null, null, problems, null, ct).ConfigureAwait(false);
+        var now = _time.GetUtcNow();
+        if (!await _store.TransitionAsync(runId, [RunStatus.Pending], RunStatus.Running, now, _options.InstanceId, null, ct, r => r.StartedAt = now).ConfigureAwait(false))
+            return await RefuseRunAsync(action, runId, run, actor, null, null, ["the run changed state concurrently"], null, ct).ConfigureAwait(false);
+        var def = Definition(run);
+        var stored = EngineJson.Read<StoredParameters>(run.ParametersJson);
+        return await LaunchAsync(action, run.Id, def, ToValidated(stored), stored.Input, actor, run.Reason, null, null, null, null, ct).ConfigureAwait(false);
+    }
+
+    public async Task<RunCommandResult> TriggerAsync(RunRequest request, Actor actor, CancellationToken ct = default)
+    {
+        const string action = "run.start";
+        if (Closed() is { } closed) return await RefuseAsync(action, request, actor, null, [closed], null, ct).ConfigureAwait(false);
+        if (RunGuards.Operator(actor) is { } op) return await RefuseAsync(action, request, actor, null, [op], null, ct).ConfigureAwait(false);
+        var p = Prepare(request);
+        if (p.Problems.Count == 0 && p.Definition!.Destructive)
+        {
+            p.Problems.AddRange(RunGuards.Destructive(p.Definition, p.Parameters!, actor, request.Confirmation, request.Reason, _time.GetUtcNow(), _options.StepUpMaxAge));
+            if (p.Problems.Count == 0 && p.Preflight!.IsBlocked)
+                p.Problems.Add("the pre-flight blocks this run: " + string.Join("; ", p.Preflight.Blocking.Select(b => b.Message)));
+        }
+        else if (request.Reason is { Length: > RunGuards.MaxReasonLength }) p.Problems.Add(RunGuards.Reason(request.Reason)!);
+        if (p.Problems.Count > 0) return await RefuseAsync(action, request, actor, p.Definition, p.Problems, p.Preflight, ct).ConfigureAwait(false);
+
+        var def = p.Definition!;
+        var runId = Guid.NewGuid();
+        IRunLockHandle? handle = null;
+        if (def.Destructive)
+        {
+            (handle, var heldBy) = await _lock.TryAcquireAsync(runId, def.Id, ct).ConfigureAwait(false);
+            if (handle is null)
+                return await RefuseAsync(action, request, actor, def, [$"another destructive run is in progress: {heldBy}"], p.Preflight, ct).ConfigureAwait(false);
+        }
+        try
+        {
+            var now = _time.GetUtcNow();
+            var run = NewRecord(def, p, actor, request.Reason, RunStatus.Running, now, runId);
+            run.Owner = _options.InstanceId;
+            run.StartedAt = now;
+            run.HeartbeatAt = now;
+            run.Confirmation = request.Confirmation?.Trim();
+            await _store.InsertAsync(run, ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            if (handle is not null) await handle.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        return await LaunchAsync(action, runId, def, p.Parameters!, request.Parameters, actor, request.Reason, request.Confirmation, p.Preflight, handle, null, ct).ConfigureAwait(false);
+    }
+
+    public async Task<RunCommandResult> ResumeAsync(ResumeRequest request, Actor actor, CancellationToken ct = default)
+    {
+        const string action = "run.resume";
+        var run = await _store.LoadAsync(request.RunId, withSteps: true, ct).ConfigureAwait(false);
+        if (run is null) return await RefuseRunAsync(action, request.RunId, null, actor, request.Reason, request.Confirmation, [$"run {request.RunId} does not exist"], null, ct).ConfigureAwait(false);
+        var def = Definition(run);
+        var stored = EngineJson.Read<StoredParameters>(run.ParametersJson);
+        var parameters = ToValidated(stored);
+        var problems = new List<string>();
+        if (Closed() is { } closed) problems.Add(closed);
+        if (RunGuards.Operator(actor) is { } op) problems.Add(op);
+        if (run.Status is not (RunStatus.Failed or RunStatus.Interrupted)) problems.Add($"only a Failed or Interrupted run can be resumed; this one is {run.Status}");
+        if (_active.ContainsKey(run.Id)) problems.Add("the run is still executing here");
+        var byKey = run.Steps.ToDictionary(RunExecutor.Key, StringComparer.Ordinal);
+        var force = (request.ForceSteps ?? []).Distinct(StringComparer.Ordinal).ToList();
+        var skip = (request.SkipSteps ?? []).Distinct(StringComparer.Ordinal).ToList();
+        foreach (var k in force.Concat(skip).Where(k => !byKey.ContainsKey(k))) problems.Add($"no step '{InputValidator.Printable(k)}' in this run");
+        foreach (var k in force.Intersect(skip, StringComparer.Ordinal)) problems.Add($"step '{k}' cannot be both forced and skipped");
+        foreach (var k in skip.Where(byKey.ContainsKey).Where(k => byKey[k].Status is StepStatus.Succeeded or StepStatus.Skipped))
+            problems.Add($"step '{k}' is already {byKey[k].Status}");
+        if (run.Destructive && problems.Count == 0)
+            problems.AddRange(RunGuards.Destructive(def, parameters, actor, request.Confirmation, request.Reason, _time.GetUtcNow(), _options.StepUpMaxAge));
+        else if (!run.Destructive && (force.Count > 0 || skip.Count > 0) && RunGuards.Reason(request.Reason) is { } why)
+            problems.Add($"{why} (forcing or skipping steps)");
+        if (problems.Count > 0) return await RefuseRunAsync(action, run.Id, run, actor, request.Reason, request.Confirmation, problems, null, ct, force, skip).ConfigureAwait(false);
+
+        PreflightReport? preflight = null;
+        IRunLockHandle? handle = null;
+        if (run.Destructive)
+        {
+            preflight = _preflight.Compute(def, parameters, _state.Current, _time.GetUtcNow());
+            await _store.UpdateAsync(run.Id, r => SetPreflight(r, preflight), ct).ConfigureAwait(false);
+            if (preflight.IsBlocked)
+                return await RefuseRunAsync(action, run.Id, run, actor, request.Reason, request.Confirmation,
+                    ["the pre-flight blocks this run: " + string.Join("; ", preflight.Blocking.Select(b => b.Message))], preflight, ct, force, skip).ConfigureAwait(false);
+            (handle, var heldBy) = await _lock.TryAcquireAsync(run.Id, def.Id, ct).ConfigureAwait(false);
+            if (handle is null)
+                return await RefuseRunAsync(action, run.Id, run, actor, request.Reason, request.Confirmation, [$"another destructive run is in progress: {heldBy}"], preflight, ct, force, skip).ConfigureAwait(false);
+        }
+
+        var now = _time.GetUtcNow();
+        if (!await _store.TransitionAsync(run.Id, [RunStatus.Failed, RunStatus.Interrupted], RunStatus.Running, now, _options.InstanceId, null, ct,
+                r => { r.EndedAt = null; r.CancelRequested = false; }).ConfigureAwait(false))
+        {
+            if (handle is not null) await handle.DisposeAsync().ConfigureAwait(false);
+            return await RefuseRunAsync(action, run.Id, run, actor, request.Reason, request.Confirmation, ["the run changed state concurrently (resumed or abandoned elsewhere)"], preflight, ct, force, skip).ConfigureAwait(false);
+        }
+        var changed = new List<StepRecord>();
+        foreach (var k in force)
+        {
+            var s = byKey[k];
+            s.Status = StepStatus.Pending;
+            s.CommandSucceeded = false;
+            s.ForcedBy = actor.User;
+            s.ForcedAt = now;
+            s.Message = $"forced re-run requested by {actor.User}";
+            changed.Add(s);
+        }
+        foreach (var k in skip)
+        {
+            var s = byKey[k];
+            s.Status = StepStatus.Skipped;
+            s.EndedAt = now;
+            s.Message = $"skipped by {actor.User}: {request.Reason?.Trim()}";
+            changed.Add(s);
+        }
+        if (changed.Count > 0) await _store.SaveStepsAsync(changed, ct).ConfigureAwait(false);
+        return await LaunchAsync(action, run.Id, def, parameters, stored.Input, actor, request.Reason, request.Confirmation, preflight, handle,
+            new { force, skip }, ct).ConfigureAwait(false);
+    }
+
+    public async Task<RunCommandResult> CancelAsync(Guid runId, string? reason, Actor actor, CancellationToken ct = default)
+    {
+        const string action = "run.cancel";
+        var run = await _store.LoadAsync(runId, withSteps: false, ct).ConfigureAwait(false);
+        if (run is null) return await RefuseRunAsync(action, runId, null, actor, reason, null, [$"run {runId} does not exist"], null, ct).ConfigureAwait(false);
+        if (RunGuards.Operator(actor) is { } op) return await RefuseRunAsync(action, runId, run, actor, reason, null, [op], null, ct).ConfigureAwait(false);
+        var now = _time.GetUtcNow();
+        switch (run.Status)
+        {
+            case RunStatus.Running:
+                await _store.RequestCancelAsync(runId, ct).ConfigureAwait(false);
+                if (_active.TryGetValue(runId, out var active)) active.RequestStop(StopKind.User, actor.User);
+                var entry = await _audit.RecordAsync(Entry(action, Definition(run), null, null, actor, reason, null, null, AuditOutcome.Accepted, runId,
+                    _active.ContainsKey(runId) ? "cancel requested: killing the process tree" : $"cancel requested from {_options.InstanceId}; its owner {run.Owner} stops it", now, now), ct).ConfigureAwait(false);
+                return new RunCommandResult(true, runId, RunStatus.Running, [], null, entry.Id);
+            case RunStatus.Pending or RunStatus.AwaitingConfirmation:
+                var message = $"cancelled by {actor.User}" + (string.IsNullOrWhiteSpace(reason) ? "" : $": {reason.Trim()}");
+                if (await _store.TransitionAsync(runId, [RunStatus.Pending, RunStatus.AwaitingConfirmation], RunStatus.Cancelled, now, null, message, ct, r => r.EndedAt = now).ConfigureAwait(false))
+                {
+                    var e = await _audit.RecordAsync(Entry(action, Definition(run), null, null, actor, reason, null, null, AuditOutcome.Succeeded, runId, message, now, now), ct).ConfigureAwait(false);
+                    _events.Publish(new RunStatusChanged(runId, now, RunStatus.Cancelled, null, message));
+                    return new RunCommandResult(true, runId, RunStatus.Cancelled, [], null, e.Id);
+                }
+                return await RefuseRunAsync(action, runId, run, actor, reason, null, ["the run changed state concurrently"], null, ct).ConfigureAwait(false);
+            default:
+                return await RefuseRunAsync(action, runId, run, actor, reason, null,
+                    [run.Status is RunStatus.Failed or RunStatus.Interrupted ? $"the run is {run.Status}, not running: abandon it instead" : $"the run is already {run.Status}"], null, ct).ConfigureAwait(false);
+        }
+    }
+
+    public async Task<RunCommandResult> AbandonAsync(Guid runId, string? reason, Actor actor, CancellationToken ct = default)
+    {
+        const string action = "run.abandon";
+        var run = await _store.LoadAsync(runId, withSteps: false, ct).ConfigureAwait(false);
+        if (run is null) return await RefuseRunAsync(action, runId, null, actor, reason, null, [$"run {runId} does not exist"], null, ct).ConfigureAwait(false);
+        var problems = new List<string>();
+        if (RunGuards.Operator(actor) is { } op) problems.Add(op);
+        if (RunGuards.Reason(reason) is { } r) problems.Add(r);
+        if (run.Status is not (RunStatus.Failed or RunStatus.Interrupted)) problems.Add($"only a Failed or Interrupted run can be abandoned; this one is {run.Status}");
+        if (problems.Count > 0) return await RefuseRunAsync(action, runId, run, actor, reason, null, problems, null, ct).ConfigureAwait(false);
+        var now = _time.GetUtcNow();
+        var message = $"abandoned by {actor.User}: {reason!.Trim()}";
+        if (!await _store.TransitionAsync(runId, [RunStatus.Failed, RunStatus.Interrupted], RunStatus.Cancelled, now, null, message, ct, x => x.EndedAt = now).ConfigureAwait(false))
+            return await RefuseRunAsync(action, runId, run, actor, reason, null, ["the run changed state concurrently"], null, ct).ConfigureAwait(false);
+        var entry = await _audit.RecordAsync(Entry(action, Definition(run), null, null, actor, reason, null, null, AuditOutcome.Succeeded, runId, message, now, now), ct).ConfigureAwait(false);
+        _events.Publish(new RunStatusChanged(runId, now, RunStatus.Cancelled, null, message));
+        return new RunCommandResult(true, runId, RunStatus.Cancelled, [], null, entry.Id);
+    }
+
+    public async Task<RunView?> GetRunAsync(Guid runId, CancellationToken ct = default)
+    {
+        var run = await _store.LoadAsync(runId, withSteps: true, ct).ConfigureAwait(false);
+        return run is null ? null : ToView(run);
+    }
+
+    public async Task<IReadOnlyList<RunSummary>> ListRunsAsync(RunQuery query, CancellationToken ct = default)
+    {
+        var runs = await _store.ListAsync(query, ct).ConfigureAwait(false);
+        return runs.Select(r => new RunSummary(r.Id, r.WorkflowId, r.WorkflowTitle, r.Destructive, r.Status, r.CurrentStep, r.RequestedBy, r.CreatedAt, r.StartedAt, r.EndedAt, r.Message)).ToList();
+    }
+
+    public async Task<RunView?> WaitUntilStoppedAsync(Guid runId, CancellationToken ct = default)
+    {
+        using var signal = new SemaphoreSlim(0, int.MaxValue);
+        using var sub = _events.Subscribe(runId, e => { if (e is RunStatusChanged) signal.Release(); });
+        while (true)
+        {
+            if (_active.TryGetValue(runId, out var active))
+                await active.Completion.WaitAsync(ct).ConfigureAwait(false);
+            var view = await GetRunAsync(runId, ct).ConfigureAwait(false);
+            if (view is null || (!view.IsRunning && !_active.ContainsKey(runId))) return view;
+            // Running on another replica: wait for its status change (or re-read now and then).
+            await signal.WaitAsync(TimeSpan.FromMilliseconds(500), ct).ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        var running = _active.Values.ToList();
+        foreach (var a in running) a.RequestStop(StopKind.Shutdown, "shutdown");
+        try { await Task.WhenAll(running.Select(a => a.Completion)).WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false); }
+        catch (Exception ex) { _log.LogWarning(ex, "Runs did not stop cleanly on shutdown; they are recovered as Interrupted on the next start"); }
+    }
+
+    private string? Closed() => _disposed ? "the operations engine is shutting down" : null;
+
+    private sealed record Prepared(WorkflowDefinition? Definition, ValidatedParameters? Parameters, RunPlanner.Planned? Planned, PreflightReport? Preflight, List<string> Problems);
+
+    private Prepared Prepare(RunRequest request)
+    {
+        var problems = new List<string>();
+        var def = _catalog.Find(request.WorkflowId);
+        if (def is null)
+        {
+            problems.Add($"unknown workflow '{InputValidator.Printable(request.WorkflowId)}'");
+            return new Prepared(null, null, null, null, problems);
+        }
+        var state = _state.Current;
+        problems.AddRange(InputValidator.Validate(def, request.Parameters, state, out var parameters));
+        if (problems.Count > 0) return new Prepared(def, null, null, null, problems);
+        var planned = _planner.Plan(def, request.Parameters, parameters, state, problems);
+        var preflight = def.Destructive ? _preflight.Compute(def, parameters, state, _time.GetUtcNow()) : null;
+        return new Prepared(def, parameters, planned, preflight, problems);
+    }
+
+    private RunRecord NewRecord(WorkflowDefinition def, Prepared p, Actor actor, string? reason, RunStatus status, DateTimeOffset now, Guid? id = null)
+    {
+        var run = new RunRecord
+        {
+            Id = id ?? Guid.NewGuid(),
+            WorkflowId = def.Id,
+            WorkflowTitle = def.Title,
+            Destructive = def.Destructive,
+            Status = status,
+            ParametersJson = EngineJson.Write(p.Planned!.Parameters),
+            DefinitionJson = EngineJson.Write(def),
+            Reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim(),
+            RequestedBy = actor.User,
+            RequestedGroupsJson = JsonSerializer.Serialize(actor.Groups),
+            CreatedAt = now,
+            UpdatedAt = now,
+            Steps = p.Planned.Steps,
+        };
+        if (p.Preflight is { } pf) SetPreflight(run, pf);
+        foreach (var s in run.Steps) s.RunId = run.Id;
+        return run;
+    }
+
+    private static void SetPreflight(RunRecord r, PreflightReport pf)
+    {
+        r.PreflightJson = EngineJson.Write(pf);
+        r.PreflightSummary = pf.Summary;
+        r.PreflightBlocked = pf.IsBlocked;
+    }
+
+    private async Task<RunCommandResult> LaunchAsync(string action, Guid runId, WorkflowDefinition def, ValidatedParameters parameters, IReadOnlyDictionary<string, string?> input,
+        Actor actor, string? reason, string? confirmation, PreflightReport? preflight, IRunLockHandle? handle, object? extra, CancellationToken ct)
+    {
+        AuditEntry entry;
+        try
+        {
+            var now = _time.GetUtcNow();
+            var parametersJson = extra is null ? null : JsonSerializer.Serialize(new { input, resume = extra });
+            var e = Entry(action, def, parameters, input, actor, reason, confirmation, preflight, AuditOutcome.Started, runId, null, now, null);
+            if (parametersJson is not null) e.Parameters = parametersJson;
+            entry = await _audit.RecordAsync(e, ct).ConfigureAwait(false);
+            await _store.UpdateAsync(runId, r => r.ActiveAuditId = entry.Id, ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Nothing ran: put the run back where a person can see it, and free the lock.
+            await _store.TransitionAsync(runId, [RunStatus.Running], RunStatus.Interrupted, _time.GetUtcNow(), null, "could not record the start; nothing was run", CancellationToken.None).ConfigureAwait(false);
+            if (handle is not null) await handle.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        var active = new ActiveRun(runId, handle, entry.Id, actor.User);
+        _active[runId] = active;
+        _events.Publish(new RunStatusChanged(runId, _time.GetUtcNow(), RunStatus.Running, null, $"{action} by {actor.User}"));
+        active.Completion = Task.Run(async () =>
+        {
+            try { await _executor.ExecuteAsync(active).ConfigureAwait(false); }
+            finally
+            {
+                _active.TryRemove(runId, out _);
+                active.Cancellation.Dispose();
+            }
+        }, CancellationToken.None);
+        return new RunCommandResult(true, runId, RunStatus.Running, [], preflight, entry.Id);
+    }
+
+    private async Task<RunCommandResult> RefuseAsync(string action, RunRequest request, Actor actor, WorkflowDefinition? def, IReadOnlyList<string> problems, PreflightReport? preflight, CancellationToken ct)
+    {
+        var now = _time.GetUtcNow();
+        var entry = Entry(action, def, null, request.Parameters, actor, request.Reason, request.Confirmation, preflight, AuditOutcome.Refused, null, string.Join("; ", problems), now, now);
+        if (def is null) entry.Target = InputValidator.Printable(request.WorkflowId);
+        entry = await _audit.RecordAsync(entry, ct).ConfigureAwait(false);
+        return new RunCommandResult(false, null, null, problems, preflight, entry.Id);
+    }
+
+    private async Task<RunCommandResult> RefuseRunAsync(string action, Guid runId, RunRecord? run, Actor actor, string? reason, string? confirmation, IReadOnlyList<string> problems,
+        PreflightReport? preflight, CancellationToken ct, IReadOnlyList<string>? force = null, IReadOnlyList<string>? skip = null)
+    {
+        var now = _time.GetUtcNow();
+        var def = run is null ? null : Definition(run);
+        var stored = run is null ? null : EngineJson.Read<StoredParameters>(run.ParametersJson);
+        var entry = Entry(action, def, stored is null ? null : ToValidated(stored), stored?.Input, actor, reason, confirmation, preflight, AuditOutcome.Refused, runId, string.Join("; ", problems), now, now);
+        if (force is { Count: > 0 } || skip is { Count: > 0 }) entry.Parameters = JsonSerializer.Serialize(new { input = stored?.Input, resume = new { force, skip } });
+        if (run is null) entry.Target = $"run {runId}";
+        entry = await _audit.RecordAsync(entry, ct).ConfigureAwait(false);
+        return new RunCommandResult(false, runId, run?.Status, problems, preflight, entry.Id);
+    }
+
+    private static AuditEntry Entry(string action, WorkflowDefinition? def, ValidatedParameters? parameters, IReadOnlyDictionary<string, string?>? input, Actor actor,
+        string? reason, string? confirmation, PreflightReport? preflight, AuditOutcome outcome, Guid? runId, string? message, DateTimeOffset started, DateTimeOffset? ended)
+    {
+        var nodes = parameters?.NodeLists.Values.SelectMany(n => n).Distinct(StringComparer.Ordinal).ToList() ?? [];
+        return new AuditEntry
+        {
+            At = started,
+            User = actor.User,
+            Groups = string.Join(",", actor.Groups),
+            Action = action,
+            Target = (def?.Id ?? "") + (nodes.Count > 0 ? " " + string.Join(",", nodes) : ""),
+            Parameters = JsonSerializer.Serialize(input ?? new Dictionary<string, string?>()),
+            Reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim(),
+            Confirmation = confirmation,
+            PreflightSummary = preflight?.Summary,
+            StartedAt = started,
+            EndedAt = ended,
+            Outcome = outcome,
+            RunId = runId,
+            Message = message,
+        };
+    }
+
+    private static WorkflowDefinition Definition(RunRecord run) => EngineJson.Read<WorkflowDefinition>(run.DefinitionJson);
+
+    private static ValidatedParameters ToValidated(StoredParameters s) => new(
+        s.Values.ToImmutableDictionary(StringComparer.Ordinal),
+        s.NodeLists.ToImmutableDictionary(kv => kv.Key, kv => kv.Value.ToImmutableArray(), StringComparer.Ordinal));
+
+    private RunView ToView(RunRecord r)
+    {
+        WorkflowDefinition? def = null;
+        try { def = Definition(r); } catch (JsonException) { }
+        var steps = r.Steps.Select(s => new StepView(
+            s.Ordinal, RunExecutor.Key(s), s.StepId, s.Item, s.Title, s.Status, s.ExitCode, s.CommandSucceeded, s.Attempts, s.ForcedBy, s.ForcedAt,
+            s.StartedAt, s.EndedAt, s.Message, s.Output, s.OutputTruncated, s.OutputLineCount,
+            EngineJson.Read<List<StepGateResult>>(s.GateResultsJson), EngineJson.Read<StepPlan>(s.PlanJson))).ToList();
+        return new RunView(r.Id, r.WorkflowId, r.WorkflowTitle, r.Destructive, r.Status, r.CurrentStep, EngineJson.Read<StoredParameters>(r.ParametersJson),
+            r.Reason, r.Confirmation, r.RequestedBy, JsonSerializer.Deserialize<List<string>>(r.RequestedGroupsJson) ?? [],
+            r.PreflightJson is null ? null : EngineJson.Read<PreflightReport>(r.PreflightJson),
+            r.CreatedAt, r.StartedAt, r.EndedAt, r.Owner, r.Message, steps, def);
+    }
+}

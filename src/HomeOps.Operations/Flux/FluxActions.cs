@@ -1,0 +1,122 @@
+using System.Text.Json;
+using HomeOps.Operations.Audit;
+using HomeOps.Operations.Guards;
+
+namespace HomeOps.Operations.Flux;
+
+public sealed record FluxActionResult(bool Accepted, string Message, long AuditId)
+{
+    public override string ToString() => $"{(Accepted ? "accepted" : "refused")}: {Message}";
+}
+
+/// <summary>Flux actions straight through the Kubernetes API, guarded (operator only) and audited.</summary>
+public interface IFluxActions
+{
+    /// <summary>Requests a reconcile; with <paramref name="withSource"/> the source first. Refused for a suspended object.</summary>
+    Task<FluxActionResult> ReconcileAsync(FluxObjectRef target, bool withSource, Actor actor, CancellationToken ct = default);
+
+    /// <summary>Sets <c>spec.suspend: true</c>, recording who and why (a reason is required).</summary>
+    Task<FluxActionResult> SuspendAsync(FluxObjectRef target, Actor actor, string reason, CancellationToken ct = default);
+
+    Task<FluxActionResult> ResumeAsync(FluxObjectRef target, Actor actor, string? reason, CancellationToken ct = default);
+
+    /// <summary>Resumes and requests a reconcile in one patch.</summary>
+    Task<FluxActionResult> ResumeAndReconcileAsync(FluxObjectRef target, Actor actor, string? reason, CancellationToken ct = default);
+}
+
+public sealed class FluxActions(IFluxObjectClient client, IAuditLog audit, TimeProvider? time = null) : IFluxActions
+{
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
+    public async Task<FluxActionResult> ReconcileAsync(FluxObjectRef target, bool withSource, Actor actor, CancellationToken ct = default)
+    {
+        var action = withSource ? "flux.reconcile-with-source" : "flux.reconcile";
+        if (Refusal(target, actor) is { } r) return await RefuseAsync(action, target, actor, null, r, ct).ConfigureAwait(false);
+        var state = await client.GetAsync(target, ct).ConfigureAwait(false);
+        if (state is null) return await RefuseAsync(action, target, actor, null, $"{target} does not exist", ct).ConfigureAwait(false);
+        if (state.Suspended)
+            return await RefuseAsync(action, target, actor, null,
+                $"{target} is suspended: a reconcile request on a suspended object is silently ignored by Flux. Use resume-and-reconcile.", ct).ConfigureAwait(false);
+        var now = _time.GetUtcNow();
+        var done = new List<string>();
+        if (withSource)
+        {
+            if (state.Source is not { } source)
+                return await RefuseAsync(action, target, actor, null, $"{target}: its source could not be determined", ct).ConfigureAwait(false);
+            await client.PatchAsync(source, FluxPatchBodies.Reconcile(now), ct).ConfigureAwait(false);
+            done.Add($"requested reconcile of source {source}");
+        }
+        await client.PatchAsync(target, FluxPatchBodies.Reconcile(now), ct).ConfigureAwait(false);
+        done.Add($"requested reconcile of {target} at {FluxPatchBodies.Rfc3339(now)}");
+        return await AcceptAsync(action, target, actor, null, string.Join("; ", done), ct).ConfigureAwait(false);
+    }
+
+    public async Task<FluxActionResult> SuspendAsync(FluxObjectRef target, Actor actor, string reason, CancellationToken ct = default)
+    {
+        const string action = "flux.suspend";
+        if ((Refusal(target, actor) ?? RunGuards.Reason(reason)) is { } r) return await RefuseAsync(action, target, actor, reason, r, ct).ConfigureAwait(false);
+        var state = await client.GetAsync(target, ct).ConfigureAwait(false);
+        if (state is null) return await RefuseAsync(action, target, actor, reason, $"{target} does not exist", ct).ConfigureAwait(false);
+        await client.PatchAsync(target, FluxPatchBodies.Suspend(actor.User, reason.Trim(), _time.GetUtcNow()), ct).ConfigureAwait(false);
+        return await AcceptAsync(action, target, actor, reason, $"suspended {target}", ct).ConfigureAwait(false);
+    }
+
+    public Task<FluxActionResult> ResumeAsync(FluxObjectRef target, Actor actor, string? reason, CancellationToken ct = default) =>
+        ResumeCoreAsync(target, actor, reason, reconcile: false, ct);
+
+    public Task<FluxActionResult> ResumeAndReconcileAsync(FluxObjectRef target, Actor actor, string? reason, CancellationToken ct = default) =>
+        ResumeCoreAsync(target, actor, reason, reconcile: true, ct);
+
+    private async Task<FluxActionResult> ResumeCoreAsync(FluxObjectRef target, Actor actor, string? reason, bool reconcile, CancellationToken ct)
+    {
+        var action = reconcile ? "flux.resume-and-reconcile" : "flux.resume";
+        if (Refusal(target, actor) is { } r) return await RefuseAsync(action, target, actor, reason, r, ct).ConfigureAwait(false);
+        var state = await client.GetAsync(target, ct).ConfigureAwait(false);
+        if (state is null) return await RefuseAsync(action, target, actor, reason, $"{target} does not exist", ct).ConfigureAwait(false);
+        var now = _time.GetUtcNow();
+        var body = reconcile ? FluxPatchBodies.ResumeAndReconcile(actor.User, reason?.Trim(), now) : FluxPatchBodies.Resume(actor.User, reason?.Trim(), now);
+        await client.PatchAsync(target, body, ct).ConfigureAwait(false);
+        var msg = (state.Suspended ? $"resumed {target}" : $"{target} was not suspended; resume is a no-op") + (reconcile ? " and requested a reconcile" : "");
+        return await AcceptAsync(action, target, actor, reason, msg, ct).ConfigureAwait(false);
+    }
+
+    private static string? Refusal(FluxObjectRef target, Actor actor)
+    {
+        if (RunGuards.Operator(actor) is { } op) return op;
+        if (FluxKinds.Find(target.Kind) is null) return $"'{target.Kind}' is not a Flux kind the dashboard patches ({string.Join(", ", FluxKinds.Names)})";
+        if (!InputValidator.IsValidNodeName(target.Name) || !InputValidator.IsValidNodeName(target.Namespace))
+            return "namespace and name must be DNS labels";
+        return null;
+    }
+
+    private async Task<FluxActionResult> AcceptAsync(string action, FluxObjectRef target, Actor actor, string? reason, string message, CancellationToken ct)
+    {
+        var entry = await audit.RecordAsync(Entry(action, target, actor, reason, AuditOutcome.Succeeded, message), ct).ConfigureAwait(false);
+        return new FluxActionResult(true, message, entry.Id);
+    }
+
+    private async Task<FluxActionResult> RefuseAsync(string action, FluxObjectRef target, Actor actor, string? reason, string message, CancellationToken ct)
+    {
+        var entry = await audit.RecordAsync(Entry(action, target, actor, reason, AuditOutcome.Refused, message), ct).ConfigureAwait(false);
+        return new FluxActionResult(false, message, entry.Id);
+    }
+
+    private AuditEntry Entry(string action, FluxObjectRef target, Actor actor, string? reason, AuditOutcome outcome, string message)
+    {
+        var now = _time.GetUtcNow();
+        return new AuditEntry
+        {
+            At = now,
+            User = actor.User,
+            Groups = string.Join(",", actor.Groups),
+            Action = action,
+            Target = target.ToString(),
+            Parameters = JsonSerializer.Serialize(new { kind = target.Kind, @namespace = target.Namespace, name = target.Name }),
+            Reason = reason,
+            StartedAt = now,
+            EndedAt = now,
+            Outcome = outcome,
+            Message = message,
+        };
+    }
+}

@@ -1,0 +1,36 @@
+using HomeOps.Cluster.Model;
+using HomeOps.Cluster.State;
+
+namespace HomeOps.Operations.Gates;
+
+/// <summary>
+/// <c>bgp-peers-established</c>: every peer reported by every CiliumBGPNodeConfig is established. Session state only
+/// exists in BGPv2 status; the BGPv1 CiliumBGPPeeringPolicy the live cluster uses has none, so with no reported
+/// peers the gate fails and says why rather than pretending.
+/// </summary>
+public sealed class BgpPeersEstablishedGate : IGate
+{
+    public string Name => "bgp-peers-established";
+    public string Description => "Every BGP peer in every CiliumBGPNodeConfig is established.";
+    public IReadOnlyList<GateArgument> Arguments { get; } = [];
+
+    public GateResult Evaluate(ClusterState state, IReadOnlyDictionary<string, string> args, DateTimeOffset now)
+    {
+        if (GateData.Staleness(state, now, Kinds.BgpNodeConfig) is { } stale) return GateResult.Undecided(stale);
+        var peers = state.Items(Kinds.BgpNodeConfig)
+            .SelectMany(o => o.Details is BgpDetails d ? d.Peers.Select(p => (Obj: o, Peer: p)) : [])
+            .ToList();
+        if (peers.Count == 0)
+        {
+            var v1 = state.Items(Kinds.BgpPeeringPolicy).Any();
+            return GateResult.Fail("no BGP peers known: no CiliumBGPNodeConfig reports a peer"
+                                   + (v1 ? " (a BGPv1 CiliumBGPPeeringPolicy is configured, but it has no session status; BGPv2 status or `cilium bgp peers` is needed to see sessions)" : "")
+                                   + ". Phase 3 installs Cilium with bgpControlPlane disabled; run apps:deploy-cilium to enable BGP.");
+        }
+        var down = peers.Where(p => !p.Peer.Established)
+            .Select(p => $"{(p.Peer.Node.Length > 0 ? p.Peer.Node : p.Obj.Meta.Name)}→{p.Peer.PeerAddress} ({(p.Peer.SessionState.Length > 0 ? p.Peer.SessionState : "no state")})")
+            .ToList();
+        var text = $"{peers.Count - down.Count} of {peers.Count} BGP sessions established" + (down.Count > 0 ? $"; down: {GateData.List(down)}" : "");
+        return down.Count == 0 ? GateResult.Pass(text) : GateResult.Fail(text);
+    }
+}

@@ -1,0 +1,32 @@
+using HomeOps.Operations.Workflows;
+
+namespace HomeOps.Operations.Gates;
+
+/// <summary>
+/// Evaluates a gate, and when it has a wait, re-evaluates on every change of the health model (plus a slow poll, so
+/// that freshness ageing is noticed) until it passes or the wait runs out. Cancellation ends the wait.
+/// </summary>
+public sealed class GateWaiter(GateRegistry registry, IClusterStateSource source, TimeProvider time, TimeSpan pollInterval)
+{
+    public async Task<GateResult> EvaluateAsync(string name, IReadOnlyDictionary<string, string> args, TimeSpan wait, bool advisory, CancellationToken ct)
+    {
+        var deadline = time.GetUtcNow() + wait;
+        var signal = new SemaphoreSlim(0, int.MaxValue);
+        using var sub = source.OnChanged(() => signal.Release());
+        while (true)
+        {
+            ct.ThrowIfCancellationRequested();
+            var result = registry.Evaluate(name, args, source.Current, time.GetUtcNow(), advisory);
+            if (result.Outcome is GateOutcome.Passed or GateOutcome.Skipped) return result;
+            var remaining = deadline - time.GetUtcNow();
+            if (remaining <= TimeSpan.Zero)
+            {
+                return wait > TimeSpan.Zero
+                    ? result with { Message = $"{result.Message} (still not passed after waiting {Duration.Format(wait)})" }
+                    : result;
+            }
+            var nap = remaining < pollInterval ? remaining : pollInterval;
+            await signal.WaitAsync(nap, ct).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+namespace HomeOps.Operations;
+
+/// <summary>Configuration section <c>Operations</c>.</summary>
+public sealed class OperationsOptions
+{
+    public const string Section = "Operations";
+
+    /// <summary>Where the SQLite file lives when no PostgreSQL connection string is configured.</summary>
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>The configured checkout of the home-ops repository; step working directories are relative to it.</summary>
+    public string? HomeOpsCheckout { get; set; }
+
+    /// <summary>A directory of *.yaml files whose workflows replace shipped ones with the same id (or add new ones).</summary>
+    public string? DefinitionsDirectory { get; set; }
+
+    /// <summary>A destructive run needs a sign-in no older than this (<c>Auth:StepUpMaxAge</c> overrides it).</summary>
+    public TimeSpan StepUpMaxAge { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Who this process is in run ownership and lock records: the pod name in a cluster.</summary>
+    public string InstanceId { get; set; } = Environment.GetEnvironmentVariable("POD_NAME") is { Length: > 0 } pod ? pod : Environment.MachineName;
+
+    /// <summary>The node the dashboard's own pod runs on (downward API <c>NODE_NAME</c>); unknown → a pre-flight warning.</summary>
+    public string? DashboardNodeName { get; set; } = Environment.GetEnvironmentVariable("NODE_NAME");
+
+    /// <summary>Stored output per step is the last this many bytes (UTF-8).</summary>
+    public int OutputLimitBytes { get; set; } = 256 * 1024;
+
+    /// <summary>A single output line longer than this is cut (a progress bar without newlines must not grow unbounded).</summary>
+    public int MaxLineChars { get; set; } = 8 * 1024;
+
+    public TimeSpan OutputFlushInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often a waiting gate re-checks even without a change in the health model.</summary>
+    public TimeSpan GatePollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>A running run's owner writes a heartbeat this often (and picks up cancel requests from other replicas).</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>A run whose heartbeat is older than this is considered orphaned (its replica died) and becomes Interrupted.</summary>
+    public TimeSpan StaleRunAfter { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Pre-flight warns when an affected volume's last backup is older than this.</summary>
+    public TimeSpan BackupWarnAge { get; set; } = TimeSpan.FromDays(8);
+
+    /// <summary>Host-provided placeholder values: <c>kubeconfig</c>, <c>talosconfig</c>, <c>checkout</c>.</summary>
+    public Dictionary<string, string> Variables { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary><c>InProcess</c> (simulator, single replica) or <c>Lease</c> (a Kubernetes Lease shared by replicas).</summary>
+    public string Lock { get; set; } = "InProcess";
+
+    public string LeaseNamespace { get; set; } = Environment.GetEnvironmentVariable("POD_NAMESPACE") is { Length: > 0 } ns ? ns : "homeops-dashboard";
+
+    public string LeaseName { get; set; } = "homeops-dashboard-operations";
+
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    public TimeSpan LeaseRenewInterval { get; set; } = TimeSpan.FromSeconds(10);
+}
+
+/// <summary>Configuration section <c>Database</c>: a PostgreSQL connection string switches from SQLite to PostgreSQL.</summary>
+public sealed class DatabaseOptions
+{
+    public const string Section = "Database";
+
+    public string? ConnectionString { get; set; }
+}

@@ -1,0 +1,58 @@
+using HomeOps.Cluster.State;
+using HomeOps.Operations.Audit;
+using HomeOps.Operations.Engine;
+using HomeOps.Operations.Flux;
+using HomeOps.Operations.Gates;
+using HomeOps.Operations.Locking;
+using HomeOps.Operations.Persistence;
+using HomeOps.Operations.Runners;
+using HomeOps.Operations.Workflows;
+using k8s;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+
+namespace HomeOps.Operations;
+
+public static class OperationsServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the operations engine and its parts. Needs a <see cref="ClusterStore"/> in the container (the health
+    /// model), and an <see cref="IKubernetes"/> for the Flux actions and for <c>Operations:Lock = Lease</c>.
+    /// Configuration: <c>Operations:*</c> (<see cref="OperationsOptions"/>), <c>Database:ConnectionString</c>
+    /// (PostgreSQL; SQLite file under Operations:DataDirectory otherwise), <c>Auth:StepUpMaxAge</c>.
+    /// </summary>
+    public static IServiceCollection AddHomeOpsOperations(this IServiceCollection services, IConfiguration configuration, Action<OperationsOptions>? configure = null)
+    {
+        var operations = new OperationsOptions();
+        configuration.GetSection(OperationsOptions.Section).Bind(operations);
+        if (configuration.GetValue<TimeSpan?>("Auth:StepUpMaxAge") is { } stepUp) operations.StepUpMaxAge = stepUp;
+        configure?.Invoke(operations);
+        var database = new DatabaseOptions();
+        configuration.GetSection(DatabaseOptions.Section).Bind(database);
+
+        services.AddSingleton(operations);
+        services.AddSingleton(database);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(_ => GateRegistry.CreateDefault());
+        services.TryAddSingleton<IWorkflowCatalog>(sp => new WorkflowCatalog(sp.GetRequiredService<GateRegistry>(), operations.DefinitionsDirectory));
+        services.TryAddSingleton<IClusterStateSource>(sp => new ClusterStoreStateSource(sp.GetRequiredService<ClusterStore>()));
+        services.TryAddSingleton(sp => new OperationsDatabase(database, operations));
+        services.TryAddSingleton<IAuditLog>(sp => new EfAuditLog(
+            sp.GetRequiredService<OperationsDatabase>(), sp.GetServices<IAuditSink>(), sp.GetService<ILogger<EfAuditLog>>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IStepRunner, LocalProcessRunner>(sp => new LocalProcessRunner(sp.GetRequiredService<TimeProvider>())));
+        services.TryAddSingleton<IRunLock>(sp => string.Equals(operations.Lock, "Lease", StringComparison.OrdinalIgnoreCase)
+            ? new KubernetesLeaseRunLock(sp.GetRequiredService<IKubernetes>(), operations.LeaseNamespace, operations.LeaseName, operations.InstanceId,
+                operations.LeaseDuration, operations.LeaseRenewInterval, sp.GetRequiredService<TimeProvider>(), sp.GetService<ILogger<KubernetesLeaseRunLock>>())
+            : new InProcessRunLock());
+        services.TryAddSingleton<IOperationsEngine>(sp => new WorkflowEngine(
+            sp.GetRequiredService<IWorkflowCatalog>(), sp.GetRequiredService<GateRegistry>(), sp.GetRequiredService<IClusterStateSource>(),
+            sp.GetRequiredService<OperationsDatabase>(), sp.GetRequiredService<IAuditLog>(), sp.GetRequiredService<IRunLock>(),
+            sp.GetServices<IStepRunner>(), operations, sp.GetRequiredService<TimeProvider>(), sp.GetService<ILoggerFactory>()));
+        services.TryAddSingleton<IFluxObjectClient>(sp => new KubernetesFluxObjectClient(sp.GetRequiredService<IKubernetes>()));
+        services.TryAddSingleton<IFluxActions>(sp => new FluxActions(sp.GetRequiredService<IFluxObjectClient>(), sp.GetRequiredService<IAuditLog>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddHostedService<OperationsEngineHostedService>();
+        return services;
+    }
+}

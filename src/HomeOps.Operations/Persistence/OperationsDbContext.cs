@@ -1,0 +1,61 @@
+using HomeOps.Operations.Audit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace HomeOps.Operations.Persistence;
+
+/// <summary>Runs, their steps, and the audit log, in one database (SQLite by default, PostgreSQL when configured).</summary>
+public sealed class OperationsDbContext(DbContextOptions<OperationsDbContext> options) : DbContext(options)
+{
+    public DbSet<RunRecord> Runs => Set<RunRecord>();
+    public DbSet<StepRecord> Steps => Set<StepRecord>();
+    public DbSet<AuditEntry> Audit => Set<AuditEntry>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder builder)
+    {
+        // SQLite has no timestamp type and cannot compare or order DateTimeOffset text; store UTC ticks there.
+        // PostgreSQL keeps native timestamptz.
+        if (Database.IsSqlite())
+        {
+            builder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
+            builder.Properties<DateTimeOffset?>().HaveConversion<UtcTicksConverter>();
+        }
+    }
+
+    protected override void OnModelCreating(ModelBuilder model)
+    {
+        model.Entity<RunRecord>(e =>
+        {
+            e.ToTable("runs");
+            e.HasKey(r => r.Id);
+            e.Property(r => r.Status).HasConversion<string>().HasMaxLength(32);
+            e.Property(r => r.WorkflowId).HasMaxLength(200);
+            e.Property(r => r.RequestedBy).HasMaxLength(200);
+            e.HasIndex(r => r.Status);
+            e.HasIndex(r => r.CreatedAt);
+            e.HasMany(r => r.Steps).WithOne().HasForeignKey(s => s.RunId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<StepRecord>(e =>
+        {
+            e.ToTable("run_steps");
+            e.HasKey(s => s.Id);
+            e.Property(s => s.Status).HasConversion<string>().HasMaxLength(32);
+            e.HasIndex(s => new { s.RunId, s.Ordinal }).IsUnique();
+        });
+        model.Entity<AuditEntry>(e =>
+        {
+            e.ToTable("audit");
+            e.HasKey(a => a.Id);
+            e.Property(a => a.Outcome).HasConversion<string>().HasMaxLength(32);
+            e.Property(a => a.User).HasMaxLength(200);
+            e.Property(a => a.Action).HasMaxLength(200);
+            e.HasIndex(a => a.At);
+            e.HasIndex(a => a.User);
+            e.HasIndex(a => a.Action);
+        });
+    }
+
+    private sealed class UtcTicksConverter() : ValueConverter<DateTimeOffset, long>(
+        v => v.UtcTicks,
+        v => new DateTimeOffset(v, TimeSpan.Zero));
+}

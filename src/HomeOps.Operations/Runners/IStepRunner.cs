@@ -1,0 +1,41 @@
+namespace HomeOps.Operations.Runners;
+
+/// <summary>
+/// A resolved command: an argument vector (never a shell string), environment additions (a null value removes an
+/// inherited variable), an absolute working directory, and optional text for standard input (e.g. "y\n" for a
+/// <c>read -p "(y/N)"</c> prompt; none means stdin is closed at once, so a prompt reads EOF and aborts).
+/// </summary>
+public sealed record StepCommand(
+    IReadOnlyList<string> Argv,
+    IReadOnlyDictionary<string, string?> Environment,
+    string WorkingDirectory,
+    string? StandardInput);
+
+public enum OutputStream
+{
+    Stdout,
+    Stderr,
+    /// <summary>Lines the engine writes itself (gate results, "timed out after …").</summary>
+    System,
+}
+
+public sealed record OutputLine(OutputStream Stream, string Text, DateTimeOffset At);
+
+/// <summary>How a process ended. A non-zero exit code is a result, not an exception.</summary>
+public sealed record StepRunResult(int? ExitCode, bool Killed, string? Error, TimeSpan Duration)
+{
+    public bool Succeeded => !Killed && Error is null && ExitCode == 0;
+}
+
+/// <summary>
+/// Runs one step's command. The local implementation starts a process; a later Kubernetes Job runner (name
+/// "kubernetes-job", selected per step with <c>runner:</c>) would run the same argv in a Job and stream its pod log.
+/// Contract: stream every output line as it arrives (from any thread), return the exit code, and when
+/// <paramref name="cancellationToken"/> fires, stop the whole process tree and return with <c>Killed = true</c>.
+/// </summary>
+public interface IStepRunner
+{
+    string Name { get; }
+
+    Task<StepRunResult> RunAsync(StepCommand command, Action<OutputLine> onOutput, CancellationToken cancellationToken);
+}

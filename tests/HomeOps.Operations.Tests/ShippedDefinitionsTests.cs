@@ -1,0 +1,112 @@
+using HomeOps.Operations.Gates;
+using HomeOps.Operations.Workflows;
+
+namespace HomeOps.Operations.Tests;
+
+public class ShippedDefinitionsTests
+{
+    private static readonly WorkflowCatalog Catalog = new(GateRegistry.CreateDefault());
+
+    [Fact]
+    public void Every_shipped_file_is_embedded_and_loads_without_errors()
+    {
+        var files = WorkflowCatalog.ReadShipped().Select(f => f.Name).ToList();
+        Assert.Equal(["10-bootstrap.yaml", "20-cluster.yaml", "30-apps.yaml"], files);
+        Assert.Equal(
+            ["bootstrap:phased", "cluster:safe-reset", "cluster:safe-reboot", "cluster:emergency-recovery", "apps:deploy-cilium"],
+            Catalog.All.Select(w => w.Id));
+    }
+
+    [Fact]
+    public void Bootstrap_phases_come_in_their_real_order_with_the_real_tasks()
+    {
+        var b = Catalog.Find("bootstrap:phased")!;
+        Assert.Equal(["init-state", "phase-1", "phase-2", "phase-3", "phase-4", "phase-5", "phase-6"], b.Steps.Select(s => s.Id));
+        Assert.Equal(
+            ["bootstrap:init-state", "bootstrap:phase-1-environment", "bootstrap:phase-2-cluster", "bootstrap:phase-3-networking",
+             "bootstrap:phase-4-services", "bootstrap:phase-5-gitops", "bootstrap:phase-6-applications"],
+            b.Steps.Select(s => s.Argv[1]));
+        Assert.All(b.Steps, s => Assert.Equal("task", s.Argv[0]));
+        Assert.True(b.Destructive);
+    }
+
+    [Fact]
+    public void Bootstrap_gates_follow_the_phase_contracts()
+    {
+        var steps = Catalog.Find("bootstrap:phased")!.Steps.ToDictionary(s => s.Id);
+        // Phase 2 leaves nodes NotReady (no CNI yet): registered, not Ready.
+        Assert.Equal("nodes-registered", Assert.Single(steps["phase-2"].After).Name);
+        // Phase 3: three nodes Ready by condition, and the BGP gate that fails until apps:deploy-cilium.
+        Assert.Contains(steps["phase-3"].After, g => g is { Name: "nodes-ready" } && g.Args["count"] == "3");
+        Assert.Contains(steps["phase-3"].After, g => g.Name == "bgp-peers-established" && !g.Advisory);
+        Assert.Contains(steps["phase-4"].Before, g => g.Name == "nodes-ready");
+        Assert.Contains(steps["phase-4"].After, g => g.Name == "pods-running" && g.Args["namespace"] == "longhorn-system");
+        Assert.Contains(steps["phase-5"].After, g => g.Name == "kustomization-ready" && g.Args["name"] == "flux-system");
+        Assert.Contains(steps["phase-6"].After, g => g.Name == "all-kustomizations-ready");
+    }
+
+    [Fact]
+    public void Bootstrap_shows_its_known_defects_as_caveats()
+    {
+        var caveats = string.Join("\n", Catalog.Find("bootstrap:phased")!.Caveats);
+        Assert.Contains("etcd on Talos is a system service, not a pod", caveats);
+        Assert.Contains("bgpControlPlane.enabled=false", caveats);
+        Assert.Contains("apps:deploy-cilium", caveats);
+        Assert.Contains("\"home-ops\"", caveats);
+        Assert.Contains("chicken-and-egg", caveats);
+    }
+
+    [Fact]
+    public void Safe_reset_runs_the_task_with_confirm_and_nodes_from_the_live_list_and_warns_about_its_defects()
+    {
+        var w = Catalog.Find("cluster:safe-reset")!;
+        Assert.True(w.Destructive);
+        Assert.Equal("SAFE-RESET", w.Confirmation!.Phrase);
+        var nodes = w.FindParameter("nodes")!;
+        Assert.Equal(ParameterType.NodeList, nodes.Type);
+        Assert.Equal("live-nodes", nodes.Source);
+        Assert.True(nodes.Required);
+        var reset = w.Steps[0];
+        Assert.Equal(["task", "cluster:safe-reset", "CONFIRM=SAFE-RESET", "NODES={nodes:ips}"], reset.Argv);
+        Assert.Equal("SAFE-RESET", reset.Env["CONFIRM"]);
+        Assert.Equal("{nodes:ips}", reset.Env["NODES"]);
+        Assert.Equal(PreflightImpact.Wipe, w.Preflight!.Impact);
+        Assert.Equal("full-cluster", w.Preflight.FullClusterValue);
+        var warnings = string.Join("\n", w.Preflight.Warnings);
+        Assert.Contains("--graceful=false", warnings);
+        Assert.Contains("remain etcd members", warnings);
+        Assert.Contains("omit --reboot", warnings);
+    }
+
+    [Fact]
+    public void Safe_reboot_is_rolling_and_gated_on_the_previous_node()
+    {
+        var w = Catalog.Find("cluster:safe-reboot")!;
+        var reboot = Assert.Single(w.Steps);
+        Assert.Equal("nodes", reboot.ForEach);
+        Assert.Equal("nodes", w.Confirmation!.NodeNamesParameter);
+        Assert.True(w.Preflight!.Rolling);
+        Assert.Contains(reboot.Before, g => g.Name == "nodes-ready" && g.Wait > TimeSpan.Zero);
+        Assert.Contains(reboot.After, g => g.Name == "node-ready" && g.Args["node"] == "{node}");
+        Assert.Contains("{node:ip}", reboot.Argv);
+    }
+
+    [Fact]
+    public void Emergency_recovery_is_a_read_only_assessment_answering_y()
+    {
+        var w = Catalog.Find("cluster:emergency-recovery")!;
+        Assert.False(w.Destructive);
+        Assert.Equal("y\n", w.Steps[0].Stdin);
+        Assert.All(w.Steps[0].After, g => Assert.True(g.Advisory));
+        Assert.Contains(w.Caveats, c => c.Contains("mini01"));
+    }
+
+    [Fact]
+    public void Deploy_cilium_is_the_1_17_6_task_and_is_gated_on_bgp()
+    {
+        var w = Catalog.Find("apps:deploy-cilium")!;
+        Assert.Equal(["task", "apps:deploy-cilium"], w.Steps[0].Argv);
+        Assert.Contains(w.Steps[0].After, g => g.Name == "bgp-peers-established");
+        Assert.Contains(w.Caveats, c => c.Contains("1.19"));
+    }
+}
