@@ -1,0 +1,88 @@
+namespace HomeOps.Simulator.Seed;
+
+/// <summary>A workload that mounts a volume, as Longhorn's <c>kubernetesStatus.workloadsStatus</c> records it.</summary>
+public sealed record VolumeWorkload(string PodName, string WorkloadName, string WorkloadType);
+
+/// <summary>One Longhorn volume of a real home-ops app (cluster brief §4.3 "Users").</summary>
+public sealed record VolumeSpec(
+    string PvcNamespace,
+    string PvcName,
+    int SizeGi,
+    string StorageClass,
+    string? AttachedTo,
+    VolumeWorkload? Workload,
+    TimeSpan? LastBackupAgo)
+{
+    /// <summary>The PV (and Longhorn volume) name: <c>pvc-&lt;uid of the claim&gt;</c>, stable across starts.</summary>
+    public string VolumeName => "pvc-" + SeedIds.Guid($"pvc/{PvcNamespace}/{PvcName}");
+
+    public bool OnSsd => StorageClass == LonghornCatalogue.SsdClass;
+
+    /// <summary><c>longhorn-ssd</c> keeps 2 replicas on disks tagged <c>ssd</c>; the default class keeps 3.</summary>
+    public int Replicas => OnSsd ? 2 : 3;
+
+    public long SizeBytes => SizeGi * 1024L * 1024 * 1024;
+
+    public string? BackupName => LastBackupAgo is null ? null : "backup-" + SeedIds.Hex("backup/" + VolumeName, 16);
+}
+
+/// <summary>The Longhorn volumes and disks of home-ops.</summary>
+public static class LonghornCatalogue
+{
+    public const string SsdClass = "longhorn-ssd";
+    public const string DefaultClass = "longhorn";
+
+    /// <summary>Samsung Portable SSD T5 1 TB as the kernel reports it.</summary>
+    public const long UsbSsdBytes = 1_000_204_886_016;
+
+    public const long UsbSsdReserved = 107_374_182_400;
+
+    /// <summary>The EPHEMERAL partition on the Apple internal SSD, where Longhorn's default disk lives.</summary>
+    public const long InternalDiskBytes = 233_966_514_176;
+
+    public const long InternalDiskReserved = 70_189_954_252;
+
+    public static readonly IReadOnlyList<VolumeSpec> Volumes =
+    [
+        new("authentik", "redis-data-authentik-redis-master-0", 1, SsdClass, "mini01",
+            new("authentik-redis-master-0", "authentik-redis-master", "StatefulSet"), TimeSpan.FromHours(29)),
+        new("authentik", "authentik-media", 1, SsdClass, "mini02",
+            new("authentik-server-6d8f9c7b5-x7k2p", "authentik-server-6d8f9c7b5", "ReplicaSet"), null),
+        new("postgresql-system", "postgresql-cluster-1", 20, SsdClass, "mini01",
+            new("postgresql-cluster-1", "postgresql-cluster", "Cluster"), TimeSpan.FromDays(3) + TimeSpan.FromHours(2)),
+        new("postgresql-system", "postgresql-cluster-2", 20, SsdClass, "mini02",
+            new("postgresql-cluster-2", "postgresql-cluster", "Cluster"), TimeSpan.FromDays(3) + TimeSpan.FromHours(2)),
+        new("postgresql-system", "postgresql-cluster-3", 20, SsdClass, "mini03",
+            new("postgresql-cluster-3", "postgresql-cluster", "Cluster"), TimeSpan.FromDays(3) + TimeSpan.FromHours(2)),
+        new("home-automation", "home-assistant-config", 10, SsdClass, "mini02",
+            new("home-assistant-0", "home-assistant", "StatefulSet"), TimeSpan.FromDays(2) + TimeSpan.FromHours(4)),
+        new("home-automation", "mosquitto-data", 1, SsdClass, "mini03",
+            new("mosquitto-7b9d5c8f4-q2w8n", "mosquitto-7b9d5c8f4", "ReplicaSet"), TimeSpan.FromDays(2) + TimeSpan.FromHours(5)),
+        new("home-automation", "matter-server-data", 1, SsdClass, null, null, null),
+        new("monitoring", "prometheus-kube-prometheus-stack-prometheus-db-prometheus-kube-prometheus-stack-prometheus-0", 50, DefaultClass, "mini01",
+            new("prometheus-kube-prometheus-stack-prometheus-0", "prometheus-kube-prometheus-stack-prometheus", "StatefulSet"), TimeSpan.FromDays(4)),
+        new("monitoring", "kube-prometheus-stack-grafana", 10, DefaultClass, "mini03",
+            new("kube-prometheus-stack-grafana-5f8d7c9b6-m4k7t", "kube-prometheus-stack-grafana-5f8d7c9b6", "ReplicaSet"), TimeSpan.FromDays(4)),
+        new("monitoring", "alertmanager-kube-prometheus-stack-alertmanager-db-alertmanager-kube-prometheus-stack-alertmanager-0", 5, DefaultClass, "mini02",
+            new("alertmanager-kube-prometheus-stack-alertmanager-0", "alertmanager-kube-prometheus-stack-alertmanager", "StatefulSet"), null),
+        // Left behind by the August 2025 emergency recovery: no claim any more, detached, robustness "unknown".
+        new("", "", 20, SsdClass, null, null, TimeSpan.FromDays(43)),
+    ];
+
+    /// <summary>The volume the <c>volume-degrades</c> scenario degrades: the first CNPG instance's data.</summary>
+    public static VolumeSpec DegradingVolume => Volumes.First(v => v.PvcName == "postgresql-cluster-1");
+
+    public static string UsbDiskName(string node) => $"usb-ssd-{1755187200 + 41 * HomeOpsTopology.NodeIndex(node)}";
+
+    public static string DefaultDiskName(string node) => "default-disk-" + SeedIds.Hex("default-disk/" + node, 16);
+
+    /// <summary>The nodes holding a volume's replicas: starting at its attachment, then round the ring.</summary>
+    public static IReadOnlyList<string> ReplicaNodes(VolumeSpec volume, int index)
+    {
+        var nodes = HomeOpsTopology.NodeNames;
+        var start = volume.AttachedTo is { } node ? HomeOpsTopology.NodeIndex(node) : index % nodes.Count;
+        return Enumerable.Range(0, volume.Replicas).Select(i => nodes[(start + i) % nodes.Count]).ToList();
+    }
+
+    public static string ReplicaName(VolumeSpec volume, string node) => $"{volume.VolumeName}-r-{SeedIds.Hex($"replica/{volume.VolumeName}/{node}", 8)}";
+}

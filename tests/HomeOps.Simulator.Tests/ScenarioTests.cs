@@ -1,0 +1,224 @@
+using System.Text.Json.Nodes;
+using HomeOps.Cluster.Model;
+using HomeOps.Simulator.Authentik;
+using HomeOps.Simulator.Scenarios;
+using HomeOps.Simulator.Store;
+using HomeOps.Simulator.Tests.Support;
+
+namespace HomeOps.Simulator.Tests;
+
+/// <summary>Scenarios move the cluster through the same store the API serves, deterministically and by name.</summary>
+public sealed class ScenarioTests : IAsyncLifetime
+{
+    private SimulatorHost _host = null!;
+    private HttpClient _http = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _host = await SimulatorTestHost.StartAsync();
+        _http = _host.KubernetesClient(Timeout.InfiniteTimeSpan);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _http.Dispose();
+        await _host.DisposeAsync();
+    }
+
+    [Fact]
+    public void All_six_scenarios_are_known_by_name()
+    {
+        Assert.Equal(["node-notready", "helmrelease-fails", "volume-degrades", "bgp-drops", "outpost-silent", "token-expiry"], _host.Scenarios.Names);
+        Assert.Throws<ArgumentException>(() => _host.Scenarios.Trigger("meteor-strike"));
+    }
+
+    [Fact]
+    public async Task The_same_seed_gives_the_same_sequence_and_another_seed_another()
+    {
+        async Task<List<ScenarioStep>> Run(int seed)
+        {
+            await using var host = await SimulatorTestHost.StartAsync(o => o.Scenarios.Seed = seed);
+            for (var i = 0; i < 16; i++) host.Scenarios.Step();
+            return host.Scenarios.History.ToList();
+        }
+
+        var first = await Run(7);
+        var again = await Run(7);
+        var other = await Run(8);
+
+        Assert.Equal(first, again);
+        Assert.NotEqual(first, other);
+        // The sequence alternates: trigger one, then recover it.
+        for (var i = 0; i < first.Count; i += 2)
+        {
+            Assert.Equal(ScenarioPhase.Triggered, first[i].Phase);
+            Assert.Equal(new ScenarioStep(first[i].Scenario, ScenarioPhase.Recovered), first[i + 1]);
+        }
+        Assert.True(first.Select(s => s.Scenario).Distinct().Count() >= 3);
+    }
+
+    [Theory]
+    [InlineData("node-notready")]
+    [InlineData("helmrelease-fails")]
+    [InlineData("volume-degrades")]
+    [InlineData("bgp-drops")]
+    public async Task Each_cluster_scenario_is_seen_by_a_watch_on_every_kind_it_touches(string name)
+    {
+        var rv = _host.Cluster.ResourceVersion;
+        var outcome = _host.Scenarios.Trigger(name);
+        var recovered = _host.Scenarios.Recover(name);
+
+        Assert.Equal(ScenarioPhase.Triggered, outcome.Phase);
+        Assert.NotEmpty(outcome.Touched);
+        foreach (var kind in outcome.Touched.Concat(recovered.Touched).Select(t => t.Kind).DistinctBy(k => k.Key))
+        {
+            var path = kind.Group.Length == 0 ? $"/api/v1/{kind.Plural}" : $"/apis/{kind.ApiVersion}/{kind.Plural}";
+            await using var watch = await WatchStream.OpenAsync(_http, $"{path}?watch=true&resourceVersion={rv}");
+            var expected = outcome.Touched.Concat(recovered.Touched).Where(t => t.Kind.Key == kind.Key).Select(t => t.Name).ToHashSet();
+            var seen = new HashSet<string>();
+            while (!expected.IsSubsetOf(seen))
+            {
+                var line = await watch.NextAsync() ?? throw new InvalidOperationException("watch ended");
+                Assert.Equal("MODIFIED", line.Type);
+                seen.Add(line.Name!);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Node_notready_takes_mini02_down_with_a_taint_and_brings_it_back()
+    {
+        var rv = (await _http.GetObjectAsync("/api/v1/nodes")).Str("metadata", "resourceVersion");
+        await using var watch = await WatchStream.OpenAsync(_http, $"/api/v1/nodes?watch=true&resourceVersion={rv}&fieldSelector=metadata.name%3Dmini02");
+
+        _host.Scenarios.Trigger("node-notready");
+        var down = await watch.NextAsync();
+        _host.Scenarios.Recover("node-notready");
+        var up = await watch.NextAsync();
+
+        var ready = down!.Object.Condition("Ready")!;
+        Assert.Equal(("False", "KubeletNotReady"), (ready.Str("status"), ready.Str("reason")));
+        Assert.Contains(down.Object["spec"]!["taints"]!.AsArray(), t => t.Str("key") == "node.kubernetes.io/not-ready" && t.Str("effect") == "NoSchedule");
+        Assert.Equal("True", up!.Object.Condition("Ready").Str("status"));
+        Assert.Null(up.Object["spec"]!["taints"]);
+        Assert.Equal(["node-notready"], _host.Scenarios.History.Select(s => s.Scenario).Distinct());
+    }
+
+    [Fact]
+    public void Helmrelease_fails_and_its_dependents_wait_on_their_first_unready_dependency()
+    {
+        _host.Scenarios.Trigger("helmrelease-fails");
+
+        JsonObject Ready(KindInfo kind, string ns, string name) => _host.Cluster.Get(kind, ns, name)!.Condition("Ready")!;
+        var release = Ready(Kinds.HelmRelease, "longhorn-system", "longhorn");
+        Assert.Equal(("False", "UpgradeFailed"), (release.String("status"), release.String("reason")));
+        var owner = Ready(Kinds.Kustomization, "flux-system", "infrastructure-longhorn");
+        Assert.Equal(("False", "HealthCheckFailed"), (owner.String("status"), owner.String("reason")));
+        Assert.Contains("HelmRelease/longhorn-system/longhorn", owner.String("message"));
+
+        var postgres = Ready(Kinds.Kustomization, "flux-system", "infrastructure-postgresql-cluster");
+        Assert.Equal(("False", "DependencyNotReady"), (postgres.String("status"), postgres.String("reason")));
+        Assert.Equal("dependency 'flux-system/infrastructure-longhorn' is not ready", postgres.String("message"));
+        Assert.Equal("dependency 'flux-system/infrastructure-postgresql-cluster' is not ready",
+            Ready(Kinds.Kustomization, "flux-system", "infrastructure-authentik").String("message"));
+        Assert.Equal("dependency 'flux-system/infrastructure-authentik' is not ready",
+            Ready(Kinds.Kustomization, "flux-system", "infrastructure-authentik-proxy").String("message"));
+        var waiting = _host.Cluster.List(Kinds.Kustomization).Items.Where(k => k.Condition("Ready")!.String("reason") == "DependencyNotReady").Select(k => k.Name());
+        Assert.Equal(["apps-home-automation", "infrastructure-authentik", "infrastructure-authentik-outpost-config", "infrastructure-authentik-proxy",
+            "infrastructure-cnpg-monitoring", "infrastructure-postgresql-cluster"], waiting.Order());
+        Assert.Equal("True", Ready(Kinds.Kustomization, "flux-system", "infrastructure-cert-manager").String("status"));
+
+        _host.Scenarios.Recover("helmrelease-fails");
+        Assert.All(_host.Cluster.List(Kinds.Kustomization).Items, k => Assert.Equal("True", k.Condition("Ready")!.String("status")));
+        Assert.Equal("UpgradeSucceeded", Ready(Kinds.HelmRelease, "longhorn-system", "longhorn").String("reason"));
+    }
+
+    [Fact]
+    public void Volume_degrades_while_a_replica_rebuilds_then_heals()
+    {
+        var volume = Seed.LonghornCatalogue.DegradingVolume.VolumeName;
+        var triggered = _host.Scenarios.Trigger("volume-degrades");
+
+        var degraded = _host.Cluster.Get(Kinds.LonghornVolume, "longhorn-system", volume)!;
+        Assert.Equal("degraded", degraded["status"].String("robustness"));
+        Assert.NotEqual("", degraded["status"].String("lastDegradedAt"));
+        var rebuildNode = triggered.Touched.Single(t => t.Kind.Key == Kinds.LonghornNode.Key).Name;
+        var replicasOnTarget = _host.Cluster.Get(Kinds.LonghornNode, "longhorn-system", rebuildNode)!["status"]!["diskStatus"]!
+            .AsObject().SelectMany(d => d.Value!["scheduledReplica"]!.AsObject().Select(r => r.Key));
+        Assert.Contains(replicasOnTarget, r => r.StartsWith(volume + "-r-", StringComparison.Ordinal));
+
+        _host.Scenarios.Recover("volume-degrades");
+        Assert.Equal("healthy", _host.Cluster.Get(Kinds.LonghornVolume, "longhorn-system", volume)!["status"].String("robustness"));
+        var holders = _host.Cluster.List(Kinds.LonghornNode).Items.Count(n => n["status"]!["diskStatus"]!.AsObject()
+            .Any(d => d.Value!["scheduledReplica"]!.AsObject().Any(r => r.Key.StartsWith(volume + "-r-", StringComparison.Ordinal))));
+        Assert.Equal(2, holders);
+    }
+
+    [Fact]
+    public void Bgp_drops_on_mini03_then_reestablishes()
+    {
+        JsonNode Peer() => _host.Cluster.Get(Kinds.BgpNodeConfig, null, "mini03")!["status"]!["bgpInstances"]![0]!["peers"]![0]!;
+        var before = Peer().String("establishedTime");
+
+        _host.Scenarios.Trigger("bgp-drops");
+        var dropped = Peer();
+        Assert.Equal("active", dropped.String("peeringState"));
+        Assert.Null(dropped["establishedTime"]);
+        Assert.Equal("established", _host.Cluster.Get(Kinds.BgpNodeConfig, null, "mini02")!["status"]!["bgpInstances"]![0]!["peers"]![0].String("peeringState"));
+
+        _host.Scenarios.Recover("bgp-drops");
+        Assert.Equal("established", Peer().String("peeringState"));
+        Assert.NotEqual(before, Peer().String("establishedTime"));
+    }
+
+    [Fact]
+    public async Task Outpost_silent_empties_the_external_outposts_health_until_it_recovers()
+    {
+        using var authentik = _host.AuthentikClient();
+        var url = $"/api/v3/outposts/instances/{AuthentikState.ExternalOutpostId}/health/";
+
+        _host.Scenarios.Trigger("outpost-silent");
+        var (_, silent) = await authentik.GetJsonAsync(url);
+        var (_, embedded) = await authentik.GetJsonAsync($"/api/v3/outposts/instances/{AuthentikState.EmbeddedOutpostId}/health/");
+        _host.Scenarios.Recover("outpost-silent");
+        var (_, back) = await authentik.GetJsonAsync(url);
+
+        Assert.Empty(silent!.AsArray());
+        Assert.NotEmpty(embedded!.AsArray());
+        Assert.Equal(2, back!.AsArray().Count);
+    }
+
+    [Fact]
+    public async Task Token_expiry_brings_the_dashboard_token_within_a_week_then_rotates_it()
+    {
+        using var authentik = _host.AuthentikClient();
+        async Task<TimeSpan> Left()
+        {
+            var page = await authentik.GetObjectAsync($"/api/v3/core/tokens/?identifier={AuthentikState.DashboardTokenIdentifier}");
+            return DateTimeOffset.Parse(page["results"]![0].Str("expires")!) - DateTimeOffset.UtcNow;
+        }
+
+        _host.Scenarios.Trigger("token-expiry");
+        var near = await Left();
+        _host.Scenarios.Recover("token-expiry");
+        var rotated = await Left();
+
+        Assert.InRange(near, TimeSpan.FromDays(1), TimeSpan.FromDays(7));
+        Assert.True(rotated > TimeSpan.FromDays(7));
+    }
+
+    [Fact]
+    public async Task The_background_loop_steps_at_its_interval_when_enabled()
+    {
+        await using var host = await SimulatorTestHost.StartAsync(o =>
+        {
+            o.Scenarios.Enabled = true;
+            o.Scenarios.Interval = TimeSpan.FromMilliseconds(50);
+        });
+
+        var steps = await Eventually.Until(() => host.Scenarios.History, h => h.Count >= 4, "four scenario steps");
+
+        Assert.Equal(ScenarioPhase.Triggered, steps[0].Phase);
+        Assert.Equal(new ScenarioStep(steps[0].Scenario, ScenarioPhase.Recovered), steps[1]);
+    }
+}
