@@ -1,8 +1,10 @@
 using HomeOps.Cluster.Sources;
 using HomeOps.Dashboard;
+using HomeOps.Dashboard.Auth;
 using HomeOps.Dashboard.Components;
 using HomeOps.Dashboard.Endpoints;
 using HomeOps.Dashboard.Hosting;
+using HomeOps.Dashboard.Hubs;
 using MudBlazor.Services;
 using Serilog;
 
@@ -14,32 +16,50 @@ builder.Services.AddSerilog((sp, lc) => lc.ReadFrom.Configuration(builder.Config
 // 2. Base configuration: the repository's appsettings.json, lowest priority (env vars and the command line override it).
 builder.AddBaseAppSettings();
 
-// 3. Cluster:Mode = Simulator (default): the embedded simulator, started now so its kubeconfig is configuration.
+// 3. Cluster:Mode = Simulator (default): the embedded simulator, started now so its kubeconfig is configuration,
+//    and — unless Oidc:Authority points at a real Authentik — its Authentik-shaped OpenID provider.
 var simulator = await builder.StartEmbeddedSimulatorAsync();
+if (simulator is not null) await builder.StartEmbeddedIdentityAsync();
 
-// 4. Cluster data: one informer per kind and the Authentik poller, feeding the process-wide store.
+// 4. Sign-in through Authentik, bearer tokens for programs, viewer/operator policies, default-deny.
+builder.AddDashboardAuthentication();
+
+// 5. Cluster data: one informer per kind and the Authentik poller, feeding the process-wide store.
 builder.Services.AddClusterSources(builder.Configuration);
 
-// 5. UI.
+// 6. UI, the hub for other clients, guarded operations.
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
 builder.Services.AddDashboardUi(builder.Configuration);
-// Auth (issue 3): AddAuthentication/AddAuthorization here, UseAuthentication/UseAuthorization in the pipeline below.
+builder.Services.AddSignalR(o => o.MaximumReceiveMessageSize = 32 * 1024);
+builder.Services.AddHostedService<ClusterHubBroadcaster>();
+builder.AddDashboardOperations();
 
 var app = builder.Build();
 
+app.UseForwardedHeaders();
+app.UseSecurityHeaders(app.Configuration["Oidc:Authority"]);
 app.UseSerilogRequestLogging();
 if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler("/Error", createScopeForErrors: true);
 }
-app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+// People get the not-found page; programs (API, hubs) keep their plain status codes.
+app.UseWhen(ctx => !AuthenticationSetup.IsApi(ctx.Request),
+    b => b.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+app.UseAuthentication();
+app.UseAuthorization();
 app.UseAntiforgery();
 
-app.MapStaticAssets();
+app.MapStaticAssets().AllowAnonymous();
 app.MapHealthEndpoints();
+app.MapMetricsEndpoint();
+app.MapAuthEndpoints();
+app.MapClusterApi();
+app.MapOperationsEndpoints();
 app.MapRazorComponents<App>()
-    .AddInteractiveServerRenderMode();
+    .AddInteractiveServerRenderMode()
+    .RequireAuthorization(Policies.Viewer);
 
 app.PrintStartupBanner(simulator?.KubeconfigPath);
 

@@ -24,8 +24,8 @@ public sealed class LiveOverviewTests(BrowserFixture browser) : IAsyncLifetime
     {
         var context = await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = height } });
         var page = await context.NewPageAsync();
-        await page.GotoAsync(_baseUrl + path);
-        await page.Locator("[data-testid=circuit-ready]").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 30_000 });
+        await SignIn.AsAsync(page, _dashboard, "viewer", path);
+        await SignIn.WaitForCircuitAsync(page);
         return page;
     }
 

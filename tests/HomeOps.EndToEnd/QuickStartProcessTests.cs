@@ -1,75 +1,39 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.RegularExpressions;
 
 namespace HomeOps.EndToEnd;
 
 /// <summary>
-/// The README's quick start as a real process: the dashboard with no configuration starts its embedded simulator,
-/// prints its URL and the simulator's kubeconfig, becomes ready, serves the overview, and the real kubectl works.
+/// The README's quick start as a real process: the dashboard with no configuration starts its embedded simulator and
+/// identity provider, prints its URL, the sign-in passwords and the simulator's kubeconfig, becomes ready, sends
+/// anonymous visitors to sign in, and the real kubectl works against the simulator.
 /// </summary>
-public sealed partial class QuickStartProcessTests : IAsyncLifetime
+public sealed partial class QuickStartProcessTests
 {
-    private Process? _process;
-    private readonly List<string> _output = [];
-    private readonly Lock _gate = new();
-
-    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
-
-    public ValueTask DisposeAsync()
-    {
-        if (_process is { HasExited: false }) _process.Kill(entireProcessTree: true);
-        _process?.Dispose();
-        return ValueTask.CompletedTask;
-    }
-
     [Fact]
     public async Task Dashboard_process_starts_on_the_embedded_simulator_and_kubectl_works_against_it()
     {
-        var psi = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(RepoPaths.DashboardDll)!,
-        };
-        psi.ArgumentList.Add(RepoPaths.DashboardDll);
-        psi.ArgumentList.Add("--urls");
-        psi.ArgumentList.Add("http://127.0.0.1:0");
-        psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";   // static assets from build output (toolchain G1)
-        psi.Environment["Simulator__Scenarios__Enabled"] = "false";
-        _process = Process.Start(psi)!;
-        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_gate) _output.Add(e.Data); };
-        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_gate) _output.Add(e.Data); };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
+        await using var process = DashboardProcess.Start();
+        var url = await process.WaitForLineAsync(UrlLine());
+        var kubeconfig = await process.WaitForLineAsync(KubeconfigLine());
+        var adminPassword = await process.WaitForLineAsync(AdminPasswordLine());
+        Assert.True(adminPassword.Length >= 16, "a generated password is strong");
 
-        var url = await WaitForLineAsync(UrlLine());
-        var kubeconfig = await WaitForLineAsync(KubeconfigLine());
-
-        using var http = new HttpClient { BaseAddress = new Uri(url) };
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri(url) };
         await Eventually(async () => (await http.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK, "readyz 200");
         Assert.Equal("ok", (await http.GetStringAsync("/healthz")).Trim());
-        var overview = await http.GetStringAsync("/");
-        Assert.Contains("tile-nodes-count", overview);
+        // Nobody reaches the dashboard without signing in: the overview sends the browser to the embedded
+        // Authentik-shaped provider with a PKCE code flow; programs get 401.
+        var overview = await http.GetAsync("/");
+        Assert.Equal(HttpStatusCode.Redirect, overview.StatusCode);
+        var location = overview.Headers.Location!.ToString();
+        Assert.Contains("/application/o/authorize/", location);
+        Assert.Contains("code_challenge_method=S256", location);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/api/v1/health")).StatusCode);
 
         var (code, stdout, stderr) = await Kubectl.RunAsync(kubeconfig, "get", "nodes");
         Assert.True(code == 0, stderr);
         foreach (var node in new[] { "mini01", "mini02", "mini03" }) Assert.Contains(node, stdout);
-    }
-
-    private async Task<string> WaitForLineAsync(Regex pattern)
-    {
-        string? value = null;
-        await Eventually(() =>
-        {
-            lock (_gate)
-                foreach (var line in _output)
-                    if (pattern.Match(line) is { Success: true } m) { value = m.Groups[1].Value; return Task.FromResult(true); }
-            if (_process!.HasExited) throw new InvalidOperationException("dashboard exited: " + string.Join("\n", _output));
-            return Task.FromResult(false);
-        }, pattern.ToString());
-        return value!;
     }
 
     private static async Task Eventually(Func<Task<bool>> condition, string what)
@@ -86,6 +50,9 @@ public sealed partial class QuickStartProcessTests : IAsyncLifetime
 
     [GeneratedRegex(@"^HomeOps dashboard: (http://\S+)")]
     private static partial Regex UrlLine();
+
+    [GeneratedRegex(@"^Sign in as 'admin' \(operator\) with password: (\S+)")]
+    private static partial Regex AdminPasswordLine();
 
     [GeneratedRegex(@"^Embedded simulator kubeconfig: (\S+)")]
     private static partial Regex KubeconfigLine();

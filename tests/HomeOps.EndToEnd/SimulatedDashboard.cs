@@ -1,46 +1,72 @@
 using HomeOps.Simulator;
+using HomeOps.Simulator.Identity;
 
 namespace HomeOps.EndToEnd;
 
 /// <summary>
-/// A simulator started by the test, and the real dashboard pointed at it through configuration exactly as it would be
-/// pointed at a real cluster (Kubeconfig mode, Authentik URL and token). The simulator must be started before the
-/// factory: WebApplicationFactory captures the first host built while it creates the app, so an embedded simulator
-/// built inside Program.cs would be captured instead of the dashboard. The default embedded mode is covered by
-/// <see cref="QuickStartProcessTests"/>, which runs the dashboard as a real process.
+/// A simulator and its Authentik-shaped identity provider started by the test, and the real dashboard pointed at
+/// them through configuration exactly as it would be pointed at a real cluster and Authentik (Kubeconfig mode,
+/// Oidc:Authority, Authentik URL and token). Both are started before the factory: WebApplicationFactory captures
+/// the first host built while it creates the app, so hosts built inside Program.cs would be captured instead of the
+/// dashboard. The default embedded mode is covered by <see cref="QuickStartProcessTests"/>, a real process.
 /// </summary>
 public sealed class SimulatedDashboard : IAsyncDisposable
 {
-    private SimulatedDashboard(SimulatorHost simulator, DashboardFactory app, string baseUrl)
+    public const string NobodyUser = "nobody";
+    public const string NobodyPassword = "nobody-password-e2e";
+
+    private SimulatedDashboard(SimulatorHost simulator, IdentityProviderHost identity, DashboardFactory app, string baseUrl)
     {
         Simulator = simulator;
+        Identity = identity;
         App = app;
         BaseUrl = baseUrl;
     }
 
     public SimulatorHost Simulator { get; }
+    public IdentityProviderHost Identity { get; }
     public DashboardFactory App { get; }
     public string BaseUrl { get; }
+
+    public string PasswordOf(string user) => user switch
+    {
+        IdentityProviderHost.AdminUsername => Identity.AdminPassword,
+        IdentityProviderHost.ViewerUsername => Identity.ViewerPassword,
+        NobodyUser => NobodyPassword,
+        _ => throw new ArgumentException("unknown user " + user),
+    };
 
     public static async Task<SimulatedDashboard> StartAsync(IDictionary<string, string?>? extra = null)
     {
         var simulator = await SimulatorHost.StartAsync(new SimulatorOptions { Scenarios = { Enabled = false } });
+        var identityOptions = new IdentityProviderOptions();
+        identityOptions.ExtraUsers.Add(new SimulatedUser(NobodyUser, NobodyPassword, ["other-team"]));
+        var identity = await IdentityProviderHost.StartAsync(identityOptions);
         var settings = new Dictionary<string, string?>
         {
             ["Cluster:Mode"] = "Kubeconfig",
             ["Cluster:Kubeconfig"] = simulator.KubeconfigPath,
             ["Authentik:BaseUrl"] = simulator.AuthentikBaseUri.ToString(),
             ["Authentik:Token"] = simulator.AuthentikToken,
+            ["Oidc:Authority"] = identity.Issuer.ToString(),
+            ["Oidc:ClientId"] = identity.ClientId,
+            ["Oidc:ClientSecret"] = identity.ClientSecret,
+            ["Oidc:RequireHttpsMetadata"] = "false",
+            ["Auth:AllowInsecureCookies"] = "true",
         };
         foreach (var (k, v) in extra ?? new Dictionary<string, string?>()) settings[k] = v;
         var app = new DashboardFactory(settings);
         try
         {
-            return new SimulatedDashboard(simulator, app, app.StartOnLoopback());
+            var baseUrl = app.StartOnLoopback();
+            await identity.AllowRedirectUriAsync(new Uri(baseUrl + "/signin-oidc"));
+            await identity.AllowPostLogoutRedirectUriAsync(new Uri(baseUrl + "/signout-callback-oidc"));
+            return new SimulatedDashboard(simulator, identity, app, baseUrl);
         }
         catch
         {
             await app.DisposeAsync();
+            await identity.DisposeAsync();
             await simulator.DisposeAsync();
             throw;
         }
@@ -49,6 +75,7 @@ public sealed class SimulatedDashboard : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await App.DisposeAsync();
+        await Identity.DisposeAsync();
         await Simulator.DisposeAsync();
     }
 }

@@ -10,14 +10,15 @@ public static class HealthEndpoints
     /// </summary>
     public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/healthz", () => Results.Text("ok"));
+        // Probes are anonymous (the kubelet has no Authentik session) and reveal nothing but readiness.
+        endpoints.MapGet("/healthz", () => Results.Text("ok")).AllowAnonymous();
         endpoints.MapGet("/readyz", (InformerHost informers) =>
         {
             if (informers.AllSynced) return Results.Text("ready");
             var notSynced = informers.Informers.Where(i => !i.IsSettled).Select(i => i.Kind.Key).ToList();
             return Results.Json(new { ready = false, notSynced, error = informers.StartupError },
                 statusCode: StatusCodes.Status503ServiceUnavailable);
-        });
+        }).AllowAnonymous();
         return endpoints;
     }
 }

@@ -1,0 +1,39 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authorization;
+
+namespace HomeOps.Dashboard.Auth;
+
+/// <summary>The two roles, as authorization policies over Authentik's <c>groups</c> claim.</summary>
+public static class Policies
+{
+    /// <summary>May watch: a member of a viewer or an operator group.</summary>
+    public const string Viewer = "homeops-viewer";
+    /// <summary>May act: a member of an operator group.</summary>
+    public const string Operator = "homeops-operator";
+
+    public const string GroupsClaim = "groups";
+
+    /// <summary>Distinct group names of a user (groups arrive in both the ID token and userinfo).</summary>
+    public static IReadOnlyList<string> GroupsOf(ClaimsPrincipal user) =>
+        user.FindAll(GroupsClaim).Select(c => c.Value).Distinct(StringComparer.Ordinal).ToList();
+
+    public static bool IsOperator(ClaimsPrincipal user, AuthOptions options) =>
+        user.Identity?.IsAuthenticated == true && GroupsOf(user).Any(g => options.OperatorGroups.Contains(g, StringComparer.Ordinal));
+
+    public static bool IsViewer(ClaimsPrincipal user, AuthOptions options) =>
+        user.Identity?.IsAuthenticated == true &&
+        GroupsOf(user).Any(g => options.ViewerGroups.Contains(g, StringComparer.Ordinal) || options.OperatorGroups.Contains(g, StringComparer.Ordinal));
+
+    public static void Add(AuthorizationOptions o, AuthOptions options)
+    {
+        var viewer = new AuthorizationPolicyBuilder().RequireAuthenticatedUser()
+            .RequireAssertion(c => IsViewer(c.User, options)).Build();
+        o.AddPolicy(Viewer, viewer);
+        o.AddPolicy(Operator, new AuthorizationPolicyBuilder().RequireAuthenticatedUser()
+            .RequireAssertion(c => IsOperator(c.User, options)).Build());
+        // No schemes in the policies: authentication uses the default (cookie or bearer) scheme and a challenge the
+        // challenge scheme (Authentik for people, 401 for programs). Default-deny: anything registered without its own policy still needs a viewer.
+        o.DefaultPolicy = viewer;
+        o.FallbackPolicy = viewer;
+    }
+}

@@ -1,0 +1,33 @@
+using HomeOps.Cluster.Reports;
+using HomeOps.Cluster.State;
+using HomeOps.Dashboard.Auth;
+using HomeOps.Dashboard.Hubs;
+using Microsoft.AspNetCore.Antiforgery;
+
+namespace HomeOps.Dashboard.Endpoints;
+
+/// <summary>The read API for other clients: JSON verdicts, the live hub, and the antiforgery token for cookie callers.</summary>
+public static class ClusterApi
+{
+    public static WebApplication MapClusterApi(this WebApplication app)
+    {
+        // The status command's shape, plus a summary per area (homepage's customapi widget can read it).
+        app.MapGet("/api/v1/health", (ClusterStore store, TimeProvider time) =>
+                Results.Json(HealthReport.From(store.Value, time.GetUtcNow())))
+            .RequireAuthorization(Policies.Viewer)
+            .WithName("api-health");
+
+        // A browser page that calls state-changing JSON endpoints with the session cookie fetches this token first.
+        app.MapGet("/api/v1/antiforgery", (IAntiforgery antiforgery, HttpContext context) =>
+            {
+                var tokens = antiforgery.GetAndStoreTokens(context);
+                return Results.Json(new { header = CookieAntiforgery.HeaderName, token = tokens.RequestToken });
+            })
+            .RequireAuthorization(Policies.Viewer)
+            .WithName("api-antiforgery");
+
+        app.MapHub<ClusterHub>(ClusterHub.Path, o => o.AllowStatefulReconnects = false)
+            .RequireAuthorization(Policies.Viewer);
+        return app;
+    }
+}

@@ -1,0 +1,44 @@
+using HomeOps.Cluster.Metrics;
+using HomeOps.Cluster.State;
+
+namespace HomeOps.Dashboard.Endpoints;
+
+/// <summary>
+/// <c>GET /metrics</c>: the health model in Prometheus text format 0.0.4 (docs/metrics.md).
+/// Prometheus cannot sign in through Authentik, so this endpoint opts out of the app's default-deny policy
+/// (<c>AllowAnonymous</c>) and enforces its own access rules from the <c>Metrics</c> section:
+/// <list type="bullet">
+/// <item><c>Metrics:Port</c> &gt; 0: answers only on that local port (404 elsewhere), so the ingress, which forwards to the
+/// app port, never reaches it; a NetworkPolicy lets only the monitoring namespace reach that port.</item>
+/// <item><c>Metrics:BearerToken</c> set: 401 without <c>Authorization: Bearer &lt;token&gt;</c> (constant-time compare).
+/// Empty: open, and the port plus NetworkPolicy are the protection.</item>
+/// </list>
+/// The settings are read per request, so a reloaded configuration applies without a restart.
+/// </summary>
+public static class MetricsEndpoint
+{
+    public const string Path = "/metrics";
+
+    public static WebApplication MapMetricsEndpoint(this WebApplication app)
+    {
+        app.MapGet(Path, (HttpContext http, IState<ClusterState> state, TimeProvider time, IConfiguration configuration) =>
+            {
+                // Read leniently: a malformed setting must not turn every scrape into a 500.
+                var port = int.TryParse(configuration[$"{MetricsOptions.Section}:{nameof(MetricsOptions.Port)}"], out var p) ? p : 0;
+                var token = configuration[$"{MetricsOptions.Section}:{nameof(MetricsOptions.BearerToken)}"];
+                if (port > 0 && http.Connection.LocalPort != port)
+                    return Results.NotFound();
+                if (!BearerToken.Authorizes(token, http.Request.Headers.Authorization.ToString()))
+                {
+                    http.Response.Headers.WWWAuthenticate = "Bearer realm=\"homeops-metrics\"";
+                    return Results.StatusCode(StatusCodes.Status401Unauthorized);
+                }
+                http.Response.Headers.CacheControl = "no-store";
+                return Results.Text(HealthMetrics.Format(state.Value, time.GetUtcNow()), PrometheusText.ContentType);
+            })
+            .AllowAnonymous()
+            .ExcludeFromDescription()
+            .WithName("PrometheusMetrics");
+        return app;
+    }
+}

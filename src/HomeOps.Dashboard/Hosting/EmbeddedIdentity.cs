@@ -1,0 +1,96 @@
+using HomeOps.Simulator.Identity;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Serilog;
+using Serilog.Extensions.Logging;
+
+namespace HomeOps.Dashboard.Hosting;
+
+/// <summary>
+/// In simulator mode with no Authentik configured, sign-in goes through the simulator's Authentik-shaped OpenID
+/// provider on loopback — the same OIDC handler and settings shape as against Authentik, a real code+PKCE flow.
+/// </summary>
+public static class EmbeddedIdentity
+{
+    public static async Task<IdentityProviderHost?> StartEmbeddedIdentityAsync(this WebApplicationBuilder builder)
+    {
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["Oidc:Authority"])) return null;
+
+        var options = new IdentityProviderOptions();
+        builder.Configuration.GetSection("Simulator:Identity").Bind(options);
+        // The host's logging is not built yet: the provider gets its own Serilog logger from the same configuration.
+        var loggerFactory = new SerilogLoggerFactory(
+            new LoggerConfiguration().ReadFrom.Configuration(builder.Configuration).WriteTo.Console().CreateLogger(), dispose: true);
+        var idp = await IdentityProviderHost.StartAsync(options, loggerFactory);
+
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Oidc:Authority"] = idp.Issuer.ToString(),
+            ["Oidc:ClientId"] = idp.ClientId,
+            ["Oidc:ClientSecret"] = idp.ClientSecret,
+            // The embedded provider is plain http on loopback; a real Authentik is always https.
+            ["Oidc:RequireHttpsMetadata"] = "false",
+            ["Auth:AllowInsecureCookies"] = builder.Configuration["Auth:AllowInsecureCookies"] ?? "true",
+        });
+        builder.Services.AddSingleton(idp);
+        builder.Services.AddHostedService(sp => new IdentityLifetime(idp, sp, loggerFactory));
+        return idp;
+    }
+
+    /// <summary>Registers the dashboard's real callback URLs once the server has bound, prints the sign-in help once, disposes on stop.</summary>
+    private sealed class IdentityLifetime(IdentityProviderHost idp, IServiceProvider services, ILoggerFactory idpLogging) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            var lifetime = services.GetRequiredService<IHostApplicationLifetime>();
+            lifetime.ApplicationStarted.Register(() => _ = RegisterAsync());
+            return Task.CompletedTask;
+        }
+
+        private async Task RegisterAsync()
+        {
+            var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("HomeOps.Dashboard");
+            try
+            {
+                var addresses = services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+                foreach (var root in CallbackRoots(addresses))
+                {
+                    await idp.AllowRedirectUriAsync(new Uri(root, "/signin-oidc"));
+                    await idp.AllowPostLogoutRedirectUriAsync(new Uri(root, "/signout-callback-oidc"));
+                }
+                // Printed once to the terminal (not to the log): the operator needs them to sign in to the demo.
+                Console.WriteLine($"Sign in as '{IdentityProviderHost.AdminUsername}' (operator) with password: {idp.AdminPassword}");
+                Console.WriteLine($"Sign in as '{IdentityProviderHost.ViewerUsername}' (viewer)   with password: {idp.ViewerPassword}");
+                logger.LogInformation("Embedded identity provider at {Issuer}", idp.Issuer);
+            }
+            catch (Exception ex)
+            {
+                logger.LogError(ex, "Could not register the dashboard's callback URLs with the embedded identity provider");
+            }
+        }
+
+        public async Task StopAsync(CancellationToken cancellationToken)
+        {
+            await idp.DisposeAsync();
+            idpLogging.Dispose();
+        }
+    }
+
+    /// <summary>Each bound address as the browser may type it: 0.0.0.0/[::] and localhost map to both localhost and 127.0.0.1.</summary>
+    internal static IEnumerable<Uri> CallbackRoots(IEnumerable<string> addresses)
+    {
+        var roots = new HashSet<Uri>();
+        foreach (var address in addresses)
+        {
+            if (!Uri.TryCreate(address.Replace("0.0.0.0", "127.0.0.1").Replace("[::]", "127.0.0.1").Replace("+", "127.0.0.1").Replace("*", "127.0.0.1"),
+                    UriKind.Absolute, out var uri)) continue;
+            roots.Add(new Uri($"{uri.Scheme}://{uri.Authority}/"));
+            if (uri.IsLoopback)
+            {
+                roots.Add(new Uri($"{uri.Scheme}://localhost:{uri.Port}/"));
+                roots.Add(new Uri($"{uri.Scheme}://127.0.0.1:{uri.Port}/"));
+            }
+        }
+        return roots;
+    }
+}
