@@ -1,4 +1,5 @@
 using Bunit;
+using Bunit.TestDoubles;
 using HomeOps.Cluster.State;
 using HomeOps.Dashboard.Tests.TestData;
 using Microsoft.AspNetCore.Components;
@@ -25,9 +26,16 @@ public abstract class DashboardTestContext : BunitContext
             .Build();
         Services.AddDashboardUi(config);
         Services.AddSingleton(_ => Store ?? UseCluster());
+        Services.AddOptions<HomeOps.Dashboard.Auth.AuthOptions>();
+        // Pages and the layout read the signed-in user (AuthorizeView, the user menu): a viewer by default.
+        Authorization = AddAuthorization();
+        Authorization.SetAuthorized("viewer");
+        Authorization.SetClaims(new System.Security.Claims.Claim("groups", "homeops-viewers"));
         JSInterop.Mode = JSRuntimeMode.Loose;
         SetRendererInfo(new RendererInfo(interactive ? "Server" : "Static", interactive));
     }
+
+    protected BunitAuthorizationContext Authorization { get; }
 
     protected ClusterFixture Fixture { get; private set; } = ClusterFixture.HomeOps();
 
