@@ -59,7 +59,13 @@ app.MapClusterApi();
 app.MapOperationsEndpoints();
 app.MapRazorComponents<App>()
     .AddInteractiveServerRenderMode()
-    .RequireAuthorization(Policies.Viewer);
+    .RequireAuthorization(Policies.Viewer)
+    // The framework's own script is public: the anonymous sign-in pages load it too. It holds no data.
+    .Add(b =>
+    {
+        if (b is RouteEndpointBuilder r && (r.RoutePattern.RawText ?? "").Contains("_framework/", StringComparison.Ordinal))
+            b.Metadata.Add(new Microsoft.AspNetCore.Authorization.AllowAnonymousAttribute());
+    });
 
 app.PrintStartupBanner(simulator?.KubeconfigPath);
 

@@ -13,6 +13,8 @@ public sealed class OidcOptions
     /// <summary>HTTPS metadata is required unless explicitly turned off for loopback tests.</summary>
     public bool RequireHttpsMetadata { get; set; } = true;
     public string[] Scopes { get; set; } = ["openid", "profile", "email"];
+    /// <summary>PEM bundle trusted (in addition to the system roots) for Authentik's certificate, e.g. its self-signed one.</summary>
+    public string CaBundlePath { get; set; } = "";
 
     public override string ToString() => $"Authority={Authority}, ClientId={ClientId}, ClientSecret=***";
 }

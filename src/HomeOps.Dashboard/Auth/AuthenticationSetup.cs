@@ -86,6 +86,7 @@ public static class AuthenticationSetup
                 o.Authority = oidc.Authority;
                 o.Audience = oidc.ClientId;
                 o.RequireHttpsMetadata = oidc.RequireHttpsMetadata;
+                if (Backchannel(oidc) is { } handler) o.BackchannelHttpHandler = handler;
                 o.MapInboundClaims = false;
                 o.TokenValidationParameters.NameClaimType = "preferred_username";
                 o.TokenValidationParameters.RoleClaimType = Policies.GroupsClaim;
@@ -127,6 +128,7 @@ public static class AuthenticationSetup
         o.ClientId = oidc.ClientId;
         o.ClientSecret = string.IsNullOrEmpty(oidc.ClientSecret) ? null : oidc.ClientSecret;
         o.RequireHttpsMetadata = oidc.RequireHttpsMetadata;
+        if (Backchannel(oidc) is { } handler) o.BackchannelHttpHandler = handler;
         o.ResponseType = OpenIdConnectResponseType.Code;
         o.UsePkce = true;
         o.SaveTokens = true;
@@ -178,6 +180,12 @@ public static class AuthenticationSetup
             },
         };
     }
+
+    /// <summary>Trusts Oidc:CaBundlePath for the server-to-Authentik calls (discovery, keys, token); validation stays on.</summary>
+    private static HttpMessageHandler? Backchannel(OidcOptions oidc) =>
+        string.IsNullOrWhiteSpace(oidc.CaBundlePath)
+            ? null
+            : HomeOps.Cluster.Sources.AuthentikTrust.CreateHandler(new HomeOps.Cluster.Sources.AuthentikOptions { CaBundlePath = oidc.CaBundlePath });
 
     /// <summary>A message for the sign-in error page: what went wrong, never a stack trace or a token.</summary>
     private static string Describe(Exception? failure) => failure switch

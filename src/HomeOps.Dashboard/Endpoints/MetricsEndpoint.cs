@@ -1,5 +1,6 @@
 using HomeOps.Cluster.Metrics;
 using HomeOps.Cluster.State;
+using Microsoft.AspNetCore.Diagnostics;
 
 namespace HomeOps.Dashboard.Endpoints;
 
@@ -23,15 +24,17 @@ public static class MetricsEndpoint
     {
         app.MapGet(Path, (HttpContext http, IState<ClusterState> state, TimeProvider time, IConfiguration configuration) =>
             {
+                // Prometheus gets plain status codes, never the people-facing "not found" page re-executed in their place.
+                if (http.Features.Get<IStatusCodePagesFeature>() is { } pages) pages.Enabled = false;
                 // Read leniently: a malformed setting must not turn every scrape into a 500.
                 var port = int.TryParse(configuration[$"{MetricsOptions.Section}:{nameof(MetricsOptions.Port)}"], out var p) ? p : 0;
                 var token = configuration[$"{MetricsOptions.Section}:{nameof(MetricsOptions.BearerToken)}"];
                 if (port > 0 && http.Connection.LocalPort != port)
-                    return Results.NotFound();
+                    return Results.Text("not found\n", "text/plain; charset=utf-8", statusCode: StatusCodes.Status404NotFound);
                 if (!BearerToken.Authorizes(token, http.Request.Headers.Authorization.ToString()))
                 {
                     http.Response.Headers.WWWAuthenticate = "Bearer realm=\"homeops-metrics\"";
-                    return Results.StatusCode(StatusCodes.Status401Unauthorized);
+                    return Results.Text("unauthorized\n", "text/plain; charset=utf-8", statusCode: StatusCodes.Status401Unauthorized);
                 }
                 http.Response.Headers.CacheControl = "no-store";
                 return Results.Text(HealthMetrics.Format(state.Value, time.GetUtcNow()), PrometheusText.ContentType);
