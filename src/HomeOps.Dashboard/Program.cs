@@ -63,7 +63,7 @@ app.MapRazorComponents<App>()
     // The framework's own script is public: the anonymous sign-in pages load it too. It holds no data.
     .Add(b =>
     {
-        if (b is RouteEndpointBuilder r && (r.RoutePattern.RawText ?? "").Contains("_framework/", StringComparison.Ordinal))
+        if (b is RouteEndpointBuilder r && Policies.IsPublicFrameworkScript(r.RoutePattern.RawText))
             b.Metadata.Add(new Microsoft.AspNetCore.Authorization.AllowAnonymousAttribute());
     });
 

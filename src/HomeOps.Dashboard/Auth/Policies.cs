@@ -24,10 +24,18 @@ public static class Policies
         user.Identity?.IsAuthenticated == true &&
         GroupsOf(user).Any(g => options.ViewerGroups.Contains(g, StringComparer.Ordinal) || options.OperatorGroups.Contains(g, StringComparer.Ordinal));
 
+    /// <summary>Blazor's own JavaScript under <c>/_framework/</c>: code, no data.</summary>
+    public static bool IsPublicFrameworkScript(string? path) =>
+        path is not null && path.Contains("_framework/", StringComparison.Ordinal) && path.EndsWith(".js", StringComparison.Ordinal)
+        && !path.Contains("..", StringComparison.Ordinal);
+
     public static void Add(AuthorizationOptions o, AuthOptions options)
     {
-        var viewer = new AuthorizationPolicyBuilder().RequireAuthenticatedUser()
-            .RequireAssertion(c => IsViewer(c.User, options)).Build();
+        // The framework's scripts are public whichever endpoint serves them (the static-assets manifest or the
+        // components endpoint, depending on how the app was published): the anonymous sign-in pages load them.
+        var viewer = new AuthorizationPolicyBuilder()
+            .RequireAssertion(c => IsViewer(c.User, options) || (c.Resource is HttpContext h && IsPublicFrameworkScript(h.Request.Path.Value)))
+            .Build();
         o.AddPolicy(Viewer, viewer);
         o.AddPolicy(Operator, new AuthorizationPolicyBuilder().RequireAuthenticatedUser()
             .RequireAssertion(c => IsOperator(c.User, options)).Build());
