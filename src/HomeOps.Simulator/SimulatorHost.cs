@@ -85,6 +85,9 @@ public sealed class SimulatorHost : IAsyncDisposable
 
     public FaultInjector Faults { get; }
 
+    /// <summary>The API's shape: served versions, and kinds omitted (not installed) or forbidden — changeable while running.</summary>
+    public ServedApi Api { get; private init; } = ServedApi.Default;
+
     public static async Task<SimulatorHost> StartAsync(SimulatorOptions options, ILoggerFactory? loggerFactory = null,
         CancellationToken cancellationToken = default)
     {
@@ -93,7 +96,10 @@ public sealed class SimulatorHost : IAsyncDisposable
         var log = loggerFactory.CreateLogger<SimulatorHost>();
         var time = options.TimeProvider;
 
-        var cluster = new ClusterObjectStore(time, loggerFactory.CreateLogger<ClusterObjectStore>(), options.HistoryCapacity);
+        var api = new ServedApi(options.Api);
+        var cluster = new ClusterObjectStore(time, loggerFactory.CreateLogger<ClusterObjectStore>(), options.HistoryCapacity, api.Stored);
+        // A CRD removed or a role tightened ends the open watches of that kind, as on a real API server.
+        api.Changed += kind => cluster.DropWatches(kind);
         var seed = options.SeedDirectory is { Length: > 0 } directory
             ? SeedDirectoryLoader.Load(directory, loggerFactory.CreateLogger(typeof(SeedDirectoryLoader)))
             : ClusterSeed.Build(time.GetUtcNow());
@@ -108,7 +114,7 @@ public sealed class SimulatorHost : IAsyncDisposable
 
         var certificate = SimulatorCertificate.Create(time.GetUtcNow());
         var app = BuildApp(options, certificate, loggerFactory);
-        new KubernetesApi(cluster, faults, DiscoveryDocuments.Load(),
+        new KubernetesApi(cluster, faults, api, DiscoveryDocuments.Load(api),
             new WatchStreamer(cluster, options.BookmarkInterval, time, loggerFactory.CreateLogger<WatchStreamer>()),
             kubernetesToken, time, loggerFactory.CreateLogger<KubernetesApi>()).Map(app);
         new AuthentikApi(authentik).Map(app);
@@ -122,7 +128,7 @@ public sealed class SimulatorHost : IAsyncDisposable
         var kubeconfig = KubeconfigWriter.Write(options.DataDirectory ?? ownedDirectory!, kubernetesUri, kubernetesToken, certificate.AuthorityPem);
 
         var host = new SimulatorHost(app, certificate, baseUri, kubernetesUri, kubeconfig, ownedDirectory, kubernetesToken, authentikToken, cluster,
-            authentik, scenarios, faults, log);
+            authentik, scenarios, faults, log) { Api = api };
         if (options.Scenarios.Enabled) scenarios.Start(options.Scenarios.Interval);
         log.LogInformation("Simulator serving the Kubernetes and Authentik APIs at {BaseUri} and {KubernetesUri} ({Objects} objects, scenarios {Scenarios})",
             baseUri, kubernetesUri, seed.Count, options.Scenarios.Enabled ? $"every {options.Scenarios.Interval}" : "off");

@@ -30,6 +30,9 @@ public sealed class SimulatorOptions
 
     public ScenarioOptions Scenarios { get; set; } = new();
 
+    /// <summary>Which kinds the Kubernetes API serves, at which versions, and which it forbids (section <c>Simulator:Api</c>).</summary>
+    public ApiOptions Api { get; set; } = new();
+
     /// <summary>The Authentik API token the simulator accepts; generated when empty.</summary>
     public string? AuthentikToken { get; set; }
 
@@ -66,4 +69,25 @@ public sealed class ScenarioOptions
 
     /// <summary>Time between two scenario steps (a trigger or a recovery).</summary>
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(6);
+}
+
+/// <summary>
+/// The shape of the simulated API, so tests (and demos) can stand in for other clusters than the live one:
+/// a newer Cilium that serves the BGPv2 kinds at <c>cilium.io/v2</c>, a cluster without a CRD, RBAC that forbids a kind.
+/// Kinds are named by their key (<c>Node</c>, <c>Node.longhorn.io</c>, <c>CiliumBGPPeeringPolicy.cilium.io</c>), their
+/// kind name (<c>ExternalSecret</c>) or their resource (<c>externalsecrets.external-secrets.io</c>, <c>services</c>).
+/// </summary>
+public sealed class ApiOptions
+{
+    /// <summary>
+    /// <c>v2alpha1</c> (the live cluster, Cilium 1.17) or <c>v2</c> (Cilium ≥ 1.18): the version the BGPv2 kinds and
+    /// CiliumLoadBalancerIPPool are served at. CiliumBGPPeeringPolicy never moved to v2; it stays at v2alpha1.
+    /// </summary>
+    public string CiliumVersion { get; set; } = "v2alpha1";
+
+    /// <summary>Kinds the API does not serve at all (their CRD is not installed): 404 and absent from discovery.</summary>
+    public List<string> Omit { get; set; } = [];
+
+    /// <summary>Kinds RBAC forbids: listed by discovery (as on a real cluster) but every request answers 403.</summary>
+    public List<string> Forbid { get; set; } = [];
 }

@@ -55,6 +55,13 @@ public sealed class OperationsTests(BrowserFixture browser) : IAsyncLifetime
         await Expect(page.Locator("[data-testid=preflight-warning]").First).ToBeVisibleAsync();
         await Expect(page.Locator("[data-testid=preflight]")).ToContainTextAsync("--graceful=false");
 
+        // On a phone the picker and the blast radius fit the screen.
+        await page.SetViewportSizeAsync(390, 844);
+        var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+        Assert.True(overflow <= 0, $"the safe-reset page scrolls horizontally by {overflow}px at 390px");
+        await page.ScreenshotAsync(new() { Path = Artifacts.PathFor("safe-reset-preflight-phone-390x844.png"), FullPage = true });
+        await page.SetViewportSizeAsync(1280, 900);
+
         // The typed confirmation: the button stays disabled until the exact phrase and a reason are there.
         await page.Locator("[data-testid=launch-run]").ClickAsync();
         var confirm = page.Locator("[data-testid=confirm-run]");
@@ -104,6 +111,21 @@ public sealed class OperationsTests(BrowserFixture browser) : IAsyncLifetime
         await Expect(page.Locator("tr.resource-row").First).ToBeVisibleAsync(new() { Timeout = 30_000 });
         Assert.Equal(0, await page.Locator("[data-testid^=flux-actions-]").CountAsync());
 
+        // Phone-sized: the operations pages never scroll sideways.
+        foreach (var path in new[] { "/operations", "/operations/bootstrap", "/operations/safe-reset", "/operations/audit" })
+        {
+            await page.GotoAsync(_dashboard.BaseUrl + path);
+            await SignIn.WaitForCircuitAsync(page);
+            await Expect(page.Locator("h1").First).ToBeVisibleAsync();
+            Assert.Equal(0, await page.Locator("[data-testid=bootstrap-start], [data-testid=phase-resume], [data-testid=phase-force]").CountAsync());
+            var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+            Assert.True(overflow <= 0, $"{path} scrolls horizontally by {overflow}px at 390px");
+        }
+        await page.GotoAsync(_dashboard.BaseUrl + "/operations/bootstrap");
+        await SignIn.WaitForCircuitAsync(page);
+        await Expect(page.Locator("[data-testid=phase-phase-3]")).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = Artifacts.PathFor("bootstrap-wizard-phone-390x844.png"), FullPage = true });
+
         // Hiding is not the check: the endpoint refuses the viewer's own session.
         var response = await page.Context.APIRequest.PostAsync(_dashboard.BaseUrl + "/api/v1/operations/runs/trigger", new()
         {
@@ -118,6 +140,43 @@ public sealed class OperationsTests(BrowserFixture browser) : IAsyncLifetime
         using var entries = JsonDocument.Parse(await audit.TextAsync());
         Assert.Contains(entries.RootElement.EnumerateArray(), e =>
             e.GetProperty("target").GetString() == "POST /api/v1/operations/runs/trigger" && e.GetProperty("outcome").GetString() == "Refused");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Admin_reconciles_from_the_flux_page_and_suspends_through_the_api_and_both_show_live()
+    {
+        var page = await NewPageAsync();
+        await SignIn.AsAsync(page, _dashboard, "admin", "/flux");
+        await SignIn.WaitForCircuitAsync(page);
+        var row = page.Locator("[data-testid=row-kustomization-flux-system]");
+        await Expect(row).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        var before = await row.Locator("td[data-label=Revision]").InnerTextAsync();
+
+        // The row menu: reconcile with source; the simulated Flux controllers fetch a new commit and apply it.
+        await page.Locator("[data-testid=flux-actions-kustomization-flux-system] button").ClickAsync();
+        await page.Locator("[data-testid=flux-action-reconcile-with-source]").ClickAsync();
+        await Expect(row.Locator("td[data-label=Revision]")).Not.ToHaveTextAsync(before, new() { Timeout = 30_000 });
+
+        // The API, with the session cookie: a state-changing call needs the antiforgery header.
+        var url = _dashboard.BaseUrl + "/api/v1/flux/Kustomization/flux-system/flux-system/suspend";
+        var withoutToken = await page.Context.APIRequest.PostAsync(url, new() { DataObject = new { reason = "e2e freeze" } });
+        Assert.Equal(400, withoutToken.Status);
+        using var token = JsonDocument.Parse(await (await page.Context.APIRequest.GetAsync(_dashboard.BaseUrl + "/api/v1/antiforgery")).TextAsync());
+        var suspended = await page.Context.APIRequest.PostAsync(url, new()
+        {
+            DataObject = new { reason = "e2e freeze" },
+            Headers = new Dictionary<string, string> { [token.RootElement.GetProperty("header").GetString()!] = token.RootElement.GetProperty("token").GetString()! },
+        });
+        Assert.Equal(200, suspended.Status);
+        await Expect(row.Locator("[data-testid=suspended]")).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        await Expect(page.Locator("[data-testid=flux-actions-kustomization-flux-system]")).ToBeVisibleAsync();
+
+        var audit = await page.Context.APIRequest.GetAsync(_dashboard.BaseUrl + "/api/v1/audit?format=json&user=admin");
+        using var entries = JsonDocument.Parse(await audit.TextAsync());
+        var actions = entries.RootElement.EnumerateArray().Select(e => e.GetProperty("action").GetString()).ToList();
+        Assert.Contains("flux.reconcile-with-source", actions);
+        Assert.Contains("flux.suspend", actions);
         await page.Context.CloseAsync();
     }
 }

@@ -38,7 +38,7 @@ public sealed class DiscoveryTests : IAsyncLifetime
         var advertised = groups["groups"]!.AsArray()
             .SelectMany(g => g!["versions"]!.AsArray().Select(v => v.Str("groupVersion")!))
             .Order().ToList();
-        var served = Kinds.Watched.Where(k => k.Group.Length > 0).Select(k => k.ApiVersion).Distinct().Order().ToList();
+        var served = Kinds.Kubernetes.Where(k => k.Group.Length > 0).Select(k => k.ApiVersion).Distinct().Order().ToList();
         Assert.Equal(served, advertised);
         Assert.Contains("cilium.io/v2alpha1", advertised);
         Assert.DoesNotContain("cilium.io/v2", advertised);
@@ -47,14 +47,14 @@ public sealed class DiscoveryTests : IAsyncLifetime
     [Fact]
     public async Task Every_advertised_group_version_answers_with_its_resource_list()
     {
-        foreach (var groupVersion in Kinds.Watched.Select(k => k.ApiVersion).Distinct())
+        foreach (var groupVersion in Kinds.Kubernetes.Select(k => k.ApiVersion).Distinct())
         {
             var url = groupVersion == "v1" ? "/api/v1" : $"/apis/{groupVersion}";
             var list = await _http.GetObjectAsync(url);
             Assert.Equal("APIResourceList", list.Str("kind"));
             Assert.Equal(groupVersion, list.Str("groupVersion"));
             var names = list["resources"]!.AsArray().Select(r => r.Str("name")!).ToList();
-            var expected = Kinds.Watched.Where(k => k.ApiVersion == groupVersion).Select(k => k.Plural);
+            var expected = Kinds.Kubernetes.Where(k => k.ApiVersion == groupVersion).Select(k => k.Plural);
             Assert.Equal(expected.Order(), names.Where(n => !n.Contains('/')).Order());
             Assert.All(names.Where(n => n.Contains('/')), n => Assert.EndsWith("/status", n));
         }

@@ -26,9 +26,9 @@ public sealed class ScenarioTests : IAsyncLifetime
     }
 
     [Fact]
-    public void All_six_scenarios_are_known_by_name()
+    public void All_seven_scenarios_are_known_by_name()
     {
-        Assert.Equal(["node-notready", "helmrelease-fails", "volume-degrades", "bgp-drops", "outpost-silent", "token-expiry"], _host.Scenarios.Names);
+        Assert.Equal(["node-notready", "helmrelease-fails", "volume-degrades", "bgp-drops", "outpost-silent", "token-expiry", "secret-store-fails"], _host.Scenarios.Names);
         Assert.Throws<ArgumentException>(() => _host.Scenarios.Trigger("meteor-strike"));
     }
 
@@ -62,6 +62,7 @@ public sealed class ScenarioTests : IAsyncLifetime
     [InlineData("helmrelease-fails")]
     [InlineData("volume-degrades")]
     [InlineData("bgp-drops")]
+    [InlineData("secret-store-fails")]
     public async Task Each_cluster_scenario_is_seen_by_a_watch_on_every_kind_it_touches(string name)
     {
         var rv = _host.Cluster.ResourceVersion;

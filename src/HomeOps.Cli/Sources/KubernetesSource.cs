@@ -102,13 +102,15 @@ public static class KubernetesSource
         try
         {
             if (!kind.IsKubernetes) return new NotInstalled();
-            if (kind.Group.Length == 0) return new Listed(await ListNodesAsync(client, kind, now, ct));
+            if (kind.Key == Kinds.Node.Key) return new Listed(await ListNodesAsync(client, kind, now, ct));
 
             List<string> candidates = [kind.Version];
-            if (served is not null)
+            if (served is not null && kind.Group.Length > 0)
             {
                 if (!served.TryGetValue(kind.Group, out var versions)) return new NotInstalled();
-                candidates = versions.Contains(kind.Version) ? [kind.Version, .. versions.Where(v => v != kind.Version)] : versions;
+                // The dashboard's order: the kind's preferred versions first (cilium.io v2 before v2alpha1), then the others.
+                var preferred = Kinds.PreferredVersions(kind);
+                candidates = [.. preferred.Where(versions.Contains), .. versions.Where(v => !preferred.Contains(v))];
             }
             foreach (var version in candidates)
             {
@@ -120,7 +122,8 @@ public static class KubernetesSource
                         ? array.EnumerateArray()
                         : [];
                     var at = kind.AtVersion(version);
-                    return new Listed([.. items.Select(i => ResourceDecoder.Decode(at, i, now))]);
+                    // Only the objects the dashboard tracks (LoadBalancer Services, not every ClusterIP one).
+                    return new Listed([.. items.Where(i => ResourceDecoder.IsTracked(at, i)).Select(i => ResourceDecoder.Decode(at, i, now))]);
                 }
                 catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
                 {

@@ -35,6 +35,10 @@ public static class ResourceDecoder
                 var k when k == Kinds.BgpPeerConfig.Key => BgpHealth.DecodePeerConfig(kind, o),
                 var k when k == Kinds.BgpAdvertisement.Key => BgpHealth.DecodeAdvertisement(kind, o),
                 var k when k == Kinds.LoadBalancerIPPool.Key => IpPoolHealth.Decode(kind, o),
+                var k when k == Kinds.Service.Key => ServiceHealth.Decode(kind, o),
+                var k when k == Kinds.ClusterSecretStore.Key => SecretsHealth.DecodeStore(kind, o),
+                var k when k == Kinds.ExternalSecret.Key => SecretsHealth.DecodeExternalSecret(kind, o),
+                var k when k == Kinds.NodeMetrics.Key => NodeMetricsHealth.Decode(kind, o),
                 _ => Unread(kind, o),
             };
         }
@@ -59,7 +63,7 @@ public static class ResourceDecoder
         return kind is null ? null : Decode(kind, obj, now);
     }
 
-    /// <summary>The kind of a JSON object, or null when it is not a kind we read.</summary>
+    /// <summary>The kind of a JSON object, or null when it is not a kind we read (or an object of it we do not track).</summary>
     public static KindInfo? KindOf(JsonElement obj)
     {
         try
@@ -68,11 +72,28 @@ public static class ResourceDecoder
             var apiVersion = obj.Prop("apiVersion") is { ValueKind: JsonValueKind.String } a ? a.GetString() : null;
             var kindName = obj.Prop("kind") is { ValueKind: JsonValueKind.String } k ? k.GetString() : null;
             if (string.IsNullOrEmpty(kindName)) return null;
-            return string.IsNullOrEmpty(apiVersion) ? Fragments.InferKind(kindName, obj) : Kinds.Find(apiVersion, kindName);
+            var kind = string.IsNullOrEmpty(apiVersion) ? Fragments.InferKind(kindName, obj) : Kinds.Find(apiVersion, kindName);
+            return kind is not null && IsTracked(kind, obj) ? kind : null;
         }
         catch (Exception)
         {
             return null;
+        }
+    }
+
+    /// <summary>
+    /// Whether an object of a known kind is one the dashboard keeps. Only LoadBalancer Services matter (the API cannot
+    /// filter Services by type), so informers drop the others on arrival and the CLI skips them. Never throws.
+    /// </summary>
+    public static bool IsTracked(KindInfo kind, JsonElement obj)
+    {
+        try
+        {
+            return kind.Key != Kinds.Service.Key || ServiceHealth.IsLoadBalancer(obj);
+        }
+        catch (Exception)
+        {
+            return true; // unreadable: keep it, so the decoder reports what is wrong
         }
     }
 

@@ -163,6 +163,43 @@ public sealed record AuthentikTokenDetails(
     DateTimeOffset? Expires,
     string Description) : IResourceDetails;
 
+/// <summary>A <c>type: LoadBalancer</c> Service as LB-IPAM sees it: the pool it asks for (label vs annotation) and what it got.</summary>
+public sealed record ServiceDetails(
+    string Type,
+    ImmutableArray<string> IngressAddresses,
+    string PoolLabel,
+    string PoolAnnotation,
+    string RequestedAddresses,
+    string LoadBalancerClass,
+    ImmutableArray<string> Ports) : IResourceDetails
+{
+    public bool HasAddress => !IngressAddresses.IsDefaultOrEmpty;
+}
+
+/// <summary>A (Cluster)SecretStore: which provider it reads from and what it may do.</summary>
+public sealed record SecretStoreDetails(
+    string Provider,
+    string Endpoint,
+    ImmutableArray<string> Vaults,
+    string Capabilities) : IResourceDetails;
+
+/// <summary>An ExternalSecret: its store, the Secret it writes, and when it last synced.</summary>
+public sealed record ExternalSecretDetails(
+    string StoreKind,
+    string StoreName,
+    string TargetSecret,
+    string RefreshInterval,
+    DateTimeOffset? RefreshTime,
+    string SyncedResourceVersion,
+    int Keys) : IResourceDetails;
+
+/// <summary>One node's usage from <c>metrics.k8s.io</c> (v1beta1 NodeMetrics): CPU in millicores, memory in bytes.</summary>
+public sealed record NodeMetricsDetails(
+    long CpuMillicores,
+    long MemoryBytes,
+    DateTimeOffset? Timestamp = null,
+    TimeSpan? Window = null) : IResourceDetails;
+
 /// <summary>Details for an object that could not be decoded; the verdict says why.</summary>
 public sealed record NoDetails : IResourceDetails
 {

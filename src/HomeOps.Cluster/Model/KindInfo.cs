@@ -8,6 +8,8 @@ public enum Area
     Longhorn,
     Bgp,
     Authentik,
+    /// <summary>The secrets pipeline: 1Password Connect → ClusterSecretStore → ExternalSecrets (cluster brief §10.11).</summary>
+    Secrets,
 }
 
 /// <summary>
@@ -52,6 +54,18 @@ public static class Kinds
     public static readonly KindInfo BgpAdvertisement = new("CiliumBGPAdvertisement", "cilium.io", "v2alpha1", "ciliumbgpadvertisements", false, Area.Bgp);
     public static readonly KindInfo LoadBalancerIPPool = new("CiliumLoadBalancerIPPool", "cilium.io", "v2alpha1", "ciliumloadbalancerippools", false, Area.Bgp);
 
+    /// <summary>
+    /// v1 Services. Only <c>type: LoadBalancer</c> matters (LB-IPAM, cluster brief §5.3); the API cannot select by type,
+    /// so the others are dropped as they arrive (<see cref="Health.ResourceDecoder.IsTracked"/>).
+    /// </summary>
+    public static readonly KindInfo Service = new("Service", "", "v1", "services", true, Area.Bgp);
+
+    public static readonly KindInfo ClusterSecretStore = new("ClusterSecretStore", "external-secrets.io", "v1", "clustersecretstores", false, Area.Secrets);
+    public static readonly KindInfo ExternalSecret = new("ExternalSecret", "external-secrets.io", "v1", "externalsecrets", true, Area.Secrets);
+
+    /// <summary>Node CPU and memory usage from <c>metrics.k8s.io</c>. The metrics API has no watch: it is polled.</summary>
+    public static readonly KindInfo NodeMetrics = new("NodeMetrics", "metrics.k8s.io", "v1beta1", "nodes", false, Area.Nodes);
+
     public static readonly KindInfo AuthentikOutpost = new("Outpost", AuthentikGroup, "v3", "outposts", false, Area.Authentik);
     public static readonly KindInfo AuthentikToken = new("Token", AuthentikGroup, "v3", "tokens", false, Area.Authentik);
 
@@ -60,11 +74,40 @@ public static class Kinds
     [
         Node, GitRepository, Kustomization, HelmRelease,
         LonghornVolume, LonghornNode, LonghornBackup,
-        BgpPeeringPolicy, BgpNodeConfig, BgpClusterConfig, BgpPeerConfig, BgpAdvertisement, LoadBalancerIPPool,
+        BgpPeeringPolicy, BgpNodeConfig, BgpClusterConfig, BgpPeerConfig, BgpAdvertisement, LoadBalancerIPPool, Service,
+        ClusterSecretStore, ExternalSecret,
     ];
 
+    /// <summary>Kubernetes kinds whose API cannot be watched; one poller each.</summary>
+    public static readonly IReadOnlyList<KindInfo> Polled = [NodeMetrics];
+
+    /// <summary>Every Kubernetes kind the dashboard reads (watched or polled): what API discovery is asked about.</summary>
+    public static readonly IReadOnlyList<KindInfo> Kubernetes = [.. Watched, .. Polled];
+
     /// <summary>Every kind, Kubernetes and Authentik.</summary>
-    public static readonly IReadOnlyList<KindInfo> All = [.. Watched, AuthentikOutpost, AuthentikToken];
+    public static readonly IReadOnlyList<KindInfo> All = [.. Kubernetes, AuthentikOutpost, AuthentikToken];
+
+    public static bool IsPolled(KindInfo kind) => Polled.Any(k => k.Key == kind.Key);
+
+    /// <summary>
+    /// The versions a kind is read at, best first. Discovery picks the first one the API serves the kind at, so the
+    /// newest schema wins where several are served (Cilium ≥ 1.18 serves the BGPv2 kinds at v2 and v2alpha1); a
+    /// version not listed here is used only when none of these is served (the decoders read every field tolerantly).
+    /// </summary>
+    public static IReadOnlyList<string> PreferredVersions(KindInfo kind) =>
+        PreferredByGroup.TryGetValue(kind.Group, out var versions) ? versions : [kind.Version];
+
+    private static readonly Dictionary<string, string[]> PreferredByGroup = new(StringComparer.Ordinal)
+    {
+        ["cilium.io"] = ["v2", "v2alpha1"],
+        ["kustomize.toolkit.fluxcd.io"] = ["v1", "v1beta2"],
+        ["source.toolkit.fluxcd.io"] = ["v1", "v1beta2"],
+        ["helm.toolkit.fluxcd.io"] = ["v2", "v2beta2", "v2beta1"],
+        ["longhorn.io"] = ["v1beta2"],
+        ["external-secrets.io"] = ["v1", "v1beta1"],
+        ["metrics.k8s.io"] = ["v1beta1"],
+        [""] = ["v1"],
+    };
 
     private static readonly Dictionary<string, KindInfo> ByKey = All.ToDictionary(k => k.Key, StringComparer.Ordinal);
 

@@ -31,12 +31,35 @@ public sealed record ApiFailure(ApiFailureKind Kind, string Message, int? Status
 {
     public bool NeedsRelist => Kind is ApiFailureKind.Expired or ApiFailureKind.ResourceVersionUnavailable;
 
+    /// <summary>The server's <c>Retry-After</c> (429 throttling, 5xx overload): no new attempt before it has passed.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
+    /// <summary>Reads <c>Retry-After</c> in seconds (what kube-apiserver sends) or as an HTTP date; null when absent or unreadable.</summary>
+    public static TimeSpan? RetryAfterOf(IDictionary<string, IEnumerable<string>>? headers, DateTimeOffset? now = null)
+    {
+        if (headers is null) return null;
+        foreach (var (name, values) in headers)
+        {
+            if (!name.Equals("Retry-After", StringComparison.OrdinalIgnoreCase)) continue;
+            var value = values.FirstOrDefault()?.Trim();
+            if (int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds))
+                return TimeSpan.FromSeconds(seconds);
+            if (DateTimeOffset.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at))
+            {
+                var wait = at - (now ?? DateTimeOffset.UtcNow);
+                return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+            }
+        }
+        return null;
+    }
+
     public static ApiFailure From(Exception exception, KindInfo kind)
     {
         switch (exception)
         {
             case HttpOperationException http:
-                return FromStatus((int)http.Response.StatusCode, StatusMessage(http.Response.Content), kind);
+                return FromStatus((int)http.Response.StatusCode, StatusMessage(http.Response.Content), kind)
+                    with { RetryAfter = RetryAfterOf(http.Response.Headers) };
             case KubernetesException k8s when k8s.Status is { } status:
                 return FromStatus(status.Code ?? 0, status.Message ?? status.Reason ?? "", kind);
             case HttpRequestException { StatusCode: { } code }:
@@ -57,13 +80,16 @@ public sealed record ApiFailure(ApiFailureKind Kind, string Message, int? Status
         {
             410 => new(ApiFailureKind.Expired, $"resourceVersion expired (410){detail}", code),
             404 => new(ApiFailureKind.NotInstalled, $"{Resource(kind)} is not served by the API (CRD not installed)", code),
-            403 => new(ApiFailureKind.Forbidden, $"needs get/list/watch on {Resource(kind)}", code),
+            403 => new(ApiFailureKind.Forbidden, $"needs {Verbs(kind)} on {Resource(kind)}", code),
             401 => new(ApiFailureKind.Unauthorized, "unauthorized (401): the API rejected the credentials", code),
             504 when message.Contains("resource version", StringComparison.OrdinalIgnoreCase) =>
                 new(ApiFailureKind.ResourceVersionUnavailable, $"resourceVersion not available (504){detail}", code),
             _ => new(ApiFailureKind.Other, $"API error {code}{detail}", code),
         };
     }
+
+    /// <summary>The RBAC verbs the dashboard needs on a kind: polled kinds (metrics) are never watched.</summary>
+    public static string Verbs(KindInfo kind) => Model.Kinds.IsPolled(kind) ? "get/list" : "get/list/watch";
 
     /// <summary>The RBAC resource name: <c>plural.group</c>, or just <c>plural</c> for the core group.</summary>
     public static string Resource(KindInfo kind) => kind.Group.Length == 0 ? kind.Plural : $"{kind.Plural}.{kind.Group}";

@@ -72,7 +72,7 @@ public sealed class AuthentikClient(HttpClient http)
         var endpoint = path.Split('?')[0];
         return status switch
         {
-            HttpStatusCode.Unauthorized => "token rejected (401)",
+            HttpStatusCode.Unauthorized => AuthentikPoller.TokenRejected,
             HttpStatusCode.Forbidden => $"token lacks permission (403) for /{endpoint}",
             HttpStatusCode.NotFound => $"not found (404): /{endpoint}",
             _ => $"Authentik API error {(int)status} on /{endpoint}",

@@ -123,11 +123,19 @@ public sealed class AuthentikPoller : BackgroundService
         }
     }
 
+    /// <summary>What a 401 from Authentik means in practice (cluster brief §9 row 7): the token expired, was rotated or is wrong.</summary>
+    public const string TokenRejected = "token rejected (401): the Authentik API token is invalid, expired or revoked (check Authentik:Token)";
+
+    /// <summary>The server's certificate is not trusted: the usual cause is Authentik's self-signed (selfsigned-issuer) certificate.</summary>
+    public const string CertificateNotTrusted =
+        "TLS: the Authentik server's certificate is not trusted (self-signed? set Authentik:CaBundlePath to its CA bundle)";
+
     /// <summary>An operator-facing reason. Built from status codes and exception types only, so no header (token) can leak.</summary>
     internal static string Describe(Exception ex) => ex switch
     {
         AuthentikApiException api => api.Message,
-        HttpRequestException { StatusCode: HttpStatusCode.Unauthorized } => "token rejected (401)",
+        HttpRequestException { StatusCode: HttpStatusCode.Unauthorized } => TokenRejected,
+        HttpRequestException { InnerException: System.Security.Authentication.AuthenticationException } => CertificateNotTrusted,
         HttpRequestException { StatusCode: { } code } => $"Authentik API error {(int)code}",
         HttpRequestException => "Authentik API unreachable",
         TaskCanceledException or TimeoutException => "Authentik API timed out",

@@ -39,9 +39,18 @@ public sealed class ClusterOptions
     /// <summary>How often a kind the API does not serve (404: CRD not installed) is looked for again.</summary>
     public TimeSpan NotInstalledRetry { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How often API discovery is asked again which group versions serve each kind, so that a CRD installed (or
+    /// removed, or a Cilium upgrade moving the BGP kinds from v2alpha1 to v2) is picked up without a restart.
+    /// </summary>
+    public TimeSpan DiscoveryInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often node usage is read from <c>metrics.k8s.io</c> (metrics-server scrapes every 15 s; it has no watch).</summary>
+    public TimeSpan MetricsPollInterval { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>Page size for list calls (client-go uses 500).</summary>
     public int ListPageSize { get; set; } = 500;
 
     public override string ToString() =>
-        $"Mode={Mode}, Kubeconfig={Kubeconfig}, Context={Context}, Backoff={BackoffInitial}..{BackoffMax}, StaleAfter={StaleAfter}";
+        $"Mode={Mode}, Kubeconfig={Kubeconfig}, Context={Context}, Backoff={BackoffInitial}..{BackoffMax}, StaleAfter={StaleAfter}, DiscoveryInterval={DiscoveryInterval}";
 }

@@ -15,7 +15,7 @@ namespace HomeOps.Cluster.Sources;
 /// backoff with full jitter on consecutive failures. Everything it reads goes to the store as actions; its
 /// freshness (live, reconnecting, not installed…) is data too and goes the same way.
 /// </summary>
-public sealed class KindInformer
+public sealed class KindInformer : IKindFeed
 {
     /// <summary>Watch events that arrive together are dispatched as one action, up to this many…</summary>
     internal const int MaxBatch = 256;
@@ -26,6 +26,12 @@ public sealed class KindInformer
     /// <summary>A watch that lasted this long counts as healthy even if it carried no event.</summary>
     private static readonly TimeSpan HealthySession = TimeSpan.FromSeconds(1);
 
+    /// <summary>A <c>Retry-After</c> longer than this is not believed (a misconfigured proxy must not park a kind for hours).</summary>
+    internal static readonly TimeSpan RetryAfterCap = TimeSpan.FromMinutes(1);
+
+    // Objects as deep as kube-apiserver accepts must not make a whole list or watch unreadable (KubernetesJsonDepth).
+    static KindInformer() => KubernetesJsonDepth.EnsureApiServerDepth();
+
     private readonly IKubernetes _client;
     private readonly IDispatcher _dispatcher;
     private readonly IState<ClusterState> _state;
@@ -33,6 +39,7 @@ public sealed class KindInformer
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Backoff _backoff;
+    private readonly Action? _notServed;
 
     // Written only by the informer's own loop; read by anyone (status pages, tests).
     private volatile string? _resourceVersion;
@@ -41,11 +48,14 @@ public sealed class KindInformer
     private int _reconnects;
     private long _lists;
     private long _events;
+    private long _unreadable;
+    private string? _unreadableAt;
     private DateTimeOffset _since;
 
     public KindInformer(KindInfo kind, IKubernetes client, IDispatcher dispatcher, IState<ClusterState> state,
-        ClusterOptions options, TimeProvider time, ILogger<KindInformer> logger, Random? random = null)
+        ClusterOptions options, TimeProvider time, ILogger<KindInformer> logger, Random? random = null, Action? notServed = null)
     {
+        _notServed = notServed;
         Kind = kind;
         _client = client;
         _dispatcher = dispatcher;
@@ -79,6 +89,9 @@ public sealed class KindInformer
     public long Lists => Interlocked.Read(ref _lists);
 
     public long EventsReceived => Interlocked.Read(ref _events);
+
+    /// <summary>Watch lines that could not be read (corrupt, truncated, nested too deep); each one ended its session.</summary>
+    public long UnreadableEvents => Interlocked.Read(ref _unreadable);
 
     public override string ToString() => $"{Kind.Key}: {_feed}, rv {_resourceVersion}, reconnects {Reconnects}";
 
@@ -126,6 +139,9 @@ public sealed class KindInformer
         {
             case ApiFailureKind.Expired or ApiFailureKind.ResourceVersionUnavailable:
                 // The normal way a watch ages out: re-list now; back off only if it keeps happening.
+                // (KubernetesClient throws here when the 410 ERROR event is the whole, already finished response;
+                // on a stream that was open it arrives through onError instead. Either way it is worth a line.)
+                _logger.LogInformation("{Kind}: {Message}; re-listing", Kind.Key, failure.Message);
                 needList = true;
                 Disconnected(failure.Message);
                 var relistDelay = _backoff.Next();
@@ -138,6 +154,8 @@ public sealed class KindInformer
                     _dispatcher.Dispatch(new ResourcesReplaced(Kind, [], _time.GetUtcNow()));
                 Publish(FeedState.NotInstalled, failure.Message);
                 _logger.LogInformation("{Kind}: not served by the API; looking again in {Retry}", Kind.Key, _options.NotInstalledRetry);
+                // The CRD went away (or moved to another version) since discovery last looked: let it look again now.
+                _notServed?.Invoke();
                 return _options.NotInstalledRetry;
             case ApiFailureKind.Forbidden:
                 needList = true;
@@ -147,9 +165,13 @@ public sealed class KindInformer
             default:
                 // Transport errors re-watch from the last resourceVersion (the data may still be continuous);
                 // anything else re-lists, because we cannot tell what was missed.
-                if (failure.Kind != ApiFailureKind.Transport || _resourceVersion is null) needList = true;
+                // 429 (API Priority and Fairness) says "not now", not "you missed something": re-watch, as client-go does.
+                if (failure.Kind != ApiFailureKind.Transport && failure.StatusCode != 429 || _resourceVersion is null) needList = true;
+                if (ex is JsonException) Interlocked.Increment(ref _unreadable); // the first line of a watch, or a list body
                 Publish(_synced ? FeedState.Reconnecting : FeedState.Error, failure.Message);
                 var delay = _backoff.Next();
+                // The server said when to come back (throttling, overload): never sooner.
+                if (failure.RetryAfter is { } after && after > delay) delay = after < RetryAfterCap ? after : RetryAfterCap;
                 _logger.LogWarning("{Kind}: {Message} ({Exception}); retrying in {Delay:0.0} s",
                     Kind.Key, failure.Message, ex.GetType().Name, delay.TotalSeconds);
                 return delay;
@@ -173,7 +195,7 @@ public sealed class KindInformer
             var now = _time.GetUtcNow();
             if (body.ValueKind == JsonValueKind.Object && body.TryGetProperty("items", out var array) && array.ValueKind == JsonValueKind.Array)
                 foreach (var item in array.EnumerateArray())
-                    items.Add(ResourceDecoder.Decode(Kind, item, now));
+                    if (ResourceDecoder.IsTracked(Kind, item)) items.Add(ResourceDecoder.Decode(Kind, item, now));
             var meta = body.ValueKind == JsonValueKind.Object && body.TryGetProperty("metadata", out var m) ? m : default;
             listVersion = StringProperty(meta, "resourceVersion") ?? listVersion;
             continueToken = StringProperty(meta, "continue");
@@ -208,12 +230,15 @@ public sealed class KindInformer
             watch: true,
             cancellationToken: session.Token).ConfigureAwait(false);
         using var _ = response;
+        // KubernetesClient returns once the first line has arrived (it peeks it into Body). An ERROR first line (410 for
+        // a compacted resourceVersion) means the watch never got going: it must not flash "live".
         // Backoff is reset only when the session proves healthy, so a watch that opens and fails at once still backs off.
-        Publish(FeedState.Live, null);
+        if (!IsErrorEvent(response.Body)) Publish(FeedState.Live, null);
 
         var channel = Channel.CreateBounded<(WatchEventType Type, JsonElement Object)>(
             new BoundedChannelOptions(4 * MaxBatch) { SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
         KubernetesException? status = null;
+        Exception? unreadable = null;
         var pump = PumpAsync(response, channel.Writer, error =>
         {
             // KubernetesClient reports a watch ERROR event (e.g. 410 Expired) here, yields nothing, and then the stream
@@ -225,7 +250,11 @@ public sealed class KindInformer
             }
             else
             {
-                _logger.LogWarning("{Kind}: skipped an unreadable watch event: {Message}", Kind.Key, error.Message);
+                // A line we cannot read may be an event we need. Skipping it would lose that change for good (the next
+                // event moves the resourceVersion past it), so stop here and resume from the last event we did read, as
+                // client-go does: the server replays from there. Events read before this line are still applied.
+                unreadable ??= error;
+                channel.Writer.TryComplete();
             }
         }, session.Token);
 
@@ -278,9 +307,12 @@ public sealed class KindInformer
         if (status is not null)
         {
             var failure = ApiFailure.From(status, Kind);
+            // Disconnected logs the reason when a live watch ends; an ERROR as the very first line never went live.
+            if (_feed != FeedState.Live) _logger.LogInformation("{Kind}: {Reason}; re-listing", Kind.Key, failure.Message);
             // Any ERROR status ends the session; 410 is the expected one. Re-listing is always safe.
             return new WatchEnd(Relist: true, Healthy: healthy, failure.Message);
         }
+        if (unreadable is not null && stopReason is null) return Unreadable(unreadable, healthy);
         return new WatchEnd(relist, healthy, stopReason ?? "watch stream closed by the server");
     }
 
@@ -333,7 +365,13 @@ public sealed class KindInformer
                 if (remaining <= TimeSpan.Zero) break;
                 var more = reader.WaitToReadAsync(ct).AsTask();
                 if (await Task.WhenAny(more, Task.Delay(remaining, _time, ct)).ConfigureAwait(false) != more) break;
-                if (!await more.ConfigureAwait(false)) break;
+                bool available;
+                // A stream that broke while we lingered completes the channel with its error, and WaitToReadAsync throws
+                // it. The events already taken from the channel must still be dispatched: the resourceVersion has moved
+                // past them, so throwing here would lose them for good. The caller sees the error on Completion.
+                try { available = await more.ConfigureAwait(false); }
+                catch (Exception) when (!ct.IsCancellationRequested) { break; }
+                if (!available) break;
                 continue;
             }
             count++;
@@ -346,18 +384,18 @@ public sealed class KindInformer
             }
             switch (ev.Type)
             {
-                case WatchEventType.Added or WatchEventType.Modified:
+                case WatchEventType.Added or WatchEventType.Modified when ResourceDecoder.IsTracked(Kind, ev.Object):
                 {
                     var snapshot = ResourceDecoder.Decode(Kind, ev.Object, now);
                     deletes.Remove(snapshot.Key);
                     upserts[snapshot.Key] = snapshot;
                     break;
                 }
-                case WatchEventType.Deleted:
+                case WatchEventType.Added or WatchEventType.Modified or WatchEventType.Deleted:
                 {
-                    var key = ResourceDecoder.Decode(Kind, ev.Object, now).Key;
-                    upserts.Remove(key);
-                    deletes.Add(key);
+                    // Deleted, or changed into an object we do not keep (a Service no longer of type LoadBalancer).
+                    var key = KeyOf(ev.Object);
+                    if (upserts.Remove(key) || _state.Value.Slice(Kind).Items.ContainsKey(key)) deletes.Add(key);
                     break;
                 }
                 // Bookmark: only its resourceVersion matters. Error: reported through onError, never yielded.
@@ -371,11 +409,39 @@ public sealed class KindInformer
     }
 
     /// <summary>
+    /// An unreadable line ended the session: resume from the last event read. If the previous session ended on an
+    /// unreadable line at this same resourceVersion, the server keeps replaying something we cannot read: re-list
+    /// instead (a list moves past it), so one bad object cannot hold the whole kind in a loop.
+    /// </summary>
+    private WatchEnd Unreadable(Exception error, bool healthy)
+    {
+        Interlocked.Increment(ref _unreadable);
+        var again = _unreadableAt is not null && _unreadableAt == _resourceVersion;
+        _unreadableAt = again ? null : _resourceVersion;
+        var detail = error.Message.Length > 160 ? error.Message[..160] + "…" : error.Message;
+        _logger.LogWarning("{Kind}: unreadable watch event ({Exception}: {Message}); {Next}", Kind.Key, error.GetType().Name, detail,
+            again ? "re-listing" : $"resuming from resourceVersion {_resourceVersion}");
+        return new WatchEnd(Relist: again, Healthy: healthy && !again,
+            $"unreadable watch event ({error.GetType().Name}); {(again ? "re-listing" : "resuming from the last event read")}");
+    }
+
+    private static bool IsErrorEvent(object? firstLine) =>
+        firstLine is JsonElement { ValueKind: JsonValueKind.Object } e && e.TryGetProperty("type", out var type)
+        && type.ValueKind == JsonValueKind.String && type.GetString() == "ERROR";
+
+    /// <summary>
     /// resourceVersions are opaque, but on every real API (etcd revisions) and on the simulator they are increasing
     /// integers. One that goes backwards means the server's store was reset under us: only a re-list is safe.
     /// </summary>
     private bool IsRegression(string? version) =>
         ulong.TryParse(version, out var next) && ulong.TryParse(_resourceVersion, out var last) && next < last;
+
+    /// <summary>The store key of an object (<see cref="ResourceSnapshot.Key"/>) without decoding it.</summary>
+    private static string KeyOf(JsonElement obj)
+    {
+        var meta = ObjectParts.BestEffortMeta(obj);
+        return meta.Uid.Length > 0 ? meta.Uid : meta.DisplayName;
+    }
 
     private static string? ResourceVersionOf(JsonElement obj) =>
         obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty("metadata", out var meta)

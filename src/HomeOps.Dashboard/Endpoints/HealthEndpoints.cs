@@ -15,7 +15,7 @@ public static class HealthEndpoints
         endpoints.MapGet("/readyz", (InformerHost informers) =>
         {
             if (informers.AllSynced) return Results.Text("ready");
-            var notSynced = informers.Informers.Where(i => !i.IsSettled).Select(i => i.Kind.Key).ToList();
+            var notSynced = informers.NotSettled.Select(k => k.Key).ToList();
             return Results.Json(new { ready = false, notSynced, error = informers.StartupError },
                 statusCode: StatusCodes.Status503ServiceUnavailable);
         }).AllowAnonymous();

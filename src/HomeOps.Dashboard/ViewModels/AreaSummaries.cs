@@ -13,6 +13,7 @@ public static class AreaSummaries
         Area.Longhorn => LonghornView.Summarize(state),
         Area.Bgp => BgpView.Summarize(state),
         Area.Authentik => AuthentikView.Summarize(state, now),
+        Area.Secrets => SecretsView.Summarize(state),
         _ => throw new ArgumentOutOfRangeException(nameof(area), area, null),
     };
 }

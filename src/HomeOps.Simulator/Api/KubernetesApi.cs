@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using HomeOps.Cluster.Model;
 using HomeOps.Simulator.Faults;
 using HomeOps.Simulator.Store;
 using Microsoft.AspNetCore.Builder;
@@ -17,6 +18,7 @@ namespace HomeOps.Simulator.Api;
 internal sealed class KubernetesApi(
     ClusterObjectStore store,
     FaultInjector faults,
+    ServedApi api,
     DiscoveryDocuments discovery,
     WatchStreamer watches,
     string token,
@@ -30,11 +32,11 @@ internal sealed class KubernetesApi(
         routes.MapGet("/version", context => ApiResponses.WriteJsonAsync(context, ServerVersion.Document()));
         routes.MapGet("/api", Guarded(context =>
             ApiResponses.WriteJsonAsync(context, DiscoveryDocuments.CoreVersions(context.Request.Host.Value ?? ""))));
-        routes.MapGet("/apis", Guarded(context => ApiResponses.WriteJsonAsync(context, DiscoveryDocuments.GroupList())));
+        routes.MapGet("/apis", Guarded(context => ApiResponses.WriteJsonAsync(context, discovery.GroupList())));
         routes.MapGet("/apis/{group}", Guarded(context =>
         {
             var group = (string)context.Request.RouteValues["group"]!;
-            return DiscoveryDocuments.GroupDocument(group) is { } document
+            return discovery.GroupDocument(group) is { } document
                 ? ApiResponses.WriteJsonAsync(context, document)
                 : ApiResponses.WriteStatusAsync(context, HttpStatusCode.NotFound, "NotFound", "the server could not find the requested resource");
         }));
@@ -73,7 +75,13 @@ internal sealed class KubernetesApi(
             return;
         }
 
-        var path = ResourcePath.Parse(group, version, rest);
+        var path = ResourcePath.Parse(api, group, version, rest);
+        if (api.IsForbidden(path.Kind)) throw Forbidden(context, path);
+        if (Kinds.IsPolled(path.Kind))
+        {
+            await ServeMetricsAsync(context, path);
+            return;
+        }
         switch (method)
         {
             case "GET" when path.Name is null:
@@ -112,6 +120,7 @@ internal sealed class KubernetesApi(
         var query = WatchQuery.From(context.Request.Query);
         if (query.Watch) faults.Counters.CountWatch(path.Kind);
         else faults.Counters.CountList(path.Kind);
+        var planned = faults.BeginRequest(path.Kind, query.Watch);
 
         if (faults.Failures.TryTake(path.Kind, out var injected))
         {
@@ -120,15 +129,62 @@ internal sealed class KubernetesApi(
             return;
         }
 
+        if (planned.Plan.Response is { } scheduled)
+        {
+            await ScheduledResponses.WriteAsync(context, scheduled);
+            return;
+        }
+
         if (query.Watch)
         {
-            await watches.StreamAsync(context, path.Kind, path.Namespace, query);
+            await watches.StreamAsync(context, path.Kind, path.Namespace, query, faults.OpenStream(path.Kind, context, planned));
             return;
         }
         var list = store.List(path.Kind, path.Namespace, query.Labels, query.Fields, query.ResourceVersion);
         await ApiResponses.WriteJsonAsync(context, TableResponse.Requested(context.Request)
             ? TableResponse.Build(path.Kind, list.Items, list.ResourceVersion, time.GetUtcNow(), TableResponse.Include(context.Request))
             : ListResponse.Build(path.Kind, list));
+    }
+
+    /// <summary>
+    /// <c>metrics.k8s.io</c> NodeMetrics, computed from the nodes as metrics-server would report them: get and list
+    /// only (the metrics API cannot be watched), and a node whose kubelet is not Ready is missing (it cannot be scraped).
+    /// </summary>
+    private async Task ServeMetricsAsync(HttpContext context, ResourcePath path)
+    {
+        var query = WatchQuery.From(context.Request.Query);
+        if (context.Request.Method != HttpMethods.Get || query.Watch)
+            throw new ApiException(HttpStatusCode.MethodNotAllowed, "MethodNotAllowed", "the server does not allow this method on the requested resource");
+        faults.Counters.CountList(path.Kind);
+        var nodes = store.List(Kinds.Node).Items;
+        if (path.Name is null)
+        {
+            await ApiResponses.WriteJsonAsync(context, NodeMetricsResponse.List(path.Kind, nodes, time.GetUtcNow()));
+            return;
+        }
+        var node = nodes.FirstOrDefault(n => n.Name() == path.Name);
+        var metrics = node is null ? null : NodeMetricsResponse.For(path.Kind, node, time.GetUtcNow());
+        await ApiResponses.WriteJsonAsync(context, metrics ?? throw ApiException.NotFound(path.Kind.Plural, path.Kind.Group, path.Name));
+    }
+
+    /// <summary>403 as the API server words it for a service account the role does not allow.</summary>
+    private static ApiException Forbidden(HttpContext context, ResourcePath path)
+    {
+        var verb = context.Request.Method switch
+        {
+            "GET" when path.Name is not null => "get",
+            "GET" when WatchQuery.From(context.Request.Query).Watch => "watch",
+            "GET" => "list",
+            "POST" => "create",
+            "PUT" => "update",
+            "PATCH" => "patch",
+            _ => "delete",
+        };
+        var scope = path.Namespace is null ? "at the cluster scope" : $"in the namespace \"{path.Namespace}\"";
+        var resource = path.Kind.Group.Length == 0 ? path.Kind.Plural : $"{path.Kind.Plural}.{path.Kind.Group}";
+        return new ApiException(HttpStatusCode.Forbidden, "Forbidden",
+            $"{resource} is forbidden: User \"system:serviceaccount:homeops:homeops-dashboard\" cannot {verb} resource \"{path.Kind.Plural}\" " +
+            $"in API group \"{path.Kind.Group}\" {scope}");
     }
 
     private static async Task<JsonObject> ReadObjectAsync(HttpContext context)

@@ -10,7 +10,8 @@ namespace HomeOps.Simulator.Api;
 /// </summary>
 internal sealed record ResourcePath(KindInfo Kind, string? Namespace, string? Name, bool Status)
 {
-    public static ResourcePath Parse(string group, string version, string rest)
+    /// <summary>Parses against the kinds <paramref name="api"/> serves now: an omitted kind is 404 like any unknown resource.</summary>
+    public static ResourcePath Parse(ServedApi api, string group, string version, string rest)
     {
         var segments = rest.Split('/', StringSplitOptions.RemoveEmptyEntries);
         string? ns = null;
@@ -20,13 +21,13 @@ internal sealed record ResourcePath(KindInfo Kind, string? Namespace, string? Na
             segments = segments[2..];
         }
         if (segments.Length is 0 or > 3) throw NotFound();
-        var kind = ServedKinds.FindByResource(group, version, segments[0]) ?? throw NotFound();
+        var kind = api.FindByResource(group, version, segments[0]) ?? throw NotFound();
         if (ns is not null && !kind.Namespaced) throw NotFound();
         var name = segments.Length >= 2 ? segments[1] : null;
         var status = false;
         if (segments.Length == 3)
         {
-            if (segments[2] != "status" || !ServedKinds.HasStatusSubresource(kind)) throw NotFound();
+            if (segments[2] != "status" || !ServedKinds.HasStatusSubresource(kind) || Kinds.IsPolled(kind)) throw NotFound();
             status = true;
         }
         return new ResourcePath(kind, ns, name, status);

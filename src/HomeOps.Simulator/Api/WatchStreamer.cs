@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using HomeOps.Cluster.Model;
+using HomeOps.Simulator.Faults;
 using HomeOps.Simulator.Store;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -20,7 +21,8 @@ internal sealed class WatchStreamer(ClusterObjectStore store, TimeSpan bookmarkI
     // The API server closes a watch after a random 30–60 minutes when the client sets no timeout.
     private static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(30);
 
-    public async Task StreamAsync(HttpContext context, KindInfo kind, string? @namespace, WatchQuery query)
+    /// <param name="tap">Where lines go through on their way out (fault injection, session recording); null sends them directly.</param>
+    public async Task StreamAsync(HttpContext context, KindInfo kind, string? @namespace, WatchQuery query, WatchStreamTap? tap = null)
     {
         var response = context.Response;
         var asTable = TableResponse.Requested(context.Request);
@@ -39,7 +41,15 @@ internal sealed class WatchStreamer(ClusterObjectStore store, TimeSpan bookmarkI
         catch (ApiException expired) when (expired.Code == HttpStatusCode.Gone)
         {
             await StartAsync(response);
-            await WriteEventAsync(response, WatchEventType.Error, ApiResponses.Status(expired).ToJsonString(), context.RequestAborted);
+            tap?.Started();
+            try
+            {
+                await WriteEventAsync(response, WatchEventType.Error, ApiResponses.Status(expired).ToJsonString(), context.RequestAborted);
+            }
+            finally
+            {
+                tap?.Ended();
+            }
             return;
         }
 
@@ -51,15 +61,16 @@ internal sealed class WatchStreamer(ClusterObjectStore store, TimeSpan bookmarkI
             try
             {
                 await StartAsync(response);
+                tap?.Started();
                 foreach (var initial in subscription.Initial)
                 {
-                    await WriteEventAsync(response, initial.Type, Render(initial), token);
+                    await SendAsync(tap, response, initial, Render(initial), token);
                 }
                 if (query.SendInitialEvents)
                 {
-                    await WriteBookmarkAsync(response, kind, store.ResourceVersion, initialEventsEnd: true, token);
+                    await WriteBookmarkAsync(response, kind, store.ResourceVersion, initialEventsEnd: true, tap, token);
                 }
-                await PumpAsync(response, kind, subscription, query.AllowBookmarks, Render, token);
+                await PumpAsync(response, kind, subscription, query.AllowBookmarks, Render, tap, token);
                 if (subscription.AbortConnection) context.Abort();
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
@@ -70,11 +81,15 @@ internal sealed class WatchStreamer(ClusterObjectStore store, TimeSpan bookmarkI
             {
                 log.LogDebug(e, "Watch client for {Kind} disconnected", kind.Kind);
             }
+            finally
+            {
+                tap?.Ended();
+            }
         }
     }
 
     private async Task PumpAsync(HttpResponse response, KindInfo kind, WatchSubscription subscription, bool bookmarks,
-        Func<StoredEvent, string> render, CancellationToken token)
+        Func<StoredEvent, string> render, WatchStreamTap? tap, CancellationToken token)
     {
         var reader = subscription.Events;
         Task<bool>? waiting = null;
@@ -82,7 +97,7 @@ internal sealed class WatchStreamer(ClusterObjectStore store, TimeSpan bookmarkI
         {
             while (reader.TryRead(out var next))
             {
-                await WriteEventAsync(response, next.Type, render(next), token);
+                await SendAsync(tap, response, next, render(next), token);
             }
             waiting ??= reader.WaitToReadAsync(token).AsTask();
             var tick = Task.Delay(bookmarks ? bookmarkInterval : Timeout.InfiniteTimeSpan, token);
@@ -97,7 +112,7 @@ internal sealed class WatchStreamer(ClusterObjectStore store, TimeSpan bookmarkI
             if (token.IsCancellationRequested) return;
             if (store.BookmarkVersion(subscription) is { } version)
             {
-                await WriteBookmarkAsync(response, kind, version, initialEventsEnd: false, token);
+                await WriteBookmarkAsync(response, kind, version, initialEventsEnd: false, tap, token);
             }
         }
     }
@@ -113,18 +128,30 @@ internal sealed class WatchStreamer(ClusterObjectStore store, TimeSpan bookmarkI
     }
 
     private static Task WriteBookmarkAsync(HttpResponse response, KindInfo kind, long version, bool initialEventsEnd,
-        CancellationToken token)
+        WatchStreamTap? tap, CancellationToken token)
     {
         var metadata = new JsonObject { ["resourceVersion"] = version.ToString(CultureInfo.InvariantCulture) };
         if (initialEventsEnd) metadata["annotations"] = new JsonObject { ["k8s.io/initial-events-end"] = "true" };
         var bookmark = new JsonObject { ["kind"] = kind.Kind, ["apiVersion"] = kind.ApiVersion, ["metadata"] = metadata };
-        return WriteEventAsync(response, WatchEventType.Bookmark, bookmark.ToJsonString(), token);
+        return tap is null
+            ? WriteEventAsync(response, WatchEventType.Bookmark, bookmark.ToJsonString(), token)
+            : tap.WriteAsync(EncodeLine(WatchEventType.Bookmark, bookmark.ToJsonString()), objectKey: null, token);
     }
+
+    /// <summary>Sends one object event, through the tap when there is one (it needs the object's identity to reorder events).</summary>
+    private static Task SendAsync(WatchStreamTap? tap, HttpResponse response, StoredEvent stored, string objectJson, CancellationToken token) =>
+        tap is null
+            ? WriteEventAsync(response, stored.Type, objectJson, token)
+            : tap.WriteAsync(EncodeLine(stored.Type, objectJson), $"{stored.Namespace}/{stored.Name}", token);
 
     private static async Task WriteEventAsync(HttpResponse response, string type, string objectJson, CancellationToken token)
     {
-        var line = Encoding.UTF8.GetBytes($"{{\"type\":\"{type}\",\"object\":{objectJson}}}\n");
+        var line = EncodeLine(type, objectJson);
         await response.Body.WriteAsync(line, token);
         await response.Body.FlushAsync(token);
     }
+
+    /// <summary>One watch event as a line of JSON: <c>{"type":…,"object":…}</c> and a newline.</summary>
+    internal static byte[] EncodeLine(string type, string objectJson) =>
+        Encoding.UTF8.GetBytes($"{{\"type\":\"{type}\",\"object\":{objectJson}}}\n");
 }

@@ -37,10 +37,11 @@ public sealed class ScenarioEngine : IAsyncDisposable
             new BgpDropsScenario(),
             new OutpostSilentScenario(),
             new TokenExpiryScenario(),
+            new SecretStoreFailsScenario(),
         ];
     }
 
-    /// <summary>Scenario names: node-notready, helmrelease-fails, volume-degrades, bgp-drops, outpost-silent, token-expiry.</summary>
+    /// <summary>Scenario names: node-notready, helmrelease-fails, volume-degrades, bgp-drops, outpost-silent, token-expiry, secret-store-fails.</summary>
     public IReadOnlyList<string> Names => _scenarios.Select(s => s.Name).ToList();
 
     /// <summary>Scenarios currently triggered and not yet recovered.</summary>

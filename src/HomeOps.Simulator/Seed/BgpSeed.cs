@@ -27,7 +27,7 @@ internal static class BgpSeed
         yield return PeerConfig(clock);
         yield return Advertisement(clock);
         foreach (var node in NodeNames) yield return NodeConfig(clock, node);
-        yield return Pool(clock, "bgp-default", Block("172.29.52.100", "172.29.52.199"), total: 100, used: 3);
+        yield return Pool(clock, "bgp-default", Block("172.29.52.100", "172.29.52.199"), total: 100, used: 2);
         yield return Pool(clock, "bgp-ingress", Block("172.29.52.200", "172.29.52.220"), total: 21, used: 2);
         yield return Pool(clock, "bgp-reserved", Block("172.29.52.50", "172.29.52.99"), total: 50, used: 0);
         yield return Pool(clock, "bgp-default-ipv6", new JsonObject { ["cidr"] = "fd47:25e1:2f96:52:100::/120" }, total: 256, used: 0);

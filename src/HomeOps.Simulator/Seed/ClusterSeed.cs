@@ -14,6 +14,8 @@ public static class ClusterSeed
             .. FluxSeed.Build(clock),
             .. LonghornSeed.Build(clock),
             .. BgpSeed.Build(clock),
+            .. ServiceSeed.Build(clock),
+            .. SecretsSeed.Build(clock),
         ];
     }
 }

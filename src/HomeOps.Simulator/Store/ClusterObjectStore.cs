@@ -23,18 +23,22 @@ public sealed class ClusterObjectStore
     private readonly EventHistory _history;
     private readonly TimeProvider _time;
     private readonly ILogger _log;
+    private readonly IReadOnlyList<KindInfo> _kinds;
     private long _resourceVersion;
 
-    public ClusterObjectStore(TimeProvider? time = null, ILogger<ClusterObjectStore>? log = null, int historyCapacity = 10_000)
+    /// <param name="kinds">The kinds held, at the version they are stored and served at; by default the live cluster's.</param>
+    public ClusterObjectStore(TimeProvider? time = null, ILogger<ClusterObjectStore>? log = null, int historyCapacity = 10_000,
+        IReadOnlyList<KindInfo>? kinds = null)
     {
         _time = time ?? TimeProvider.System;
         _log = log ?? NullLogger<ClusterObjectStore>.Instance;
         _history = new EventHistory(historyCapacity);
-        foreach (var kind in ServedKinds.All) _objects[kind.Key] = new SortedDictionary<ObjectKey, JsonObject>();
+        _kinds = kinds ?? ServedKinds.All;
+        foreach (var kind in _kinds) _objects[kind.Key] = new SortedDictionary<ObjectKey, JsonObject>();
     }
 
-    /// <summary>The kinds this store holds.</summary>
-    public IReadOnlyList<KindInfo> Kinds => ServedKinds.All;
+    /// <summary>The kinds this store holds, at their stored versions.</summary>
+    public IReadOnlyList<KindInfo> Kinds => _kinds;
 
     /// <summary>The current (latest) resourceVersion.</summary>
     public long ResourceVersion
@@ -258,6 +262,21 @@ public sealed class ClusterObjectStore
         }
     }
 
+    /// <summary>Ends the open watch streams of one kind (its CRD was removed, or RBAC changed).</summary>
+    public int DropWatches(KindInfo kind)
+    {
+        lock (_gate)
+        {
+            var matching = _watchers.Where(w => w.Kind.Key == kind.Key).ToList();
+            foreach (var watcher in matching)
+            {
+                watcher.Close();
+                _watchers.Remove(watcher);
+            }
+            return matching.Count;
+        }
+    }
+
     /// <summary>
     /// Compacts the history to a new revision, so every resourceVersion a client holds is now too old:
     /// its next watch gets an ERROR 410 event and its next list-at-version an HTTP 410.
@@ -421,15 +440,20 @@ public sealed class ClusterObjectStore
     private static ObjectKey KeyFor(KindInfo kind, string? @namespace, string name) =>
         new(kind.Namespaced ? @namespace ?? "default" : "", name);
 
-    private static KindInfo Served(KindInfo kind) =>
-        ServedKinds.All.FirstOrDefault(k => k.Key == kind.Key)
+    private KindInfo Served(KindInfo kind) =>
+        _kinds.FirstOrDefault(k => k.Key == kind.Key)
         ?? throw new ApiException(HttpStatusCode.NotFound, "NotFound", $"the server could not find the requested resource ({kind})");
 
-    private static KindInfo KindOf(JsonObject obj)
+    /// <summary>
+    /// The stored kind of an incoming object. Any version of a held kind is accepted and stored at the served version,
+    /// as the API server converts between the versions of a CRD (seeds are written at v2alpha1; Cilium ≥ 1.18 serves v2).
+    /// </summary>
+    private KindInfo KindOf(JsonObject obj)
     {
         var apiVersion = obj.String("apiVersion");
         var kind = obj.String("kind");
-        return ServedKinds.Find(apiVersion, kind)
+        var known = HomeOps.Cluster.Model.Kinds.Find(apiVersion, kind);
+        return (known is null ? null : _kinds.FirstOrDefault(k => k.Key == known.Key))
             ?? throw ApiException.BadRequest($"no kind \"{kind}\" is registered for version \"{apiVersion}\"");
     }
 

@@ -84,8 +84,9 @@ public sealed class AuthentikPollerTests
 
         // Never synced: an error, not stale data.
         Assert.Equal(FeedState.Error, rig.Outposts.State);
-        Assert.Equal("token rejected (401)", rig.Outposts.LastError);
-        Assert.Equal("token rejected (401)", rig.Tokens.LastError);
+        Assert.Equal(AuthentikPoller.TokenRejected, rig.Outposts.LastError);
+        Assert.Equal(AuthentikPoller.TokenRejected, rig.Tokens.LastError);
+        Assert.StartsWith("token rejected (401)", rig.Outposts.LastError);
         Assert.Empty(rig.Store.Value.Items(Kinds.AuthentikOutpost));
         Assert.NotEmpty(rig.Logs.Lines);
         Assert.DoesNotContain(rig.Logs.Lines, l => l.Contains(badToken));

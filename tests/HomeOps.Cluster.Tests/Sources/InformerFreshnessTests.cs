@@ -18,9 +18,12 @@ public sealed class InformerFreshnessTests
     public async Task A_kind_the_API_does_not_serve_is_not_installed_and_not_retried_in_a_loop()
     {
         await using var rig = await InformerRig.StartAsync(kinds: [Kinds.Node, Widget]);
-        await rig.WaitUntilAsync(() => rig.Informer(Widget).State == FeedState.NotInstalled && rig.Informer(Kinds.Node).State == FeedState.Live,
+        await rig.WaitUntilAsync(() => rig.Store.Value.Slice(Widget).Freshness.State == FeedState.NotInstalled && rig.Informer(Kinds.Node).State == FeedState.Live,
             "widgets not installed, nodes live");
 
+        // Discovery said so: no informer was started for it at all.
+        Assert.Null(rig.Host.Find(Widget));
+        Assert.Equal(KindServing.NotServed, rig.Host.Availability(Widget)!.Serving);
         var freshness = rig.Store.Value.Slice(Widget).Freshness;
         Assert.Equal(FeedState.NotInstalled, freshness.State);
         Assert.Contains("widgets.homeops.test", freshness.LastError);
@@ -28,8 +31,7 @@ public sealed class InformerFreshnessTests
         // Not installed is a settled answer: readiness does not wait for it.
         Assert.True(rig.Host.AllSynced);
 
-        // The slow retry: with the default 5 minutes, nothing more is asked for this kind while we watch the
-        // counter for many backoff periods of this rig (50 ms .. 500 ms).
+        // No loop: nothing more is asked while we watch the counter for many backoff periods of this rig (50 ms .. 500 ms).
         var lists = rig.Simulator.Faults.ListRequests;
         var until = DateTime.UtcNow.AddSeconds(1.5);
         while (DateTime.UtcNow < until)

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
+using HomeOps.Cluster.Health;
 using System.Text.Json.Nodes;
 using HomeOps.Cluster.Model;
 using HomeOps.Cluster.Sources;
@@ -71,14 +73,16 @@ internal sealed class InformerRig : IAsyncDisposable
         var host = new InformerHost(client, store, store, options, TimeProvider.System, loggers, kinds ?? Kinds.Watched);
         var rig = new InformerRig(sim, store, host, loggers, logs);
         await host.StartAsync(TestContext.Current.CancellationToken);
+        // Discovery decides which feeds run: wait for its first answer so tests can address the informers.
+        await rig.WaitUntilAsync(() => host.DiscoveryRounds > 0, "first API discovery");
         return rig;
     }
 
     public KindInformer Informer(KindInfo kind) => Host.Find(kind) ?? throw new InvalidOperationException($"no informer for {kind}");
 
-    /// <summary>The simulator's truth: uid → resourceVersion.</summary>
+    /// <summary>The simulator's truth: uid → resourceVersion, of the objects the dashboard keeps (LoadBalancer Services only).</summary>
     public Dictionary<string, string> Truth(KindInfo kind) =>
-        Simulator.Cluster.List(kind).Items.ToDictionary(
+        Simulator.Cluster.List(kind).Items.Where(o => ResourceDecoder.IsTracked(kind, JsonSerializer.SerializeToElement(o))).ToDictionary(
             o => o["metadata"]!["uid"]!.GetValue<string>(),
             o => o["metadata"]!["resourceVersion"]!.GetValue<string>());
 

@@ -13,6 +13,7 @@ public static class AreaInfo
         Area.Longhorn => Icons.Material.Filled.Storage,
         Area.Bgp => Icons.Material.Filled.Hub,
         Area.Authentik => Icons.Material.Filled.Key,
+        Area.Secrets => Icons.Material.Filled.Lock,
         _ => Icons.Material.Filled.Circle,
     };
 

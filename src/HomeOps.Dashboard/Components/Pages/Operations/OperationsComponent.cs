@@ -1,0 +1,55 @@
+using HomeOps.Dashboard.Auth;
+using HomeOps.Dashboard.Components.Shared;
+using HomeOps.Operations.Engine;
+using HomeOps.Operations.Guards;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.Extensions.Options;
+
+namespace HomeOps.Dashboard.Components.Pages.Operations;
+
+/// <summary>
+/// Base of the operations pages: the store (live state, for gates and the pre-flight), the engine, and the signed-in
+/// user as the engine's <see cref="Actor"/>. What the page shows to whom is presentation only — every command goes
+/// to the engine with the actor of this circuit, and the engine decides.
+/// </summary>
+public abstract class OperationsComponent : StoreBoundComponent
+{
+    [Inject] protected IOperationsEngine Engine { get; set; } = default!;
+
+    [Inject] protected IOptions<AuthOptions> AuthOptions { get; set; } = default!;
+
+    [Inject] protected NavigationManager Navigation { get; set; } = default!;
+
+    [CascadingParameter] protected Task<AuthenticationState>? AuthenticationState { get; set; }
+
+    /// <summary>Whether to show action controls (the engine checks again on every command).</summary>
+    protected bool ShowsControls { get; private set; }
+
+    protected override async Task OnInitializedAsync()
+    {
+        var user = await UserAsync();
+        ShowsControls = Policies.IsOperator(user, AuthOptions.Value);
+    }
+
+    protected async Task<System.Security.Claims.ClaimsPrincipal> UserAsync() =>
+        AuthenticationState is null ? new System.Security.Claims.ClaimsPrincipal() : (await AuthenticationState).User;
+
+    /// <summary>The actor for an engine call, read from the circuit's authentication state at the time of the call.</summary>
+    protected async Task<Actor> ActorAsync() => ActorFactory.From(await UserAsync(), AuthOptions.Value);
+
+    /// <summary>
+    /// Step-up before a destructive action: when the sign-in is older than Auth:StepUpMaxAge, send the browser to
+    /// re-authenticate at the identity provider and come back to <paramref name="returnUrl"/> (a full reload, so the
+    /// new circuit carries the fresh auth_time). Returns false when it navigated away.
+    /// </summary>
+    protected async Task<bool> EnsureFreshSignInAsync(string returnUrl)
+    {
+        if (ActorFactory.IsFresh(await UserAsync(), AuthOptions.Value, Now)) return true;
+        Navigation.NavigateTo("/login/step-up?returnUrl=" + Uri.EscapeDataString(returnUrl), forceLoad: true);
+        return false;
+    }
+
+    /// <summary>The current page as a local URL (path and query), for step-up's return.</summary>
+    protected string CurrentLocalUrl => "/" + Navigation.ToBaseRelativePath(Navigation.Uri);
+}

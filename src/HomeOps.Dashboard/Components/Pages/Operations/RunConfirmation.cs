@@ -1,0 +1,4 @@
+namespace HomeOps.Dashboard.Components.Pages.Operations;
+
+/// <summary>What the confirmation dialog returns: the typed confirmation and the reason.</summary>
+public sealed record RunConfirmation(string? Confirmation, string? Reason);

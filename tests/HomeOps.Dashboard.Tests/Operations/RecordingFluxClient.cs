@@ -1,0 +1,21 @@
+using System.Collections.Concurrent;
+using HomeOps.Operations.Flux;
+
+namespace HomeOps.Dashboard.Tests.Operations;
+
+/// <summary>Flux objects in memory: what the Flux menu's actions patched, in order.</summary>
+public sealed class RecordingFluxClient : IFluxObjectClient
+{
+    public ConcurrentQueue<(FluxObjectRef Target, string Patch)> Patches { get; } = new();
+
+    public HashSet<string> Suspended { get; } = [];
+
+    public Task<FluxObjectState?> GetAsync(FluxObjectRef target, CancellationToken ct) =>
+        Task.FromResult<FluxObjectState?>(new FluxObjectState(Suspended.Contains(target.Name), new FluxObjectRef("GitRepository", "flux-system", "flux-system")));
+
+    public Task PatchAsync(FluxObjectRef target, string mergePatch, CancellationToken ct)
+    {
+        Patches.Enqueue((target, mergePatch));
+        return Task.CompletedTask;
+    }
+}
