@@ -28,6 +28,7 @@ COPY global.json Directory.Build.props ./
 COPY src/HomeOps.Cluster/HomeOps.Cluster.csproj src/HomeOps.Cluster/
 COPY src/HomeOps.Simulator/HomeOps.Simulator.csproj src/HomeOps.Simulator/
 COPY src/HomeOps.Operations/HomeOps.Operations.csproj src/HomeOps.Operations/
+COPY src/HomeOps.Simulator.Tools/HomeOps.Simulator.Tools.csproj src/HomeOps.Simulator.Tools/
 COPY src/HomeOps.Dashboard/HomeOps.Dashboard.csproj src/HomeOps.Dashboard/
 RUN dotnet restore src/HomeOps.Dashboard/HomeOps.Dashboard.csproj
 # Then the sources (.dockerignore keeps bin/, obj/, tests and the rest out of the context).

@@ -53,6 +53,8 @@ public sealed class SimulatedDashboard : IAsyncDisposable
             ["Oidc:ClientSecret"] = identity.ClientSecret,
             ["Oidc:RequireHttpsMetadata"] = "false",
             ["Auth:AllowInsecureCookies"] = "true",
+            // Each dashboard its own runs database: one starting up would mark another's running runs Interrupted.
+            ["Operations:DataDirectory"] = Directory.CreateTempSubdirectory("homeops-e2e-data-").FullName,
         };
         foreach (var (k, v) in extra ?? new Dictionary<string, string?>()) settings[k] = v;
         var app = new DashboardFactory(settings);

@@ -66,9 +66,9 @@ public static class StandInInstaller
         if (File.Exists(beside)) return beside;
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            var project = Path.Combine(dir.FullName, "src", "HomeOps.Simulator.Tools");
-            if (!Directory.Exists(project)) continue;
-            return Directory.EnumerateFiles(Path.Combine(project, "bin"), ToolAssemblyName, SearchOption.AllDirectories)
+            var bin = Path.Combine(dir.FullName, "src", "HomeOps.Simulator.Tools", "bin");
+            if (!Directory.Exists(bin)) continue;   // a clone where the tool was never built
+            return Directory.EnumerateFiles(bin, ToolAssemblyName, SearchOption.AllDirectories)
                 .Where(f => File.Exists(Path.ChangeExtension(f, ".runtimeconfig.json")))
                 .OrderByDescending(File.GetLastWriteTimeUtc)
                 .FirstOrDefault();

@@ -76,11 +76,19 @@ public sealed class PublishedAppTests(PublishedImage image) : IClassFixture<Publ
 
         // Once the informers have synced, the page carries the simulated cluster.
         await app.WaitAsync(async () => (await http.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK, "readyz", Startup);
-        using var authorized = new HttpRequestMessage(HttpMethod.Get, "/metrics") { Headers = { Authorization = new AuthenticationHeaderValue("Bearer", token) } };
-        var scrape = await metrics.SendAsync(authorized, TestContext.Current.CancellationToken);
-        Assert.Equal(HttpStatusCode.OK, scrape.StatusCode);
+        // Synced (readyz) comes before the watch is established (live): scrape until the Node source reports live.
+        HttpResponseMessage scrape = null!;
+        string exposition = "";
+        await app.WaitAsync(async () =>
+        {
+            using var authorized = new HttpRequestMessage(HttpMethod.Get, "/metrics") { Headers = { Authorization = new AuthenticationHeaderValue("Bearer", token) } };
+            scrape = await metrics.SendAsync(authorized, TestContext.Current.CancellationToken);
+            exposition = await scrape.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+            return scrape.StatusCode == HttpStatusCode.OK &&
+                   ExpositionParser.Parse(exposition).Value("homeops_source_live", ("group", ""), ("kind", "Node")) == 1;
+        }, "Node source live in /metrics", Startup);
         Assert.Equal("text/plain; version=0.0.4; charset=utf-8", scrape.Content.Headers.ContentType!.ToString());
-        var families = ExpositionParser.Parse(await scrape.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        var families = ExpositionParser.Parse(exposition);
         var nodes = families.Family("homeops_node_ready").Samples.Select(s => s.Label("node")).Order().ToList();
         Assert.Equal(new[] { "mini01", "mini02", "mini03" }, nodes);
         Assert.Equal(1, families.Value("homeops_source_live", ("group", ""), ("kind", "Node")));
