@@ -112,7 +112,7 @@ public class TileTests : DashboardTestContext
     {
         UseCluster();
         var cut = Render<AuthentikTile>();
-        Assert.Equal(1, cut.Instance.OwnRenders);
+        cut.WaitForAssertion(() => Assert.Equal(1, cut.Instance.OwnRenders), Wait);
         Fixture.Time.Advance(TimeSpan.FromSeconds(5));
         cut.WaitForAssertion(() =>
             Assert.Equal("updated 8 s ago", cut.Find("[data-testid=tile-authentik-freshness]").TextContent.Trim()), Wait);
