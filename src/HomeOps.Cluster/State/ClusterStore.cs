@@ -23,6 +23,22 @@ public sealed class ClusterStore : IState<ClusterState>, IDispatcher
 
     public int SubscriberCount => _store.SubscriberCount;
 
+    // The change set of the latest state change, computed once and shared by every coalescing subscriber
+    // (subscribers are called in order under the store's lock, so this single-entry cache needs no lock of its own).
+    private StateChange<ClusterState>? _lastChange;
+    private ChangeSet _lastDelta = new();
+
+    /// <summary>What <paramref name="change"/> changed; the diff is computed once per change, not once per viewer.</summary>
+    internal ChangeSet DeltaOf(StateChange<ClusterState> change)
+    {
+        if (!ReferenceEquals(change, _lastChange))
+        {
+            _lastDelta = ChangeSet.Between(change.Previous, change.Current);
+            _lastChange = change;
+        }
+        return _lastDelta;
+    }
+
     /// <summary>
     /// Subscribes with coalescing: changes are merged and <paramref name="onBatch"/> is called at most once per
     /// <paramref name="window"/> with the latest state and everything that changed since the last call.
@@ -73,7 +89,7 @@ public sealed class CoalescingSubscription : IDisposable
 
     private void OnChange(StateChange<ClusterState> change)
     {
-        var delta = ChangeSet.Between(change.Previous, change.Current);
+        var delta = _store.DeltaOf(change);   // shared with other viewers: read it, never change it
         if (delta.IsEmpty) return;
         bool schedule;
         lock (_gate)

@@ -100,8 +100,14 @@ public sealed class PublishedAppTests(PublishedImage image) : IClassFixture<Publ
     [Fact(Skip = "Open defect: the emulated image build (restore from project files only, then publish --no-restore) "
                  + "omits /_framework/blazor.web.js, which a plain `dotnet publish` includes; the 404 is re-executed to "
                  + "the not-found page and answered with a sign-in challenge. To fix before closing issue 5.")]
-    public async Task The_emulated_image_serves_the_blazor_framework_script() =>
-        await Task.FromException(new NotImplementedException());
+    public async Task The_emulated_image_serves_the_blazor_framework_script()
+    {
+        await using var app = await RunningApp.StartAsync(image.Runtime, NewDataDirectory(), "http://127.0.0.1:0",
+            new Dictionary<string, string>());
+        using var http = Client(app.Urls.Single());
+        var response = await http.GetAsync("/_framework/blazor.web.js", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
 
     [Fact]
     public async Task Without_a_token_or_port_the_metrics_are_open_despite_the_apps_default_deny_sign_in()
