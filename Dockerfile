@@ -30,7 +30,10 @@ COPY src/HomeOps.Simulator/HomeOps.Simulator.csproj src/HomeOps.Simulator/
 COPY src/HomeOps.Operations/HomeOps.Operations.csproj src/HomeOps.Operations/
 COPY src/HomeOps.Simulator.Tools/HomeOps.Simulator.Tools.csproj src/HomeOps.Simulator.Tools/
 COPY src/HomeOps.Dashboard/HomeOps.Dashboard.csproj src/HomeOps.Dashboard/
-RUN dotnet restore src/HomeOps.Dashboard/HomeOps.Dashboard.csproj
+# RequiresAspNetWebAssets: the SDK sets it only when the project holds .razor content, which this layer does not have
+# yet. Without it the restore leaves out Microsoft.AspNetCore.App.Internal.Assets, and the publish below (--no-restore)
+# then ships no /_framework/blazor.web.js: the app starts but no page ever becomes interactive.
+RUN dotnet restore src/HomeOps.Dashboard/HomeOps.Dashboard.csproj -p:RequiresAspNetWebAssets=true
 # Then the sources (.dockerignore keeps bin/, obj/, tests and the rest out of the context).
 COPY . .
 RUN dotnet publish src/HomeOps.Dashboard -c Release -o /app --no-restore

@@ -1,14 +1,16 @@
 using HomeOps.Cluster.Health;
 using HomeOps.Cluster.Model;
+using HomeOps.Cluster.Reports;
 
 namespace HomeOps.Cli.Output;
 
-/// <summary>One object to print, with the root cause when it is waiting on a Flux dependency (or is the flux-system rollup).</summary>
-public sealed record StatusRow(ResourceSnapshot Snapshot, IReadOnlyList<FluxRootCause> RootCauses)
+/// <summary>
+/// One object to print. <see cref="DisplayMessage"/> is the shared report entry's message (<see cref="HealthReport.Entry"/>),
+/// so the CLI names a Flux root cause exactly as the JSON API and the hub do.
+/// </summary>
+public sealed record StatusRow(ResourceSnapshot Snapshot, HealthEntry Entry)
 {
-    public string DisplayMessage => RootCauses.Count == 0
-        ? Snapshot.Verdict.Message
-        : $"root cause: {string.Join("; ", RootCauses.Select(r => r.Describe()))} — {Snapshot.Verdict.Message}";
+    public string DisplayMessage => Entry.Message;
 
     /// <summary>Rows in overview order (area, then the kind catalogue, then namespace and name), with Flux root causes.</summary>
     public static IReadOnlyList<StatusRow> From(IReadOnlyList<ResourceSnapshot> snapshots)
@@ -20,10 +22,7 @@ public sealed record StatusRow(ResourceSnapshot Snapshot, IReadOnlyList<FluxRoot
             .ThenBy(s => kindOrder.GetValueOrDefault(s.Kind.Key, int.MaxValue))
             .ThenBy(s => s.Meta.Namespace ?? "", StringComparer.Ordinal)
             .ThenBy(s => s.Meta.Name, StringComparer.Ordinal)
-            .Select(s => new StatusRow(s, NeedsRootCause(s) ? graph.RootCauses(s) : []))
+            .Select(s => new StatusRow(s, HealthReport.Entry(s, graph)))
             .ToList();
     }
-
-    private static bool NeedsRootCause(ResourceSnapshot s) =>
-        FluxGraph.IsFlux(s) && (FluxGraph.IsWaiting(s) || (FluxGraph.IsRollup(s) && !s.Verdict.IsOk));
 }

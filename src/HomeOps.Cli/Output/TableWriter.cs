@@ -38,6 +38,8 @@ public static class TableWriter
         {
             output.WriteLine();
             output.WriteLine(Summary(group.Key, group.Select(g => g.Row.Snapshot).ToList()));
+            if (group.Key == Area.Bgp)
+                foreach (var line in BgpSessionLines.For(group.Select(g => g.Row.Snapshot))) output.WriteLine(Terminal.Clean(line, 400));
             foreach (var (_, line) in group) WriteLine(output, line, widths);
         }
     }

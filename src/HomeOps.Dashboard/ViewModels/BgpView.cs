@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+using HomeOps.Cluster.Health;
 using HomeOps.Cluster.Model;
 using HomeOps.Cluster.State;
 
@@ -56,14 +58,15 @@ public sealed record BgpSummary(
     int Sessions,
     bool SessionStateKnown,
     int ConfiguredSessions,
+    ActiveBgpApi Active,
     string ActiveApi,
     string SessionSource,
-    string? Warning,
+    ImmutableArray<string> Warnings,
     Freshness Freshness) : IAreaSummary
 {
     /// <summary>
-    /// Established out of live sessions (CiliumBGPNodeConfig status). With only the v1 policy there is no session
-    /// state in the API: "?/N" with N the configured sessions, rather than a made-up number.
+    /// Established out of live sessions (CiliumBGPNodeConfig status, BGPv2 active). While only the configuration is known
+    /// (a v1 policy is active, or v2 nodes report nothing): "?/N" with N the configured sessions, rather than a made-up number.
     /// </summary>
     public string Count => SessionStateKnown ? $"{Established}/{Sessions}" : $"?/{ConfiguredSessions}";
 }
@@ -122,33 +125,52 @@ public static class BgpView
                 d is null ? [] : d.Blocks, d?.ServiceSelector ?? "", d?.Disabled ?? false, d?.IpsTotal, d?.IpsAvailable, p);
         }), r => r.Health, r => r.Name);
 
+    /// <summary>
+    /// The area summary, derived from <see cref="BgpStatus.Evaluate"/> so that the tile, the status panel, the page, the CLI
+    /// and /metrics tell the same story. Session counts and session health count only while that report says session
+    /// state is known: with a v1 PeeringPolicy present it wins over BGPv2 (Cilium's precedence), so NodeConfig status —
+    /// established or idle — does not describe the sessions that run and must not make the tile green (or red).
+    /// </summary>
     public static BgpSummary Summarize(ClusterState state)
     {
-        var sessions = Sessions(state);
-        var hasPolicy = state.Slice(Kinds.BgpPeeringPolicy).Items.Count > 0;
-        var hasV2 = state.Slice(Kinds.BgpClusterConfig).Items.Count > 0 || state.Slice(Kinds.BgpNodeConfig).Items.Count > 0;
+        var report = BgpStatus.Evaluate(state);
+        var known = report.SessionStateKnown;
+        var live = known ? Sessions(state) : [];
         var nodeCount = Math.Max(1, state.Slice(Kinds.Node).Items.Count);
-        var configured = ConfiguredPeers(state).Sum(p => p.Node == "all selected nodes" ? nodeCount : 1);
-
-        // Where both select a node, the v1 policy wins (Cilium docs), so it is the active configuration.
-        var activeApi = (hasPolicy, hasV2) switch
+        var configured = report.Active switch
         {
-            (true, _) => "BGPv1 · CiliumBGPPeeringPolicy",
-            (false, true) => "BGPv2 · CiliumBGPClusterConfig",
-            _ => "no BGP configuration found",
+            // A v1 neighbour without a node applies to every node the policy selects: one session per node.
+            ActiveBgpApi.V1 => ConfiguredPeers(state).Sum(p => p.Node == "all selected nodes" ? nodeCount : 1),
+            // v2 without status: the configured peers of the cluster configs, per node config that exists (at least one).
+            ActiveBgpApi.V2 => ConfiguredV2Peers(state) * Math.Max(1, state.Slice(Kinds.BgpNodeConfig).Items.Count),
+            _ => 0,
         };
-        var source = sessions.Count > 0
-            ? "sessions: CiliumBGPNodeConfig status (live)"
-            : hasPolicy ? "sessions: not in the API (CiliumBGPPeeringPolicy has no status)" : "no session state";
-        var warning = hasPolicy ? "Cilium ≥ 1.19 removes the v1 API: migrate to BGPv2 before upgrading." : null;
+        var source = (report.Active, known) switch
+        {
+            (ActiveBgpApi.V2, true) => "sessions: CiliumBGPNodeConfig status (live)",
+            (ActiveBgpApi.V2, false) => "sessions: no CiliumBGPNodeConfig reports status",
+            (ActiveBgpApi.V1, _) when report.Sessions > 0 =>
+                "sessions: not in the API (CiliumBGPPeeringPolicy has no status; it overrides the CiliumBGPNodeConfig status)",
+            (ActiveBgpApi.V1, _) => "sessions: not in the API (CiliumBGPPeeringPolicy has no status)",
+            _ => "no session state",
+        };
 
-        var known = sessions.Count > 0;
-        var objectHealth = Objects(state).Select(o => o.Health).Concat(Pools(state).Select(p => p.Health));
+        var objectHealth = Objects(state)
+            .Where(o => known || o.Kind.Key != Kinds.BgpNodeConfig.Key)
+            .Select(o => o.Health)
+            .Concat(Pools(state).Select(p => p.Health));
         var health = !AreaFreshness.HasData(state, Area.Bgp)
             ? HealthStatus.Unknown
-            : HealthOrder.Worst(HealthOrder.Worst(sessions.Select(s => s.Health).Concat(objectHealth)),
-                known || !hasPolicy ? HealthStatus.Healthy : HealthStatus.Unknown);
-        return new BgpSummary(health, sessions.Count(s => s.Health == HealthStatus.Healthy), sessions.Count, known,
-            configured, activeApi, source, warning, AreaFreshness.Of(state, Area.Bgp));
+            : HealthOrder.Worst(HealthOrder.Worst(live.Select(s => s.Health).Concat(objectHealth)),
+                known || report.Active == ActiveBgpApi.None ? HealthStatus.Healthy : HealthStatus.Unknown);
+        return new BgpSummary(health, known ? report.Established : 0, known ? report.Sessions : 0, known, configured,
+            report.Active, report.ActiveApi, source, report.Warnings, AreaFreshness.Of(state, Area.Bgp));
     }
+
+    /// <summary>Live sessions that are not established (empty while session state is not known).</summary>
+    public static IReadOnlyList<BgpPeerRow> DownSessions(ClusterState state) =>
+        BgpStatus.Evaluate(state).SessionStateKnown ? Sessions(state).Where(s => s.Health != HealthStatus.Healthy).ToList() : [];
+
+    private static int ConfiguredV2Peers(ClusterState state) =>
+        state.Items(Kinds.BgpClusterConfig).Sum(c => c.Details is BgpDetails d ? d.Peers.Length : 0);
 }

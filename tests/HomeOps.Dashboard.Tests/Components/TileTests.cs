@@ -12,12 +12,12 @@ namespace HomeOps.Dashboard.Tests.Components;
 
 public class TileTests : DashboardTestContext
 {
+    // BGP is not in this list: home-ops runs the v1 policy, whose sessions are honestly "unknown" (BgpTileTests).
     public static TheoryData<string, string, string> Tiles => new()
     {
         { "nodes", "3/3", "live" },
         { "flux", "4/4", "live" },
         { "longhorn", "3/3", "live" },
-        { "bgp", "3/3", "live" },
         { "authentik", "2/2", "updated 3 s ago" },
     };
 

@@ -140,7 +140,9 @@ public class BgpPageTests : DashboardTestContext
     [Fact]
     public void Sessions_show_peer_asns_state_uptime_routes_and_the_active_api()
     {
-        UseCluster(ClusterFixture.HomeOps().With(Snap.BgpNodeConfig("mini04", "idle")));
+        UseCluster(new ClusterFixture().With(Snap.Node("mini01"), Snap.Node("mini02"), Snap.Node("mini03"),
+            Snap.BgpNodeConfig("mini01"), Snap.BgpNodeConfig("mini02"), Snap.BgpNodeConfig("mini03"), Snap.BgpNodeConfig("mini04", "idle"),
+            Snap.Pool("bgp-default", "172.29.52.100-172.29.52.199")));
         var cut = Render<Bgp>();
         var up = cut.Find("[data-testid=row-bgppeer-mini01-172\\.29\\.51\\.1]");
         Assert.Equal("Healthy", up.GetAttribute("data-health"));
@@ -149,9 +151,22 @@ public class BgpPageTests : DashboardTestContext
         Assert.Contains("5 h 0 min", up.TextContent);
         Assert.Contains("3 / 4", up.TextContent);
         Assert.Equal("Failed", cut.Find("[data-testid=row-bgppeer-mini04-172\\.29\\.51\\.1]").GetAttribute("data-health"));
-        Assert.Contains("CiliumBGPPeeringPolicy", cut.Find("[data-testid=bgp-api]").TextContent);
+        Assert.Contains("BGPv2", cut.Find("[data-testid=bgp-api]").TextContent);
         Assert.Equal("3/4", cut.Find("[data-testid=bgp-established-count]").TextContent);
+        Assert.Empty(cut.FindAll("[data-testid=bgp-sessions-not-live]"));
         Assert.NotNull(cut.Find("[data-testid=row-ciliumloadbalancerippool-bgp-default]"));
+    }
+
+    [Fact]
+    public void With_the_v1_policy_active_node_config_sessions_are_shown_as_not_the_running_ones()
+    {
+        UseCluster(ClusterFixture.HomeOps().With(Snap.BgpNodeConfig("mini04", "idle")));
+        var cut = Render<Bgp>();
+        Assert.Contains("CiliumBGPPeeringPolicy", cut.Find("[data-testid=bgp-api]").TextContent);
+        Assert.Equal("?/3", cut.Find("[data-testid=bgp-established-count]").TextContent);
+        Assert.NotNull(cut.Find("[data-testid=bgp-sessions-not-live]"));
+        Assert.Equal("false", cut.Find("[data-testid=bgp-status]").GetAttribute("data-known"));
+        Assert.Equal("Unknown", cut.Find("[data-testid=page-bgp-health]").GetAttribute("data-health"));
     }
 }
 

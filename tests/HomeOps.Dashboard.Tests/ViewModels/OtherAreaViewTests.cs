@@ -1,3 +1,4 @@
+using HomeOps.Cluster.Health;
 using HomeOps.Cluster.Model;
 using HomeOps.Dashboard.Tests.TestData;
 using HomeOps.Dashboard.ViewModels;
@@ -46,16 +47,29 @@ public class LonghornViewTests
 public class BgpViewTests
 {
     [Fact]
-    public void Sessions_come_from_node_config_status_and_the_active_api_is_named()
+    public void With_both_apis_the_policy_is_active_and_node_config_status_is_not_counted_as_live()
     {
-        var state = ClusterFixture.HomeOps().BuildState();
+        var state = ClusterFixture.HomeOps().BuildState();   // home-ops: the v1 policy plus (stale) BGPv2 node configs
+        var s = BgpView.Summarize(state);
+        Assert.Equal("?/3", s.Count);
+        Assert.False(s.SessionStateKnown);
+        Assert.Equal(HealthStatus.Unknown, s.Health);
+        Assert.Contains("CiliumBGPPeeringPolicy", s.ActiveApi);
+        Assert.Contains("overrides the CiliumBGPNodeConfig status", s.SessionSource);
+        Assert.Equal([BgpStatus.V1RemovalWarning, BgpStatus.BothApisWarning], s.Warnings);   // v1 in use: warn before Cilium 1.19
+    }
+
+    [Fact]
+    public void Sessions_come_from_node_config_status_when_bgpv2_is_active()
+    {
+        var state = new ClusterFixture().With(Snap.Node("mini01"), Snap.Node("mini02"), Snap.Node("mini03"),
+            Snap.BgpNodeConfig("mini01"), Snap.BgpNodeConfig("mini02"), Snap.BgpNodeConfig("mini03")).BuildState();
         var s = BgpView.Summarize(state);
         Assert.Equal("3/3", s.Count);
         Assert.True(s.SessionStateKnown);
         Assert.Equal(HealthStatus.Healthy, s.Health);
-        Assert.Contains("CiliumBGPPeeringPolicy", s.ActiveApi);
         Assert.Contains("CiliumBGPNodeConfig status", s.SessionSource);
-        Assert.NotNull(s.Warning);   // v1 in use: warn before Cilium 1.19
+        Assert.Empty(s.Warnings);
     }
 
     [Fact]
@@ -70,7 +84,7 @@ public class BgpViewTests
         Assert.Equal("mini02", down.Node);
         Assert.Equal("row-bgppeer-mini02-172.29.51.1", down.TestId);
         Assert.Contains("BGPv2", s.ActiveApi);
-        Assert.Null(s.Warning);
+        Assert.Empty(s.Warnings);
     }
 
     [Fact]

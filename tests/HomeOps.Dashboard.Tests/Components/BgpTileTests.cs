@@ -1,0 +1,99 @@
+using Bunit;
+using HomeOps.Cluster.Health;
+using HomeOps.Cluster.Model;
+using HomeOps.Dashboard.Components.Shared;
+using HomeOps.Dashboard.Components.Shared.Tiles;
+using HomeOps.Dashboard.Tests.TestData;
+using HomeOps.Dashboard.ViewModels;
+
+namespace HomeOps.Dashboard.Tests.Components;
+
+/// <summary>
+/// The BGP tile tells the same story as the status panel (both from <see cref="BgpStatus.Evaluate"/>): live session
+/// counts only where the API reports the sessions that run (BGPv2 without a v1 policy overriding it).
+/// </summary>
+public class BgpTileTests : DashboardTestContext
+{
+    private static ClusterFixture Nodes() => new ClusterFixture().With(Snap.Node("mini01"), Snap.Node("mini02"), Snap.Node("mini03"));
+
+    [Fact]
+    public void With_only_the_v1_policy_the_configuration_is_known_and_sessions_are_not_healthy_but_unknown()
+    {
+        UseCluster(Nodes().With(Snap.PeeringPolicy()));
+        var tile = Render<BgpTile>();
+        var panel = Render<BgpStatusPanel>().Find("[data-testid=bgp-status]");
+
+        Assert.Equal("Unknown", tile.Find("[data-testid=tile-bgp]").GetAttribute("data-health"));
+        Assert.Equal("?/3", tile.Find("[data-testid=tile-bgp-count]").TextContent);   // 1 neighbour × 3 selected nodes
+        Assert.Contains("CiliumBGPPeeringPolicy", tile.Find("[data-testid=tile-bgp-api]").TextContent);
+        Assert.Contains("not in the API", tile.Find("[data-testid=tile-bgp-source]").TextContent);
+        Assert.Equal([BgpStatus.V1RemovalWarning], tile.FindAll("[data-testid=tile-bgp-warning]").Select(w => w.TextContent));
+        Assert.Equal("false", panel.GetAttribute("data-known"));
+        Assert.Equal(nameof(ActiveBgpApi.V1), panel.GetAttribute("data-active"));
+    }
+
+    [Fact]
+    public void With_v2_node_configs_the_tile_counts_established_sessions_and_lists_the_idle_one()
+    {
+        UseCluster(Nodes().With(Snap.BgpNodeConfig("mini01"), Snap.BgpNodeConfig("mini02", "idle"), Snap.BgpNodeConfig("mini03")));
+        var tile = Render<BgpTile>();
+        var panel = Render<BgpStatusPanel>().Find("[data-testid=bgp-status]");
+
+        Assert.Equal("Failed", tile.Find("[data-testid=tile-bgp]").GetAttribute("data-health"));
+        Assert.Equal("2/3", tile.Find("[data-testid=tile-bgp-count]").TextContent);
+        Assert.Contains("idle", tile.Find("[data-testid=row-bgppeer-mini02-172\\.29\\.51\\.1]").TextContent);
+        Assert.Contains("(live)", tile.Find("[data-testid=tile-bgp-source]").TextContent);
+        Assert.Empty(tile.FindAll("[data-testid=tile-bgp-warning]"));
+        Assert.Equal("true", panel.GetAttribute("data-known"));
+        Assert.Contains("2/3 sessions established", panel.TextContent);
+    }
+
+    [Fact]
+    public void With_v2_node_configs_all_established_the_tile_is_healthy_and_live()
+    {
+        UseCluster(Nodes().With(Snap.BgpNodeConfig("mini01"), Snap.BgpNodeConfig("mini02"), Snap.BgpNodeConfig("mini03")));
+        var tile = Render<BgpTile>();
+
+        Assert.Equal("Healthy", tile.Find("[data-testid=tile-bgp]").GetAttribute("data-health"));
+        Assert.Equal("3/3", tile.Find("[data-testid=tile-bgp-count]").TextContent);
+        Assert.Equal("live", tile.Find("[data-testid=tile-bgp-freshness]").TextContent.Trim());
+    }
+
+    [Theory]
+    [InlineData("established")]
+    [InlineData("idle")]
+    public void With_both_apis_the_policy_wins_so_node_config_status_neither_greens_nor_fails_the_tile(string mini02State)
+    {
+        UseCluster(Nodes().With(Snap.PeeringPolicy(),
+            Snap.BgpNodeConfig("mini01"), Snap.BgpNodeConfig("mini02", mini02State), Snap.BgpNodeConfig("mini03")));
+        var tile = Render<BgpTile>();
+        var panel = Render<BgpStatusPanel>().Find("[data-testid=bgp-status]");
+
+        Assert.Equal("Unknown", tile.Find("[data-testid=tile-bgp]").GetAttribute("data-health"));
+        Assert.Equal("?/3", tile.Find("[data-testid=tile-bgp-count]").TextContent);
+        Assert.Empty(tile.FindAll("[data-testid^=row-bgppeer-]"));   // no "down" session that is not the one running
+        Assert.Equal([BgpStatus.V1RemovalWarning, BgpStatus.BothApisWarning],
+            tile.FindAll("[data-testid=tile-bgp-warning]").Select(w => w.TextContent));
+        Assert.Equal("false", panel.GetAttribute("data-known"));
+    }
+
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    public void The_tile_the_navigation_summary_and_the_status_report_agree(bool policy, bool idle)
+    {
+        var fixture = Nodes().With(Snap.BgpNodeConfig("mini01"), Snap.BgpNodeConfig("mini02", idle ? "idle" : "established"));
+        if (policy) fixture.With(Snap.PeeringPolicy());
+        var store = UseCluster(fixture);
+        var report = BgpStatus.Evaluate(store.Value);
+        var summary = AreaSummaries.For(Area.Bgp, store.Value, new DashboardOptions(), Snap.T0);
+        var tile = Render<BgpTile>();
+
+        Assert.Equal(summary.Count, tile.Find("[data-testid=tile-bgp-count]").TextContent);
+        Assert.Equal(summary.Health.ToString(), tile.Find("[data-testid=tile-bgp]").GetAttribute("data-health"));
+        Assert.Equal(report.SessionStateKnown, !summary.Count.StartsWith('?'));
+        if (report.SessionStateKnown) Assert.Equal($"{report.Established}/{report.Sessions}", summary.Count);
+    }
+}
