@@ -1,5 +1,6 @@
 using HomeOps.Cluster.Metrics;
 using HomeOps.Cluster.Model;
+using HomeOps.Cluster.State;
 using static HomeOps.Cluster.Tests.Metrics.MetricsState;
 
 namespace HomeOps.Cluster.Tests.Metrics;
@@ -20,7 +21,7 @@ public sealed class HealthMetricsTests
         [
             "homeops_node_ready", "homeops_flux_ready", "homeops_flux_suspended", "homeops_object_health",
             "homeops_longhorn_volume_robustness", "homeops_longhorn_volume_info", "homeops_longhorn_volume_last_backup_age_seconds",
-            "homeops_longhorn_disk_used_bytes", "homeops_longhorn_disk_maximum_bytes", "homeops_bgp_peer_established",
+            "homeops_longhorn_disk_used_bytes", "homeops_longhorn_disk_maximum_bytes", "homeops_bgp_session_state_known", "homeops_bgp_peer_established",
             "homeops_authentik_outpost_healthy", "homeops_authentik_outpost_last_seen_age_seconds", "homeops_authentik_token_expiry_seconds",
             "homeops_source_live", "homeops_source_state", "homeops_source_last_event_age_seconds", "homeops_source_reconnects_total",
         ];
@@ -113,12 +114,23 @@ public sealed class HealthMetricsTests
     }
 
     [Fact]
+    public void Bgp_sessions_are_not_exported_while_a_v1_policy_overrides_the_node_configs()
+    {
+        // The model holds the BGPv1 policy and BGPv2 node configs: Cilium applies the policy, so the node configs'
+        // status does not describe the sessions that run — no series rather than a misleading one.
+        Assert.Empty(Families.Family("homeops_bgp_peer_established").Samples);
+        Assert.Equal(0, Families.Value("homeops_bgp_session_state_known", ("api", "V1")));
+    }
+
+    [Fact]
     public void Bgp_sessions_only_where_the_api_reports_them()
     {
-        Assert.Equal(1, Families.Value("homeops_bgp_peer_established", ("node", "mini01"), ("peer", "172.29.51.1")));
-        Assert.Equal(0, Families.Value("homeops_bgp_peer_established", ("node", "mini02"), ("peer", "172.29.51.1")));
-        // The BGPv1 policy's configured neighbour has no session state: no series rather than an invented value.
-        Assert.Equal(2, Families.Family("homeops_bgp_peer_established").Samples.Count);
+        var v2Only = ClusterReducers.Reduce(Build(), new ResourcesReplaced(Kinds.BgpPeeringPolicy, [], Now));
+        var families = ExpositionParser.Parse(HealthMetrics.Format(v2Only, Now));
+        Assert.Equal(1, families.Value("homeops_bgp_session_state_known", ("api", "V2")));
+        Assert.Equal(1, families.Value("homeops_bgp_peer_established", ("node", "mini01"), ("peer", "172.29.51.1")));
+        Assert.Equal(0, families.Value("homeops_bgp_peer_established", ("node", "mini02"), ("peer", "172.29.51.1")));
+        Assert.Equal(2, families.Family("homeops_bgp_peer_established").Samples.Count);
     }
 
     [Fact]
