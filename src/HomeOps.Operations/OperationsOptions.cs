@@ -49,6 +49,13 @@ public sealed class OperationsOptions
     /// <summary><c>InProcess</c> (simulator, single replica) or <c>Lease</c> (a Kubernetes Lease shared by replicas).</summary>
     public string Lock { get; set; } = "InProcess";
 
+    /// <summary>
+    /// Every audit entry also becomes a Kubernetes Event on its target (a node, a Flux object; the dashboard's namespace
+    /// <see cref="LeaseNamespace"/> for runs without node targets). Needs RBAC <c>create</c> on <c>events</c>.
+    /// </summary>
+    public bool AuditEvents { get; set; } = true;
+
+    /// <summary>The dashboard's own namespace (<c>POD_NAMESPACE</c>): its Lease, and Events of runs without node targets.</summary>
     public string LeaseNamespace { get; set; } = Environment.GetEnvironmentVariable("POD_NAMESPACE") is { Length: > 0 } ns ? ns : "homeops-dashboard";
 
     public string LeaseName { get; set; } = "homeops-dashboard-operations";

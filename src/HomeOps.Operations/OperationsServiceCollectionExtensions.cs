@@ -21,7 +21,9 @@ public static class OperationsServiceCollectionExtensions
     /// Registers the operations engine and its parts. Needs a <see cref="ClusterStore"/> in the container (the health
     /// model), and an <see cref="IKubernetes"/> for the Flux actions and for <c>Operations:Lock = Lease</c>.
     /// Configuration: <c>Operations:*</c> (<see cref="OperationsOptions"/>), <c>Database:ConnectionString</c>
-    /// (PostgreSQL; SQLite file under Operations:DataDirectory otherwise), <c>Auth:StepUpMaxAge</c>.
+    /// (PostgreSQL; SQLite file under Operations:DataDirectory otherwise), <c>Auth:StepUpMaxAge</c>. With an
+    /// <see cref="IKubernetes"/> registered and <c>Operations:AuditEvents</c> on (the default), audit entries are also
+    /// written as Kubernetes Events on their targets.
     /// </summary>
     public static IServiceCollection AddHomeOpsOperations(this IServiceCollection services, IConfiguration configuration, Action<OperationsOptions>? configure = null)
     {
@@ -41,6 +43,9 @@ public static class OperationsServiceCollectionExtensions
         services.TryAddSingleton(sp => new OperationsDatabase(database, operations));
         services.TryAddSingleton<IAuditLog>(sp => new EfAuditLog(
             sp.GetRequiredService<OperationsDatabase>(), sp.GetServices<IAuditSink>(), sp.GetService<ILogger<EfAuditLog>>()));
+        if (operations.AuditEvents)
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuditSink, KubernetesEventAuditSink>(sp => new KubernetesEventAuditSink(
+                () => sp.GetService<IKubernetes>(), operations.LeaseNamespace, operations.InstanceId, sp.GetService<ILogger<KubernetesEventAuditSink>>())));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStepRunner, LocalProcessRunner>(sp => new LocalProcessRunner(sp.GetRequiredService<TimeProvider>())));
         services.TryAddSingleton<IRunLock>(sp => string.Equals(operations.Lock, "Lease", StringComparison.OrdinalIgnoreCase)
             ? new KubernetesLeaseRunLock(sp.GetRequiredService<IKubernetes>(), operations.LeaseNamespace, operations.LeaseName, operations.InstanceId,

@@ -179,4 +179,32 @@ public sealed class OperationsTests(BrowserFixture browser) : IAsyncLifetime
         Assert.Contains("flux.suspend", actions);
         await page.Context.CloseAsync();
     }
+    [Fact]
+    public async Task A_flux_action_the_API_cannot_carry_out_answers_502_with_the_reason_and_is_audited_as_failed()
+    {
+        var page = await NewPageAsync();
+        await SignIn.AsAsync(page, _dashboard, "admin", "/flux");
+        await SignIn.WaitForCircuitAsync(page);
+        var api = new OperationsApi(page.Context, _dashboard.BaseUrl);
+
+        // An object that does not exist is a refusal (409): nothing to patch.
+        var missing = await api.PostAsync("/api/v1/flux/Kustomization/flux-system/no-such-kustomization/reconcile", new { });
+        Assert.Equal(409, missing.Status);
+        Assert.False(missing.Body.GetProperty("failed").GetBoolean());
+        Assert.Contains("does not exist", missing.Body.GetProperty("message").GetString());
+
+        // The API server goes away: the action is allowed but cannot be carried out → 502 with the reason, never a stack trace.
+        await _dashboard.Simulator.DisposeAsync();
+        var down = await api.PostAsync("/api/v1/flux/Kustomization/flux-system/flux-system/suspend", new { reason = "e2e: the API is down" });
+        Assert.Equal(502, down.Status);
+        Assert.True(down.Body.GetProperty("failed").GetBoolean());
+        var message = down.Body.GetProperty("message").GetString()!;
+        Assert.Contains("unreachable", message);
+        Assert.DoesNotContain("   at ", down.Body.GetRawText());
+
+        var failed = await api.AuditAsync("action=flux.suspend&outcome=Failed&user=admin");
+        var entry = Assert.Single(failed);
+        Assert.Equal(("e2e: the API is down", message), (entry.GetProperty("reason").GetString(), entry.GetProperty("message").GetString()));
+        await page.Context.CloseAsync();
+    }
 }

@@ -1,9 +1,7 @@
 using System.Text.Json;
 using HomeOps.Operations.Audit;
 using HomeOps.Operations.Flux;
-using HomeOps.Operations.Persistence;
 using HomeOps.Operations.Tests.Support;
-using k8s;
 
 namespace HomeOps.Operations.Tests;
 
@@ -64,7 +62,7 @@ public class FluxActionsTests
         using var api = new LoopbackApi();
         api.Objects[KsPath] = """{"apiVersion":"kustomize.toolkit.fluxcd.io/v1","kind":"Kustomization","metadata":{"name":"infrastructure-longhorn","namespace":"flux-system"},"spec":{"sourceRef":{"kind":"GitRepository","name":"flux-system"}}}""";
         api.Objects["/apis/source.toolkit.fluxcd.io/v1/namespaces/flux-system/gitrepositories/flux-system"] = """{"kind":"GitRepository","spec":{}}""";
-        await using var env = await FluxEnv.CreateAsync(api);
+        await using var env = new FluxRig(api.BaseUri, At);
 
         var r = await env.Actions.ReconcileAsync(new("Kustomization", "flux-system", "infrastructure-longhorn"), withSource: true, Actors.Operator(), Ct);
         Assert.True(r.Accepted, r.Message);
@@ -84,7 +82,7 @@ public class FluxActionsTests
     {
         using var api = new LoopbackApi();
         api.Objects[HrPath] = """{"kind":"HelmRelease","metadata":{"name":"longhorn"},"spec":{"suspend":true,"chart":{"spec":{"sourceRef":{"kind":"HelmRepository","name":"longhorn","namespace":"flux-system"}}}}}""";
-        await using var env = await FluxEnv.CreateAsync(api);
+        await using var env = new FluxRig(api.BaseUri, At);
         var target = new FluxObjectRef("HelmRelease", "longhorn-system", "longhorn");
 
         var r = await env.Actions.ReconcileAsync(target, withSource: false, Actors.Operator(), Ct);
@@ -106,7 +104,7 @@ public class FluxActionsTests
     {
         using var api = new LoopbackApi();
         api.Objects[KsPath] = """{"kind":"Kustomization","spec":{}}""";
-        await using var env = await FluxEnv.CreateAsync(api);
+        await using var env = new FluxRig(api.BaseUri, At);
         var target = new FluxObjectRef("Kustomization", "flux-system", "infrastructure-longhorn");
 
         Assert.Contains("not an operator", (await env.Actions.SuspendAsync(target, Actors.Viewer(), "x", Ct)).Message);
@@ -117,38 +115,5 @@ public class FluxActionsTests
         Assert.True(ok.Accepted);
         Assert.Equal(FluxPatchBodies.Suspend("admin", "debugging the longhorn upgrade", env.Now), Assert.Single(api.Requests, q => q.Method == "PATCH").Body);
         Assert.Equal(4, (await env.Audit.QueryAsync(new AuditQuery(Action: "flux.suspend", Outcome: AuditOutcome.Refused), Ct)).Count);
-    }
-
-    private sealed class FluxEnv : IAsyncDisposable
-    {
-        private readonly TempDir _dir = new();
-        private readonly Kubernetes _client;
-
-        private FluxEnv(LoopbackApi api)
-        {
-            _client = new Kubernetes(new KubernetesClientConfiguration { Host = api.BaseUri.TrimEnd('/') });
-            var db = new OperationsDatabase(new DatabaseOptions(), new OperationsOptions { DataDirectory = _dir.Path });
-            db.EnsureCreatedAsync().GetAwaiter().GetResult();
-            Audit = new EfAuditLog(db);
-            Actions = new FluxActions(new KubernetesFluxObjectClient(_client), Audit, new FixedTime(Now));
-        }
-
-        public DateTimeOffset Now { get; } = At;
-        public EfAuditLog Audit { get; }
-        public FluxActions Actions { get; }
-
-        public static Task<FluxEnv> CreateAsync(LoopbackApi api) => Task.FromResult(new FluxEnv(api));
-
-        public ValueTask DisposeAsync()
-        {
-            _client.Dispose();
-            _dir.Dispose();
-            return ValueTask.CompletedTask;
-        }
-    }
-
-    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
     }
 }

@@ -103,7 +103,9 @@ public static class OperationsEndpoints
                         _ => null,
                     };
                     if (result is null) return Results.NotFound(new { error = $"unknown Flux action '{action}' (reconcile, suspend, resume, resume-and-reconcile)" });
-                    return Results.Json(result, Json, statusCode: result.Accepted ? StatusCodes.Status200OK : StatusCodes.Status409Conflict);
+                    // Refused by a guard → 409; allowed but the Kubernetes API did not carry it out → 502 (audited as Failed).
+                    var status = result.Accepted ? StatusCodes.Status200OK : result.Failed ? StatusCodes.Status502BadGateway : StatusCodes.Status409Conflict;
+                    return Results.Json(result, Json, statusCode: status);
                 })
             .RequireAuthorization(Policies.Operator).RequireCookieAntiforgery().WithName("flux-action");
 

@@ -36,6 +36,9 @@ public static class OperationsHosting
             // The workflows' {kubeconfig} is the cluster the dashboard watches, unless configured separately.
             if (!o.Variables.ContainsKey("kubeconfig") && !string.IsNullOrWhiteSpace(clusterKubeconfig))
                 o.Variables["kubeconfig"] = clusterKubeconfig;
+            // In a pod, replicas must share the one-destructive-run lock: a Lease unless the lock is configured explicitly.
+            if (mode == ClusterMode.InCluster && string.IsNullOrWhiteSpace(configuration[$"{OperationsOptions.Section}:{nameof(OperationsOptions.Lock)}"]))
+                o.Lock = "Lease";
             if (useStandIns)
             {
                 o.HomeOpsCheckout ??= StandInInstaller.CreateSimulatedCheckout(SimulatorStandIns.CheckoutUnder(o.DataDirectory));

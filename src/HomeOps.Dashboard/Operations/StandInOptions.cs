@@ -24,5 +24,13 @@ public sealed class StandInOptions
     /// <summary>Simulated Flux controllers react to the reconcile/suspend/resume patches of the Flux buttons.</summary>
     public bool FluxControllers { get; set; } = true;
 
+    /// <summary>
+    /// Seconds a stand-in waits before it acts (0 = none), for demos and tests of a step killed mid-run; only the
+    /// invocations whose "tool args…" contain <see cref="HoldMatch"/> when that is set.
+    /// </summary>
+    public double HoldSeconds { get; set; }
+
+    public string? HoldMatch { get; set; }
+
     public TimeSpan FluxControllerInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -29,6 +29,8 @@ public sealed class StandInStepRunner(LocalProcessRunner inner, SimulatorStandIn
         env[ToolConsole.PaceVariable] = standIns.Options.Pace.ToString(System.Globalization.CultureInfo.InvariantCulture);
         env[ToolConsole.StateDirectoryVariable] = standIns.LogDirectory;
         env[ToolConsole.AutoRejoinVariable] = standIns.Options.AutoRejoin ? "1" : "0";
+        env[StepHold.SecondsVariable] = standIns.Options.HoldSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        env[StepHold.MatchVariable] = standIns.Options.HoldMatch;
         return inner.RunAsync(command with { Argv = argv, Environment = env }, onOutput, cancellationToken);
     }
 }

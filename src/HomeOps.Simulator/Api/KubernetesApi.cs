@@ -40,6 +40,8 @@ internal sealed class KubernetesApi(
                 ? ApiResponses.WriteJsonAsync(context, document)
                 : ApiResponses.WriteStatusAsync(context, HttpStatusCode.NotFound, "NotFound", "the server could not find the requested resource");
         }));
+        // Events are accepted (audit sinks write them) but are not one of the watched kinds.
+        new CoreEvents(time).Map(routes, Guarded);
         routes.MapMethods("/api/v1/{**rest}", Verbs, Guarded(context =>
             HandleAsync(context, "", "v1", context.Request.RouteValues["rest"] as string)));
         routes.MapMethods("/apis/{group}/{version}/{**rest}", Verbs, Guarded(context =>

@@ -15,8 +15,17 @@ public static class OpsCommandLine
         var (tool, rest) = self is "task" or "talosctl" or "flux"
             ? (self, (IReadOnlyList<string>)args)
             : (args.FirstOrDefault() ?? "", args.Skip(1).ToList());
+        InvocationRecord.Started(io, tool, rest);
+        var code = await DispatchAsync(tool, rest, io, ct).ConfigureAwait(false);
+        InvocationRecord.Ended(io, tool, code);
+        return code;
+    }
+
+    private static async Task<int> DispatchAsync(string tool, IReadOnlyList<string> rest, ToolConsole io, CancellationToken ct)
+    {
         try
         {
+            await StepHold.WaitIfMatchedAsync(io, tool, rest, ct).ConfigureAwait(false);
             return tool switch
             {
                 "task" => await TaskCommand.RunAsync(rest, io, ct).ConfigureAwait(false),

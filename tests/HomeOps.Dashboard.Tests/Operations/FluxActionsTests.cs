@@ -46,6 +46,29 @@ public sealed class FluxActionsTests : OperationsTestContext
     }
 }
 
+public sealed class FluxActionFailureTests : OperationsTestContext
+{
+    [Fact]
+    public async Task A_patch_the_API_refuses_shows_the_reason_keeps_the_page_alive_and_is_audited_as_failed()
+    {
+        SignInAsOperator();
+        RenderProviders();
+        var snackbars = Render<MudBlazor.MudSnackbarProvider>();
+        FluxObjects.PatchFailure = new HttpRequestException("Connection refused (127.0.0.1:6443)");
+        var popovers = Popovers;
+        var cut = Render<Flux>();
+
+        await cut.Find("[data-testid=flux-actions-kustomization-infrastructure-longhorn] button").ClickAsync(new());
+        popovers.WaitForAssertion(() => Assert.NotEmpty(popovers.FindAll("[data-testid=flux-action-reconcile]")), Wait);
+        await popovers.Find("[data-testid=flux-action-reconcile]").ClickAsync(new());
+
+        snackbars.WaitForAssertion(() => Assert.Contains("the Kubernetes API is unreachable: Connection refused", snackbars.Markup), Wait);
+        var entry = Assert.Single(await Audit.QueryAsync(new AuditQuery(Action: "flux.reconcile"), Xunit.TestContext.Current.CancellationToken));
+        Assert.Equal(AuditOutcome.Failed, entry.Outcome);
+        Assert.NotEmpty(cut.FindAll("tr.resource-row")); // the circuit carries on
+    }
+}
+
 internal static class Poll
 {
     public static async Task UntilAsync(Func<bool> condition, double seconds = 10)

@@ -10,11 +10,15 @@ public sealed class RecordingFluxClient : IFluxObjectClient
 
     public HashSet<string> Suspended { get; } = [];
 
+    /// <summary>Thrown by every patch when set: the API refusing (403) or unreachable.</summary>
+    public Exception? PatchFailure { get; set; }
+
     public Task<FluxObjectState?> GetAsync(FluxObjectRef target, CancellationToken ct) =>
         Task.FromResult<FluxObjectState?>(new FluxObjectState(Suspended.Contains(target.Name), new FluxObjectRef("GitRepository", "flux-system", "flux-system")));
 
     public Task PatchAsync(FluxObjectRef target, string mergePatch, CancellationToken ct)
     {
+        if (PatchFailure is { } failure) return Task.FromException(failure);
         Patches.Enqueue((target, mergePatch));
         return Task.CompletedTask;
     }

@@ -45,7 +45,8 @@ public sealed class StandInRig : IAsyncDisposable
     }
 
     /// <summary>Runs a stand-in by its wrapper (argv[0] = the script), with the kubeconfig as a workflow passes it.</summary>
-    public async Task<Result> RunAsync(IReadOnlyList<string> argv, string? stdin = null, bool autoRejoin = true, bool passKubeconfig = true, double pace = 0.1, string? kubeconfig = null)
+    public async Task<Result> RunAsync(IReadOnlyList<string> argv, string? stdin = null, bool autoRejoin = true, bool passKubeconfig = true, double pace = 0.1, string? kubeconfig = null,
+        IReadOnlyDictionary<string, string?>? extraEnv = null)
     {
         var env = new Dictionary<string, string?>
         {
@@ -55,6 +56,7 @@ public sealed class StandInRig : IAsyncDisposable
             ["KUBECONFIG"] = kubeconfig ?? (passKubeconfig ? Simulator.KubeconfigPath : null),
             [ToolConsole.KubeconfigVariable] = passKubeconfig ? null : Simulator.KubeconfigPath,
         };
+        foreach (var (k, v) in extraEnv ?? new Dictionary<string, string?>()) env[k] = v;
         var resolved = new List<string>(argv);
         if (Tools.Executables.TryGetValue(argv[0], out var script)) resolved[0] = script;
         var lines = new ConcurrentQueue<OutputLine>();

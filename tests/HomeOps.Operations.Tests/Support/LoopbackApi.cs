@@ -48,6 +48,9 @@ public sealed class LoopbackApi : IDisposable
 
     public ConcurrentQueue<(string Method, string Path, string? ContentType, string Body)> Requests { get; } = new();
 
+    /// <summary>Canned answers by "METHOD path" (e.g. a 403 Status for one PATCH), taking precedence over the stored objects.</summary>
+    public ConcurrentDictionary<string, (int Status, string Body)> Answers { get; } = new();
+
     private async Task LoopAsync()
     {
         while (_listener.IsListening)
@@ -74,6 +77,7 @@ public sealed class LoopbackApi : IDisposable
     {
         const string notFound = """{"kind":"Status","apiVersion":"v1","status":"Failure","reason":"NotFound","code":404}""";
         const string conflict = """{"kind":"Status","apiVersion":"v1","status":"Failure","reason":"Conflict","code":409}""";
+        if (Answers.TryGetValue($"{method} {path}", out var canned)) return canned;
         lock (Objects)
         {
             switch (method)

@@ -72,3 +72,16 @@ public static class Processes
 
     public static int ReadPid(string file) => int.Parse(File.ReadAllText(file).Trim());
 }
+
+public static class Ports
+{
+    /// <summary>A loopback port nothing listens on (bound and released): "the API server is unreachable".</summary>
+    public static int Closed()
+    {
+        var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        return port;
+    }
+}

@@ -1,0 +1,44 @@
+using HomeOps.Dashboard.Hosting;
+using HomeOps.Operations;
+using HomeOps.Operations.Audit;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace HomeOps.Dashboard.Tests.Operations;
+
+/// <summary>How the operations engine is configured per cluster mode (the lock replicas share, the audit Event sink).</summary>
+public sealed class OperationsHostingTests
+{
+    [Theory]
+    [InlineData("InCluster", null, "Lease")]        // replicas in a cluster share one lock
+    [InlineData("InCluster", "InProcess", "InProcess")] // an explicit setting wins
+    [InlineData("Kubeconfig", null, "InProcess")]
+    public void The_destructive_run_lock_is_a_Lease_in_cluster_unless_configured(string mode, string? configured, string expected)
+    {
+        var options = Build(mode, configured).GetRequiredService<OperationsOptions>();
+        Assert.Equal(expected, options.Lock);
+    }
+
+    [Fact]
+    public void Audit_entries_go_to_the_Kubernetes_Event_sink()
+    {
+        var sinks = Build("Kubeconfig", null).GetServices<IAuditSink>();
+        Assert.Contains(sinks, s => s is KubernetesEventAuditSink);
+    }
+
+    private static ServiceProvider Build(string mode, string? lockSetting)
+    {
+        var builder = WebApplication.CreateBuilder();
+        var settings = new Dictionary<string, string?>
+        {
+            ["Cluster:Mode"] = mode,
+            ["Operations:StandIns:Enabled"] = "false",
+            ["Operations:DataDirectory"] = Path.Combine(Path.GetTempPath(), "homeops-hosting-tests", Guid.NewGuid().ToString("N")),
+        };
+        if (lockSetting is not null) settings["Operations:Lock"] = lockSetting;
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.AddDashboardOperations();
+        return builder.Services.BuildServiceProvider();
+    }
+}
