@@ -5,6 +5,7 @@ using HomeOps.Dashboard.Components;
 using HomeOps.Dashboard.Endpoints;
 using HomeOps.Dashboard.Hosting;
 using HomeOps.Dashboard.Hubs;
+using HomeOps.Dashboard.Security;
 using MudBlazor.Services;
 using Serilog;
 
@@ -34,6 +35,7 @@ builder.Services.AddDashboardUi(builder.Configuration);
 builder.Services.AddSignalR(o => o.MaximumReceiveMessageSize = 32 * 1024);
 builder.Services.AddHostedService<ClusterHubBroadcaster>();
 builder.AddDashboardOperations();
+builder.AddDashboardRateLimits();
 
 var app = builder.Build();
 
@@ -47,8 +49,12 @@ if (!app.Environment.IsDevelopment())
 // People get the not-found page; programs (API, hubs) keep their plain status codes.
 app.UseWhen(ctx => !AuthenticationSetup.IsApi(ctx.Request),
     b => b.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+// Sign-in is limited per client IP before authentication (which handles the OIDC callback itself); actions per user after it.
+app.UseSignInRateLimit();
+app.UseSignInOutagePage();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseActionRateLimit();
 app.UseAntiforgery();
 
 app.MapStaticAssets().AllowAnonymous();

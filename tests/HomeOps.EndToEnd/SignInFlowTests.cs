@@ -86,4 +86,54 @@ public sealed class SignInFlowTests(BrowserFixture browser) : IAsyncLifetime
         await Expect(page.Locator("input[name=password]")).ToBeVisibleAsync(new() { Timeout = 30_000 });
         await page.Context.CloseAsync();
     }
+
+    [Fact]
+    public async Task With_Authentik_down_a_signed_in_user_keeps_working_and_a_new_sign_in_gets_a_clear_error_page()
+    {
+        var signedIn = await NewPageAsync();
+        await SignIn.AsAsync(signedIn, _dashboard, "viewer", "/nodes");
+        await SignIn.WaitForCircuitAsync(signedIn);
+
+        await _dashboard.Identity.DisposeAsync();   // Authentik is gone (its discovery document was loaded before)
+
+        // The signed-in user's session is the dashboard's own cookie: pages, the circuit and the API keep working.
+        foreach (var path in new[] { "/", "/flux", "/authentik" })
+        {
+            var response = await signedIn.GotoAsync(_dashboard.BaseUrl + path);
+            Assert.Equal(200, response!.Status);
+            await SignIn.WaitForCircuitAsync(signedIn);
+            await Expect(signedIn.Locator("h1").First).ToBeVisibleAsync();
+        }
+        Assert.Equal(200, (await signedIn.Context.APIRequest.GetAsync(_dashboard.BaseUrl + "/api/v1/health")).Status);
+
+        // A new visitor is not sent to a dead host: the sign-in error page says what is wrong, without a stack trace.
+        var visitor = await NewPageAsync();
+        await visitor.GotoAsync(_dashboard.BaseUrl + "/longhorn");
+        await AssertClearSignInErrorAsync(visitor);
+        await signedIn.Context.CloseAsync();
+        await visitor.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task With_Authentik_down_before_anyone_signed_in_the_first_visitor_gets_a_clear_error_page()
+    {
+        // The provider's discovery document was never loaded: the challenge itself cannot be built.
+        await _dashboard.Identity.DisposeAsync();
+        var visitor = await NewPageAsync();
+        await visitor.GotoAsync(_dashboard.BaseUrl + "/");
+        await AssertClearSignInErrorAsync(visitor);
+        // The same through /login (the "Try again" button), and for a program: a plain status, no page.
+        await visitor.GotoAsync(_dashboard.BaseUrl + "/login?returnUrl=/nodes");
+        await AssertClearSignInErrorAsync(visitor);
+        await visitor.Context.CloseAsync();
+    }
+
+    private async Task AssertClearSignInErrorAsync(IPage page)
+    {
+        await page.WaitForURLAsync(url => url.StartsWith(_dashboard.BaseUrl + "/signin-error", StringComparison.Ordinal), new() { Timeout = 30_000 });
+        await Expect(page.Locator("[data-testid=signin-error-reason]")).ToHaveTextAsync("Authentik is unreachable. Try again in a minute.");
+        var html = await page.ContentAsync();
+        foreach (var leak in new[] { "Exception", "   at ", "IDX20803", "StackTrace", _dashboard.Identity.ClientSecret })
+            Assert.DoesNotContain(leak, html);
+    }
 }

@@ -153,14 +153,15 @@ public static class AuthenticationSetup
         }
         o.Events = new OpenIdConnectEvents
         {
-            OnRedirectToIdentityProvider = ctx =>
+            OnRedirectToIdentityProvider = async ctx =>
             {
                 if (ctx.Properties.Items.ContainsKey(StepUpItem))
                 {
                     ctx.ProtocolMessage.Prompt = "login";
                     ctx.ProtocolMessage.MaxAge = "0";
                 }
-                return Task.CompletedTask;
+                // Authentik down: the sign-in error page now, rather than the browser failing on a dead host.
+                await IdentityProviderOutage.EnsureReachableAsync(ctx);
             },
             OnTokenValidated = ctx =>
             {

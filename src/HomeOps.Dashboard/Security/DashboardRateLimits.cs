@@ -1,0 +1,145 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using System.Security.Claims;
+using System.Threading.RateLimiting;
+using HomeOps.Dashboard.Auth;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+
+namespace HomeOps.Dashboard.Security;
+
+/// <summary>
+/// Rate limits (ASP.NET Core's built-in middleware) for the two things worth hammering: operator actions, per user,
+/// and sign-in, per client IP. Which requests are actions is read from endpoint metadata — a state-changing method on
+/// an endpoint whose policy is <see cref="Policies.Operator"/> — so a new action endpoint is limited without a hook.
+/// Operator hub methods share the same per-user budget through <see cref="OperatorHubMethodRateLimitFilter"/>.
+/// </summary>
+public static class DashboardRateLimits
+{
+    public static WebApplicationBuilder AddDashboardRateLimits(this WebApplicationBuilder builder)
+    {
+        var defaults = new RateLimitOptions();
+        var configured = builder.Configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions();
+        var options = new RateLimitOptions
+        {
+            Actions = configured.Actions.OrDefault(defaults.Actions),
+            SignIn = configured.SignIn.OrDefault(defaults.SignIn),
+        };
+        builder.Services.AddSingleton(options);
+        // The middleware's own services; the limiters themselves are passed to each UseRateLimiter below.
+        builder.Services.AddRateLimiter(_ => { });
+        builder.Services.AddSingleton<RateLimitRefusals>();
+        builder.Services.AddSingleton<ActionLimiter>();
+        builder.Services.Configure<HubOptions>(o => o.AddFilter<OperatorHubMethodRateLimitFilter>());
+        return builder;
+    }
+
+    /// <summary>Before authentication: the OIDC callback is handled by the authentication middleware itself.</summary>
+    public static IApplicationBuilder UseSignInRateLimit(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<RateLimitOptions>();
+        var callback = app.Services.GetRequiredService<IOptionsMonitor<OpenIdConnectOptions>>().Get(AuthenticationSetup.OidcScheme).CallbackPath;
+        PathString[] signInPaths = ["/login", "/login/step-up", callback];
+        var limiter = PartitionedRateLimiter.Create<HttpContext, string>(ctx =>
+            signInPaths.Any(p => ctx.Request.Path.Equals(p, StringComparison.OrdinalIgnoreCase))
+                ? RateLimitPartition.GetFixedWindowLimiter(ClientIp(ctx), _ => FixedWindow(options.SignIn))
+                : RateLimitPartition.GetNoLimiter(""));
+        return app.UseRateLimiter(new RateLimiterOptions
+        {
+            GlobalLimiter = limiter,
+            RejectionStatusCode = StatusCodes.Status429TooManyRequests,
+            OnRejected = (ctx, ct) => RejectAsync(ctx, "sign-in", ClientIp(ctx.HttpContext), options.SignIn, ct),
+        });
+    }
+
+    /// <summary>After authorization: the user is known, and requests the policy refused never reach the limit.</summary>
+    public static IApplicationBuilder UseActionRateLimit(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<RateLimitOptions>();
+        var actions = app.Services.GetRequiredService<ActionLimiter>();
+        return app.UseRateLimiter(new RateLimiterOptions
+        {
+            GlobalLimiter = actions.Limiter.WithTranslatedKey<HttpContext>(
+                ctx => IsActionRequest(ctx) ? ActionLimiter.KeyFor(ctx.User) : ActionLimiter.Unlimited, leaveOpen: true),
+            RejectionStatusCode = StatusCodes.Status429TooManyRequests,
+            OnRejected = (ctx, ct) => RejectAsync(ctx, "actions", ActionLimiter.UserOf(ctx.HttpContext.User), options.Actions, ct),
+        });
+    }
+
+    /// <summary>A state-changing request to an endpoint only operators may call.</summary>
+    public static bool IsActionRequest(HttpContext ctx) =>
+        (HttpMethods.IsPost(ctx.Request.Method) || HttpMethods.IsPut(ctx.Request.Method) ||
+         HttpMethods.IsPatch(ctx.Request.Method) || HttpMethods.IsDelete(ctx.Request.Method))
+        && ctx.GetEndpoint()?.Metadata.GetOrderedMetadata<IAuthorizeData>().Any(a => a.Policy == Policies.Operator) == true;
+
+    internal static FixedWindowRateLimiterOptions FixedWindow(WindowLimit limit) => new()
+    {
+        PermitLimit = limit.PermitLimit,
+        Window = limit.Window,
+        QueueLimit = 0,
+        AutoReplenishment = true,
+    };
+
+    private static string ClientIp(HttpContext ctx) => ctx.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+
+    private static async ValueTask RejectAsync(OnRejectedContext ctx, string limit, string partition, WindowLimit window, CancellationToken ct)
+    {
+        var http = ctx.HttpContext;
+        TimeSpan? retryAfter = ctx.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : null;
+        http.Response.Headers.RetryAfter = RetryAfterSeconds(retryAfter, window).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var user = http.User.Identity?.IsAuthenticated == true ? ActionLimiter.UserOf(http.User) : "anonymous";
+        await http.RequestServices.GetRequiredService<RateLimitRefusals>().RecordAsync(limit, partition, user,
+            string.Join(",", Policies.GroupsOf(http.User)), $"{http.Request.Method} {http.Request.Path}", window, retryAfter, ct);
+        http.Response.ContentType = "text/plain; charset=utf-8";
+        await http.Response.WriteAsync($"Too many {limit} requests: try again in {RetryAfterSeconds(retryAfter, window)} s.\n", ct);
+    }
+
+    internal static int RetryAfterSeconds(TimeSpan? retryAfter, WindowLimit window) =>
+        Math.Max(1, (int)Math.Ceiling((retryAfter ?? window.Window).TotalSeconds));
+}
+
+/// <summary>One per-user fixed-window budget for operator actions, shared by the HTTP endpoints and the hub methods.</summary>
+public sealed class ActionLimiter(RateLimitOptions options) : IDisposable
+{
+    public const string Unlimited = "";
+
+    public PartitionedRateLimiter<string> Limiter { get; } = PartitionedRateLimiter.Create<string, string>(key =>
+        key == Unlimited
+            ? RateLimitPartition.GetNoLimiter(Unlimited)
+            : RateLimitPartition.GetFixedWindowLimiter(key, _ => DashboardRateLimits.FixedWindow(options.Actions)));
+
+    public static string KeyFor(ClaimsPrincipal user) => "user:" + UserOf(user);
+
+    public static string UserOf(ClaimsPrincipal user) =>
+        user.FindFirst("preferred_username")?.Value ?? user.Identity?.Name ?? user.FindFirst("sub")?.Value ?? "anonymous";
+
+    public void Dispose() => Limiter.Dispose();
+}
+
+/// <summary>
+/// Operator hub methods (<c>[Authorize(Policy = Operator)]</c>, e.g. ClusterHub.Reconcile) draw from the same per-user
+/// action budget as the HTTP action endpoints; a refused call gets a HubException and is audited like a 429.
+/// </summary>
+public sealed class OperatorHubMethodRateLimitFilter(ActionLimiter actions, RateLimitOptions options, RateLimitRefusals refusals) : IHubFilter
+{
+    private static readonly ConcurrentDictionary<MethodInfo, bool> OperatorMethods = new();
+
+    public static bool IsOperatorMethod(MethodInfo method) => OperatorMethods.GetOrAdd(method, m =>
+        m.GetCustomAttributes<AuthorizeAttribute>(inherit: true).Any(a => a.Policy == Policies.Operator));
+
+    public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext context, Func<HubInvocationContext, ValueTask<object?>> next)
+    {
+        if (!IsOperatorMethod(context.HubMethod)) return await next(context);
+        var user = context.Context.User ?? new ClaimsPrincipal();
+        using var lease = actions.Limiter.AttemptAcquire(ActionLimiter.KeyFor(user));
+        if (lease.IsAcquired) return await next(context);
+        TimeSpan? retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : null;
+        var name = ActionLimiter.UserOf(user);
+        await refusals.RecordAsync("actions", name, name, string.Join(",", Policies.GroupsOf(user)),
+            $"hub {context.Hub.GetType().Name}.{context.HubMethodName}", options.Actions, retryAfter, context.Context.ConnectionAborted);
+        throw new HubException($"Too many actions: try again in {DashboardRateLimits.RetryAfterSeconds(retryAfter, options.Actions)} s.");
+    }
+}
