@@ -12,6 +12,29 @@ public static class ResourceDecoder
 {
     public const string MalformedReason = "Malformed";
 
+    /// <summary>
+    /// The decoder of each kind by (group, kind): the served version does not matter (see <see cref="KindInfo.Key"/>),
+    /// and a lookup costs no allocation, unlike comparing <see cref="KindInfo.Key"/> strings built on every call.
+    /// </summary>
+    private static readonly Dictionary<(string Group, string Kind), Func<KindInfo, JsonElement, ResourceSnapshot>> Decoders =
+        new Func<KindInfo, JsonElement, ResourceSnapshot>[]
+        {
+            NodeHealth.Decode, FluxHealth.DecodeKustomization, FluxHealth.DecodeHelmRelease, FluxHealth.DecodeGitRepository,
+            LonghornHealth.DecodeVolume, LonghornHealth.DecodeNode, LonghornHealth.DecodeBackup,
+            BgpHealth.DecodePeeringPolicy, BgpHealth.DecodeNodeConfig, BgpHealth.DecodeClusterConfig, BgpHealth.DecodePeerConfig,
+            BgpHealth.DecodeAdvertisement, IpPoolHealth.Decode, ServiceHealth.Decode, SecretsHealth.DecodeStore,
+            SecretsHealth.DecodeExternalSecret, NodeMetricsHealth.Decode,
+        }
+        .Zip(new[]
+        {
+            Kinds.Node, Kinds.Kustomization, Kinds.HelmRelease, Kinds.GitRepository,
+            Kinds.LonghornVolume, Kinds.LonghornNode, Kinds.LonghornBackup,
+            Kinds.BgpPeeringPolicy, Kinds.BgpNodeConfig, Kinds.BgpClusterConfig, Kinds.BgpPeerConfig,
+            Kinds.BgpAdvertisement, Kinds.LoadBalancerIPPool, Kinds.Service, Kinds.ClusterSecretStore,
+            Kinds.ExternalSecret, Kinds.NodeMetrics,
+        })
+        .ToDictionary(p => (p.Second.Group, p.Second.Kind), p => p.First);
+
     /// <summary>Decodes an object of a known kind.</summary>
     public static ResourceSnapshot Decode(KindInfo kind, JsonElement obj, DateTimeOffset now)
     {
@@ -20,27 +43,7 @@ public static class ResourceDecoder
             var o = Fragments.Normalize(kind, obj);
             if (o.ValueKind != JsonValueKind.Object)
                 return Malformed(kind, obj, $"the document is {JsonRead.Describe(obj)}, expected a Kubernetes object");
-            return kind.Key switch
-            {
-                var k when k == Kinds.Node.Key => NodeHealth.Decode(kind, o),
-                var k when k == Kinds.Kustomization.Key => FluxHealth.DecodeKustomization(kind, o),
-                var k when k == Kinds.HelmRelease.Key => FluxHealth.DecodeHelmRelease(kind, o),
-                var k when k == Kinds.GitRepository.Key => FluxHealth.DecodeGitRepository(kind, o),
-                var k when k == Kinds.LonghornVolume.Key => LonghornHealth.DecodeVolume(kind, o),
-                var k when k == Kinds.LonghornNode.Key => LonghornHealth.DecodeNode(kind, o),
-                var k when k == Kinds.LonghornBackup.Key => LonghornHealth.DecodeBackup(kind, o),
-                var k when k == Kinds.BgpPeeringPolicy.Key => BgpHealth.DecodePeeringPolicy(kind, o),
-                var k when k == Kinds.BgpNodeConfig.Key => BgpHealth.DecodeNodeConfig(kind, o),
-                var k when k == Kinds.BgpClusterConfig.Key => BgpHealth.DecodeClusterConfig(kind, o),
-                var k when k == Kinds.BgpPeerConfig.Key => BgpHealth.DecodePeerConfig(kind, o),
-                var k when k == Kinds.BgpAdvertisement.Key => BgpHealth.DecodeAdvertisement(kind, o),
-                var k when k == Kinds.LoadBalancerIPPool.Key => IpPoolHealth.Decode(kind, o),
-                var k when k == Kinds.Service.Key => ServiceHealth.Decode(kind, o),
-                var k when k == Kinds.ClusterSecretStore.Key => SecretsHealth.DecodeStore(kind, o),
-                var k when k == Kinds.ExternalSecret.Key => SecretsHealth.DecodeExternalSecret(kind, o),
-                var k when k == Kinds.NodeMetrics.Key => NodeMetricsHealth.Decode(kind, o),
-                _ => Unread(kind, o),
-            };
+            return Decoders.TryGetValue((kind.Group, kind.Kind), out var decode) ? decode(kind, o) : Unread(kind, o);
         }
         catch (MalformedException e)
         {
@@ -51,6 +54,17 @@ public static class ResourceDecoder
             // A rule must not take a circuit down; an unexpected shape is reported, not thrown.
             return Malformed(kind, obj, $"could not be read ({e.GetType().Name}: {e.Message})");
         }
+    }
+
+    /// <summary>
+    /// Decodes an update of an object the caller already holds as <paramref name="previous"/>: the result is the same as
+    /// <see cref="Decode(KindInfo, JsonElement, DateTimeOffset)"/>, but labels, annotations and conditions that did not
+    /// change are the previous snapshot's instances (less to allocate, and the store shares them between versions).
+    /// </summary>
+    public static ResourceSnapshot Decode(KindInfo kind, JsonElement obj, DateTimeOffset now, ResourceSnapshot? previous)
+    {
+        if (previous is null || previous.Kind.Kind != kind.Kind || previous.Kind.Group != kind.Group) return Decode(kind, obj, now);
+        using (ObjectParts.Reusing(previous)) return Decode(kind, obj, now);
     }
 
     /// <summary>
@@ -89,7 +103,7 @@ public static class ResourceDecoder
     {
         try
         {
-            return kind.Key != Kinds.Service.Key || ServiceHealth.IsLoadBalancer(obj);
+            return !(kind.Kind == Kinds.Service.Kind && kind.Group == Kinds.Service.Group) || ServiceHealth.IsLoadBalancer(obj);
         }
         catch (Exception)
         {

@@ -40,6 +40,7 @@ public sealed class KindInformer : IKindFeed
     private readonly ILogger _logger;
     private readonly Backoff _backoff;
     private readonly Action? _notServed;
+    private readonly WatchBatch _batch;
 
     // Written only by the informer's own loop; read by anyone (status pages, tests).
     private volatile string? _resourceVersion;
@@ -65,6 +66,7 @@ public sealed class KindInformer : IKindFeed
         _logger = logger;
         _backoff = new Backoff(options.BackoffInitial, options.BackoffMax, random);
         _since = time.GetUtcNow();
+        _batch = new WatchBatch(kind, state);
     }
 
     public KindInfo Kind { get; }
@@ -182,6 +184,8 @@ public sealed class KindInformer : IKindFeed
     private async Task ListAsync(CancellationToken ct)
     {
         var items = new List<ResourceSnapshot>();
+        // A re-list mostly finds the objects as they were: their unchanged parts are reused (WatchItem.Decode).
+        var held = _state.Value.Slice(Kind).Items;
         string? continueToken = null;
         string? listVersion = null;
         do
@@ -195,7 +199,7 @@ public sealed class KindInformer : IKindFeed
             var now = _time.GetUtcNow();
             if (body.ValueKind == JsonValueKind.Object && body.TryGetProperty("items", out var array) && array.ValueKind == JsonValueKind.Array)
                 foreach (var item in array.EnumerateArray())
-                    if (ResourceDecoder.IsTracked(Kind, item)) items.Add(ResourceDecoder.Decode(Kind, item, now));
+                    if (ResourceDecoder.IsTracked(Kind, item)) items.Add(WatchItem.Decode(Kind, item, now, held));
             var meta = body.ValueKind == JsonValueKind.Object && body.TryGetProperty("metadata", out var m) ? m : default;
             listVersion = StringProperty(meta, "resourceVersion") ?? listVersion;
             continueToken = StringProperty(meta, "continue");
@@ -235,11 +239,11 @@ public sealed class KindInformer : IKindFeed
         // Backoff is reset only when the session proves healthy, so a watch that opens and fails at once still backs off.
         if (!IsErrorEvent(response.Body)) Publish(FeedState.Live, null);
 
-        var channel = Channel.CreateBounded<(WatchEventType Type, JsonElement Object)>(
+        var channel = Channel.CreateBounded<WatchItem>(
             new BoundedChannelOptions(4 * MaxBatch) { SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
         KubernetesException? status = null;
         Exception? unreadable = null;
-        var pump = PumpAsync(response, channel.Writer, error =>
+        var pump = PumpAsync(Kind, _state, _time, response, channel.Writer, error =>
         {
             // KubernetesClient reports a watch ERROR event (e.g. 410 Expired) here, yields nothing, and then the stream
             // ends normally. Remember it and stop reading: what follows cannot be trusted.
@@ -316,18 +320,44 @@ public sealed class KindInformer : IKindFeed
         return new WatchEnd(relist, healthy, stopReason ?? "watch stream closed by the server");
     }
 
-    private static async Task PumpAsync(HttpOperationResponse<object> response,
-        ChannelWriter<(WatchEventType, JsonElement)> writer, Action<Exception> onError, CancellationToken ct)
+    /// <summary>
+    /// Reads the watch stream line by line, decodes each event (health rule included) and hands it to the batcher.
+    /// Decoding here, on the reader's side of the channel, lets each line's JSON go back to its pool at once, and
+    /// overlaps decoding with the store updates of the previous batch.
+    /// </summary>
+    private static async Task PumpAsync(KindInfo kind, IState<ClusterState> state, TimeProvider time, HttpOperationResponse<object> response,
+        ChannelWriter<WatchItem> writer, Action<Exception> onError, CancellationToken ct)
     {
         try
         {
-            // G21: WatchAsync<T,L> is [Obsolete], but it is the only form that takes the already-opened response,
-            // which tells us exactly when the watch is established. T = JsonElement keeps each object's raw JSON.
+            if (WatchLines.ReaderOf(response) is { } lines)
+            {
+                using (lines)
+                {
+                    while (true)
+                    {
+                        // The reader's own ReadLineAsync(CancellationToken) is not implemented; the request's token (the
+                        // session's) cancels the read underneath, and WaitAsync stops waiting for it.
+                        var line = await lines.ReadLineAsync().WaitAsync(ct).ConfigureAwait(false);
+                        if (line is null) break;
+                        if (WatchLines.Read(line, kind, time.GetUtcNow(), out var error, state.Value.Slice(kind).Items) is { } item)
+                            await writer.WriteAsync(item, ct).ConfigureAwait(false);
+                        else
+                            onError(error!);
+                    }
+                }
+            }
+            else
+            {
+                // A KubernetesClient without the line reader WatchLines expects: its own (slower) watch reader.
+                // G21: WatchAsync<T,L> is [Obsolete], but it is the only form that takes the already-opened response,
+                // which tells us exactly when the watch is established. T = JsonElement keeps each object's raw JSON.
 #pragma warning disable CS0618
-            var events = Task.FromResult(response).WatchAsync<JsonElement, object>(onError, ct);
+                var events = Task.FromResult(response).WatchAsync<JsonElement, object>(onError, ct);
 #pragma warning restore CS0618
-            await foreach (var ev in events.ConfigureAwait(false))
-                await writer.WriteAsync(ev, ct).ConfigureAwait(false);
+                await foreach (var (type, obj) in events.ConfigureAwait(false))
+                    await writer.WriteAsync(WatchItem.From(kind, type, obj, time.GetUtcNow(), state.Value.Slice(kind).Items), ct).ConfigureAwait(false);
+            }
             writer.TryComplete();
         }
         catch (ChannelClosedException)
@@ -347,15 +377,13 @@ public sealed class KindInformer : IKindFeed
     /// and dispatches it as one <see cref="ResourcesChanged"/>: one store update instead of hundreds keeps
     /// throughput high when many objects change at once.
     /// </summary>
-    private async Task<BatchResult> ProcessBatchAsync(ChannelReader<(WatchEventType Type, JsonElement Object)> reader, CancellationToken ct)
+    private async Task<BatchResult> ProcessBatchAsync(ChannelReader<WatchItem> reader, CancellationToken ct)
     {
-        // The last operation per key wins, so upserts and deletions are disjoint and their order in the action does not matter.
-        var upserts = new Dictionary<string, ResourceSnapshot>(StringComparer.Ordinal);
-        var deletes = new HashSet<string>(StringComparer.Ordinal);
+        var batch = _batch;
+        batch.Clear(); // a batch abandoned by cancellation must not leak into this one
         var started = _time.GetTimestamp();
         var count = 0;
         var regressed = false;
-        var now = _time.GetUtcNow();
 
         while (count < MaxBatch)
         {
@@ -376,35 +404,18 @@ public sealed class KindInformer : IKindFeed
             }
             count++;
             Interlocked.Increment(ref _events);
-            var version = ResourceVersionOf(ev.Object);
+            var version = ev.ResourceVersion;
             if (IsRegression(version))
             {
                 regressed = true;
                 break;
             }
-            switch (ev.Type)
-            {
-                case WatchEventType.Added or WatchEventType.Modified when ResourceDecoder.IsTracked(Kind, ev.Object):
-                {
-                    var snapshot = ResourceDecoder.Decode(Kind, ev.Object, now);
-                    deletes.Remove(snapshot.Key);
-                    upserts[snapshot.Key] = snapshot;
-                    break;
-                }
-                case WatchEventType.Added or WatchEventType.Modified or WatchEventType.Deleted:
-                {
-                    // Deleted, or changed into an object we do not keep (a Service no longer of type LoadBalancer).
-                    var key = KeyOf(ev.Object);
-                    if (upserts.Remove(key) || _state.Value.Slice(Kind).Items.ContainsKey(key)) deletes.Add(key);
-                    break;
-                }
-                // Bookmark: only its resourceVersion matters. Error: reported through onError, never yielded.
-            }
+            // Bookmark: only its resourceVersion matters. Error: reported through onError, never yielded.
+            batch.Add(ev);
             if (!string.IsNullOrEmpty(version)) _resourceVersion = version;
         }
 
-        if (upserts.Count > 0 || deletes.Count > 0)
-            _dispatcher.Dispatch(new ResourcesChanged(Kind, [.. upserts.Values], [.. deletes], _time.GetUtcNow()));
+        if (batch.Take(_time.GetUtcNow()) is { } action) _dispatcher.Dispatch(action);
         return new BatchResult(count, regressed);
     }
 
@@ -435,18 +446,6 @@ public sealed class KindInformer : IKindFeed
     /// </summary>
     private bool IsRegression(string? version) =>
         ulong.TryParse(version, out var next) && ulong.TryParse(_resourceVersion, out var last) && next < last;
-
-    /// <summary>The store key of an object (<see cref="ResourceSnapshot.Key"/>) without decoding it.</summary>
-    private static string KeyOf(JsonElement obj)
-    {
-        var meta = ObjectParts.BestEffortMeta(obj);
-        return meta.Uid.Length > 0 ? meta.Uid : meta.DisplayName;
-    }
-
-    private static string? ResourceVersionOf(JsonElement obj) =>
-        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty("metadata", out var meta)
-            ? StringProperty(meta, "resourceVersion")
-            : null;
 
     private static string? StringProperty(JsonElement obj, string name) =>
         obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String

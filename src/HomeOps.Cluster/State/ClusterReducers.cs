@@ -26,10 +26,25 @@ public static class ClusterReducers
     {
         var slice = SliceOf(state, action.Kind);
         var items = slice.Items;
-        foreach (var item in action.Upserts)
-            items = items.SetItem(item.Key, item);
-        foreach (var key in action.DeletedKeys)
-            items = items.Remove(key);
+        if (action.Upserts.Count + action.DeletedKeys.Count > 1)
+        {
+            // A batch goes through one builder: the tree's upper nodes are copied once for the whole batch instead of
+            // once per object (SetItem on the immutable dictionary copies the path to the root every time).
+            // The builder keeps the dictionary's value comparer, so an equal snapshot still leaves the old reference.
+            var builder = items.ToBuilder();
+            foreach (var item in action.Upserts)
+                builder[item.Key] = item;
+            foreach (var key in action.DeletedKeys)
+                builder.Remove(key);
+            items = builder.ToImmutable();
+        }
+        else
+        {
+            foreach (var item in action.Upserts)
+                items = items.SetItem(item.Key, item);
+            foreach (var key in action.DeletedKeys)
+                items = items.Remove(key);
+        }
         var fresh = slice.Freshness with { LastEventAt = action.At };
         if (ReferenceEquals(items, slice.Items) && action.Upserts.Count == 0 && action.DeletedKeys.Count == 0)
             return state;
