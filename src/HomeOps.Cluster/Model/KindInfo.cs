@@ -21,8 +21,11 @@ public sealed record KindInfo(string Kind, string Group, string Version, string 
 {
     public string ApiVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
 
-    /// <summary>Stable key independent of the served version (BGPv2 kinds move from v2alpha1 to v2).</summary>
-    public string Key => Group.Length == 0 ? Kind : $"{Kind}.{Group}";
+    /// <summary>
+    /// Stable key independent of the served version (BGPv2 kinds move from v2alpha1 to v2). Computed once: the store
+    /// looks it up on every dispatch. Only <see cref="AtVersion"/> makes copies, and the version is not part of the key.
+    /// </summary>
+    public string Key { get; } = Group.Length == 0 ? Kind : $"{Kind}.{Group}";
 
     public bool IsKubernetes => Group != Kinds.AuthentikGroup;
 
