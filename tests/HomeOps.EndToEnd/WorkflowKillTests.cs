@@ -50,20 +50,7 @@ public sealed partial class WorkflowKillTests(BrowserFixture browser) : IAsyncLi
         // 1. First dashboard: mini02's reboot is held before it acts, so the kill lands while that step is running.
         var firstTree = Guid.NewGuid().ToString("N");
         await using var first = DashboardProcess.Start(Environment(firstTree, holdMatch: $"reboot --nodes {Mini02}"));
-        var (_, _, api1) = await SignedInAsync(first);
-        var trigger = await api1.PostAsync("/api/v1/operations/runs/trigger",
-            new { workflowId = "cluster:safe-reboot", parameters = new { nodes = "mini01,mini02,mini03" }, reason = "e2e: kill drill", confirmation = AllNodes });
-        Assert.True(trigger.Status == 200, $"trigger answered {trigger.Status}: {trigger.Body}");
-        var runId = trigger.Body.GetProperty("runId").GetString()!;
-        var startAuditId = trigger.Body.GetProperty("auditId").GetInt64();
-
-        await Until(async () =>
-        {
-            var run = await RunAsync(api1, runId);
-            return Step(run, "reboot@mini01").Status == "Succeeded" && Step(run, "reboot@mini02") is { Status: "Running" } s && s.Output.Contains("[simulator] holding");
-        }, "reboot@mini01 done and reboot@mini02 running (its held output stored)", first);
-        var held = Assert.Single(Starts(), s => s.Args!.Contains(Mini02));
-        Assert.Equal("True", ReadyOf("mini02")); // held before acting: nothing half-done in the cluster
+        var (runId, startAuditId, held) = await TriggerHeldRebootAsync(first);
 
         // 2. SIGKILL the whole tree: the dashboard and the step's stand-in process.
         var tree = ProcessTree.Marked(firstTree);
@@ -125,6 +112,86 @@ public sealed partial class WorkflowKillTests(BrowserFixture browser) : IAsyncLi
         Assert.Equal("True", ReadyOf("mini02"));
     }
 
+    /// <summary>
+    /// Issue 7, the other half of a crash: on a plain host (not a pod) SIGKILL takes only the dashboard; its step's
+    /// process lives on, reparented, and would act on the cluster once its hold ends. The next dashboard must not claim
+    /// that process went away: at startup it finds exactly that process (pid + start time), kills its tree, says so in
+    /// the step's log and the audit, and only then is the run resumable.
+    /// </summary>
+    [Fact]
+    public async Task When_only_the_dashboard_is_killed_its_surviving_step_process_is_killed_at_restart_and_recorded()
+    {
+        var firstTree = Guid.NewGuid().ToString("N");
+        await using var first = DashboardProcess.Start(Environment(firstTree, holdMatch: $"reboot --nodes {Mini02}"));
+        var (runId, _, held) = await TriggerHeldRebootAsync(first);
+
+        // 2. SIGKILL the dashboard alone: the held talosctl stand-in (the step's process) survives it.
+        var dashboard = Assert.Single(ProcessTree.Marked(firstTree), pid => ParentOf(pid) == System.Environment.ProcessId);
+        Assert.NotEqual(held.Pid, dashboard);
+        await ProcessTree.KillAsync([dashboard]);
+        await Until(() => Task.FromResult(ProcessTree.IsGone(dashboard)), "the dashboard process to be gone", null, seconds: 15);
+        Assert.False(ProcessTree.IsGone(held.Pid), "precondition: the step's process outlived the dashboard");
+
+        // 3. Second dashboard on the same data directory: its startup recovery runs before it listens.
+        await using var second = DashboardProcess.Start(Environment(Guid.NewGuid().ToString("N"), holdMatch: null));
+        var (_, _, api2) = await SignedInAsync(second);
+        Output("second dashboard output:\n" + second.Output);
+        Assert.True(ProcessTree.IsGone(held.Pid), $"the orphaned step process {held.Pid} must be killed at recovery");
+        Assert.Empty(ProcessTree.Marked(firstTree));
+        Assert.DoesNotContain(InvocationRecord.Read(InvocationDirectory), l => l.Event == "end" && l.Pid == held.Pid); // never acted
+        Assert.Equal("True", ReadyOf("mini02"));
+
+        var interrupted = await RunAsync(api2, runId);
+        Assert.Equal("Interrupted", interrupted.Status);
+        var cut = Step(interrupted, "reboot@mini02");
+        Assert.Equal("Interrupted", cut.Status);
+        Assert.Contains($"its process (pid {held.Pid}) was still running and was killed at recovery", cut.Message);
+        Assert.Contains("[simulator] holding", cut.Output);
+        Assert.Contains($"recovery: orphaned step process pid {held.Pid} ($ talosctl reboot --nodes {Mini02}", cut.Output);
+        var recovered = Assert.Single(await api2.AuditAsync($"runId={runId}&action=run.recover-orphan"));
+        Assert.Equal(("Succeeded", "system"), (recovered.GetProperty("outcome").GetString(), recovered.GetProperty("user").GetString()));
+
+        // 4. Resume: from the interrupted step; mini01 is not rebooted again.
+        var resume = await api2.PostAsync($"/api/v1/operations/runs/{runId}/resume", new { reason = "e2e: resume after the orphan was killed", confirmation = AllNodes });
+        Assert.True(resume.Status == 200, $"resume answered {resume.Status}: {resume.Body}");
+        await Until(async () => (await RunAsync(api2, runId)).Status == "Succeeded", "the resumed run to succeed", second);
+        var starts = Starts();
+        Assert.Equal(1, starts.Count(s => s.Args!.Contains(Mini01)));
+        Assert.Equal(2, starts.Count(s => s.Args!.Contains(Mini02)));   // the orphan (killed before acting), then the resume
+    }
+
+    /// <summary>Signs in to <paramref name="first"/>, triggers a safe reboot of all nodes and waits until mini02's reboot is held, running.</summary>
+    private async Task<(string RunId, long StartAuditId, InvocationRecord.Line Held)> TriggerHeldRebootAsync(DashboardProcess first)
+    {
+        var (_, _, api1) = await SignedInAsync(first);
+        var trigger = await api1.PostAsync("/api/v1/operations/runs/trigger",
+            new { workflowId = "cluster:safe-reboot", parameters = new { nodes = "mini01,mini02,mini03" }, reason = "e2e: kill drill", confirmation = AllNodes });
+        Assert.True(trigger.Status == 200, $"trigger answered {trigger.Status}: {trigger.Body}");
+        var runId = trigger.Body.GetProperty("runId").GetString()!;
+        var startAuditId = trigger.Body.GetProperty("auditId").GetInt64();
+
+        await Until(async () =>
+        {
+            var run = await RunAsync(api1, runId);
+            return Step(run, "reboot@mini01").Status == "Succeeded" && Step(run, "reboot@mini02") is { Status: "Running" } s && s.Output.Contains("[simulator] holding");
+        }, "reboot@mini01 done and reboot@mini02 running (its held output stored)", first);
+        var held = Assert.Single(Starts(), s => s.Args!.Contains(Mini02));
+        Assert.Equal("True", ReadyOf("mini02")); // held before acting: nothing half-done in the cluster
+        return (runId, startAuditId, held);
+    }
+
+    /// <summary>Field 4 (ppid) of /proc/PID/stat, counted from the last ')' (the command name may hold spaces); 0 when unreadable.</summary>
+    private static int ParentOf(int pid)
+    {
+        try
+        {
+            var text = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = text[(text.LastIndexOf(')') + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            return fields.Length > 1 && int.TryParse(fields[1], out var ppid) ? ppid : 0;
+        }
+        catch (IOException) { return 0; }
+    }
+
     private Dictionary<string, string> Environment(string treeMarker, string? holdMatch)
     {
         var env = new Dictionary<string, string>
@@ -167,7 +234,7 @@ public sealed partial class WorkflowKillTests(BrowserFixture browser) : IAsyncLi
         return (url, page, new OperationsApi(context, url));
     }
 
-    private sealed record StepState(string Status, int Attempts, string Output);
+    private sealed record StepState(string Status, int Attempts, string Output, string Message);
 
     private sealed record RunState(string Status, JsonElement Steps);
 
@@ -182,7 +249,8 @@ public sealed partial class WorkflowKillTests(BrowserFixture browser) : IAsyncLi
     {
         var s = run.Steps.EnumerateArray().Single(x => x.GetProperty("key").GetString() == key);
         return new StepState(s.GetProperty("status").GetString()!, s.GetProperty("attempts").GetInt32(),
-            s.TryGetProperty("output", out var o) && o.ValueKind == JsonValueKind.String ? o.GetString()! : "");
+            s.TryGetProperty("output", out var o) && o.ValueKind == JsonValueKind.String ? o.GetString()! : "",
+            s.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString()! : "");
     }
 
     private List<InvocationRecord.Line> Starts() =>

@@ -2,7 +2,6 @@ using HomeOps.Operations.Audit;
 using HomeOps.Operations.Engine;
 using HomeOps.Operations.Persistence;
 using HomeOps.Operations.Tests.Support;
-using Microsoft.EntityFrameworkCore;
 
 namespace HomeOps.Operations.Tests;
 
@@ -86,9 +85,9 @@ public class EngineProcessTests
     {
         await using var h = await EngineHarness.CreateAsync(TestWorkflows.Yaml);
         var now = DateTimeOffset.UtcNow;
-        var mine = await InsertRunning(h, "test-instance", now);                         // this instance, before a crash
-        var deadReplica = await InsertRunning(h, "dashboard-7f9c-abcde", now.AddMinutes(-5)); // another replica, silent for 5 min
-        var liveReplica = await InsertRunning(h, "dashboard-7f9c-fghij", now);             // another replica, heartbeat fresh
+        var mine = await h.InsertRunAsync("test-instance", now);                         // this instance, before a crash
+        var deadReplica = await h.InsertRunAsync("dashboard-7f9c-abcde", now.AddMinutes(-5)); // another replica, silent for 5 min
+        var liveReplica = await h.InsertRunAsync("dashboard-7f9c-fghij", now);             // another replica, heartbeat fresh
 
         var engine = await h.RestartAsync();
 
@@ -105,30 +104,5 @@ public class EngineProcessTests
         await engine.ResumeAsync(new ResumeRequest(mine, "after crash"), Actors.Operator(), Ct);
         Assert.Equal(RunStatus.Succeeded, (await h.Settle(mine)).Status);
         Assert.Equal(["two", "three"], h.RunsLog());
-    }
-
-    /// <summary>A test:three run as a crashed process would have left it: step one done, step two running.</summary>
-    private static async Task<Guid> InsertRunning(EngineHarness h, string owner, DateTimeOffset heartbeat)
-    {
-        var preview = await h.Engine.PreviewAsync(new RunRequest("test:three", TestWorkflows.NoParameters, null), Actors.Operator(), Ct);
-        var id = Guid.NewGuid();
-        var audit = await h.Audit.RecordAsync(new AuditEntry { At = heartbeat, User = "admin", Action = "run.start", Target = "test:three", Outcome = AuditOutcome.Started, RunId = id }, Ct);
-        await using var db = h.Database.CreateContext();
-        db.Runs.Add(new RunRecord
-        {
-            Id = id, WorkflowId = "test:three", WorkflowTitle = "Three steps", Status = RunStatus.Running, Owner = owner,
-            CreatedAt = heartbeat, StartedAt = heartbeat, UpdatedAt = heartbeat, HeartbeatAt = heartbeat, CurrentStep = 1, RequestedBy = "admin",
-            ParametersJson = EngineJson.Write(new StoredParameters([], [], [], [])),
-            DefinitionJson = EngineJson.Write(preview.Workflow), ActiveAuditId = audit.Id,
-            Steps = preview.Steps.Select(s => new StepRecord
-            {
-                Ordinal = s.Ordinal, StepId = s.Key, Title = s.Title, PlanJson = EngineJson.Write(s.Plan),
-                Status = s.Ordinal switch { 0 => StepStatus.Succeeded, 1 => StepStatus.Running, _ => StepStatus.Pending },
-                CommandSucceeded = s.Ordinal == 0, Attempts = s.Ordinal <= 1 ? 1 : 0,
-            }).ToList(),
-        });
-        await db.SaveChangesAsync(Ct);
-        Assert.Equal(3, await db.Steps.CountAsync(s => s.RunId == id, Ct));
-        return id;
     }
 }

@@ -94,4 +94,37 @@ public class RunnerTests
         Assert.True(result.Killed);
         await Wait.Until(() => Processes.IsGone(parent) && Processes.IsGone(child), "parent sh and child sleep are gone");
     }
+
+    [Fact]
+    public async Task The_started_process_is_reported_with_its_pid_and_start_time_before_its_exit_is_awaited()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "process identity needs /proc");
+        using var dir = new TempDir();
+        // The command name (/proc stat field 2) holds spaces and parentheses: fields must be counted from the last ')'.
+        var odd = dir.File("a) b (c");
+        File.Copy("/bin/sleep", odd);
+        if (OperatingSystem.IsLinux()) File.SetUnixFileMode(odd, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        var reported = new TaskCompletionSource<(StepProcess Process, StepProcessState State)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var command = new StepCommand([odd, "1000"], new Dictionary<string, string?>(), dir.Path, null)
+        {
+            // Checked inside the callback: the process is alive while the runner waits for the callback to finish.
+            OnStarted = p => { reported.TrySetResult((p, ProcessIdentity.Check(p))); return Task.CompletedTask; },
+        };
+        var running = new LocalProcessRunner().RunAsync(command, _ => { }, cts.Token);
+        var (process, state) = await reported.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        Assert.Equal(StepProcessState.Alive, state);
+        Assert.NotNull(process.StartTicks);
+        // Field 22 is the start time in clock ticks (USER_HZ, 100 on Linux) since boot: just now, by the system's uptime.
+        var uptimeTicks = (long)(double.Parse(File.ReadAllText("/proc/uptime").Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) * 100);
+        Assert.InRange(uptimeTicks - process.StartTicks!.Value, -100, 60 * 100);
+        Assert.Equal(ProcessIdentity.CurrentHost, process.Host);
+        Assert.Equal(StepProcessState.Gone, ProcessIdentity.Check(process with { StartTicks = process.StartTicks + 1 })); // a reused pid
+        Assert.Equal(StepProcessState.Unknown, ProcessIdentity.Check(process with { Host = "boot=elsewhere pidns=pid:[1]" }));
+
+        await cts.CancelAsync();
+        Assert.True((await running).Killed);
+        await Wait.Until(() => ProcessIdentity.Check(process) == StepProcessState.Gone, "the killed process is gone by its identity");
+        Assert.False(ProcessIdentity.KillTree(process)); // nothing left to kill, and nothing else is killed
+    }
 }

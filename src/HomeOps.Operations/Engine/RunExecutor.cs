@@ -115,6 +115,10 @@ internal sealed class RunExecutor(
         step.StartedAt = time.GetUtcNow();
         step.EndedAt = null;
         step.Message = null;
+        // A process recorded by an earlier attempt is not this attempt's: recovery must never act on it.
+        step.ProcessId = null;
+        step.ProcessStartTicks = null;
+        step.ProcessHost = null;
         await store.SaveStepAsync(step, CancellationToken.None).ConfigureAwait(false);
         events.Publish(new StepStatusChanged(active.Id, step.StartedAt.Value, step.Ordinal, Key(step), StepStatus.Running, null, null));
 
@@ -201,7 +205,7 @@ internal sealed class RunExecutor(
         var wd = WorkingDirectory(plan.WorkingDirectory);
         if (wd.Problem is not null) return (StepStatus.Failed, wd.Problem);
 
-        sys("$ " + string.Join(" ", plan.Argv.Select(DisplayArg))
+        sys("$ " + DisplayCommand(plan.Argv)
             + (plan.Env.Count > 0 ? "   [env " + string.Join(" ", plan.Env.Keys.Order(StringComparer.Ordinal)) + "]" : "")
             + (plan.Stdin is not null ? "   [stdin answered]" : ""));
 
@@ -213,7 +217,8 @@ internal sealed class RunExecutor(
         try
         {
             var env = plan.Env.ToDictionary(kv => kv.Key, kv => (string?)kv.Value, StringComparer.Ordinal);
-            result = await runner.RunAsync(new StepCommand(plan.Argv, env, wd.Path, plan.Stdin), line => emit(line.Stream, line.Text), linked.Token).ConfigureAwait(false);
+            var command = new StepCommand(plan.Argv, env, wd.Path, plan.Stdin) { OnStarted = RecordProcessAsync };
+            result = await runner.RunAsync(command, line => emit(line.Stream, line.Text), linked.Token).ConfigureAwait(false);
         }
         finally
         {
@@ -237,6 +242,17 @@ internal sealed class RunExecutor(
         step.ExitCode = result.ExitCode;
         sys($"exit code {result.ExitCode} after {Duration.Format(result.Duration)}");
         return result.ExitCode == 0 ? null : (StepStatus.Failed, $"exited with code {result.ExitCode}");
+
+        // Persisted before the command's exit is awaited: if this dashboard dies and the process does not, the next engine
+        // finds exactly that process (pid + start time) and does not claim it went away (StepProcessRecovery).
+        async Task RecordProcessAsync(StepProcess process)
+        {
+            step.ProcessId = process.Pid;
+            step.ProcessStartTicks = process.StartTicks;
+            step.ProcessHost = process.Host;
+            try { await store.SaveProcessAsync(step.Id, process, CancellationToken.None).ConfigureAwait(false); }
+            catch (Exception ex) { log.LogWarning(ex, "Recording pid {Pid} of run {RunId} failed: a restart could not find it", process.Pid, active.Id); }
+        }
 
         // Persist the output while the command runs, so a crash loses at most one flush interval of it.
         async Task FlushLoopAsync(CancellationToken ct)
@@ -296,7 +312,10 @@ internal sealed class RunExecutor(
         _ => AuditOutcome.Failed,
     };
 
-    /// <summary>For the operator's log only (never executed): quotes arguments that would be ambiguous to read.</summary>
+    /// <summary>For the operator's log only (never executed).</summary>
+    internal static string DisplayCommand(IEnumerable<string> argv) => string.Join(" ", argv.Select(DisplayArg));
+
+    /// <summary>Quotes arguments that would be ambiguous to read.</summary>
     private static string DisplayArg(string a) =>
         a.Length > 0 && a.All(c => char.IsAsciiLetterOrDigit(c) || "._:/,=@+-{}".Contains(c)) ? a : "'" + a.Replace("'", "'\\''") + "'";
 }

@@ -1,4 +1,5 @@
 using HomeOps.Operations.Persistence;
+using HomeOps.Operations.Runners;
 using Microsoft.EntityFrameworkCore;
 
 namespace HomeOps.Operations.Engine;
@@ -84,6 +85,33 @@ internal sealed class RunStore(OperationsDatabase database)
             .SetProperty(x => x.Output, output)
             .SetProperty(x => x.OutputTruncated, truncated)
             .SetProperty(x => x.OutputLineCount, lineCount), ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Records the identity of a step's command process as soon as it exists.</summary>
+    public async Task SaveProcessAsync(long stepId, StepProcess process, CancellationToken ct)
+    {
+        await using var db = database.CreateContext();
+        await db.Steps.Where(s => s.Id == stepId).ExecuteUpdateAsync(s => s
+            .SetProperty(x => x.ProcessId, process.Pid)
+            .SetProperty(x => x.ProcessStartTicks, process.StartTicks)
+            .SetProperty(x => x.ProcessHost, process.Host), ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Steps with a recorded process identity that no engine is executing: Interrupted steps, and Running steps of a run
+    /// that is no longer Running (recovery has claimed the run but not yet dealt with the step). Candidates for a process
+    /// that outlived its dashboard.
+    /// </summary>
+    public async Task<List<StepRecord>> UnownedStepsWithProcessAsync(Guid? runId, CancellationToken ct)
+    {
+        await using var db = database.CreateContext();
+        var q = from s in db.Steps.AsNoTracking()
+                join r in db.Runs on s.RunId equals r.Id
+                where s.ProcessId != null && s.ProcessStartTicks != null
+                      && (s.Status == StepStatus.Interrupted || (s.Status == StepStatus.Running && r.Status != RunStatus.Running))
+                select s;
+        if (runId is { } id) q = q.Where(s => s.RunId == id);
+        return await q.ToListAsync(ct).ConfigureAwait(false);
     }
 
     /// <summary>Writes the owner's heartbeat; returns whether a cancel was requested (from any replica).</summary>

@@ -29,6 +29,7 @@ public sealed class WorkflowEngine : IOperationsEngine
     private readonly RunPlanner _planner;
     private readonly PreflightCalculator _preflight;
     private readonly RunExecutor _executor;
+    private readonly StepProcessRecovery _processes;
     private readonly ConcurrentDictionary<Guid, ActiveRun> _active = new();
     private volatile bool _disposed;
 
@@ -57,6 +58,7 @@ public sealed class WorkflowEngine : IOperationsEngine
         _preflight = new PreflightCalculator(options.DashboardNodeName, options.BackupWarnAge);
         var runnerMap = runners.ToDictionary(r => r.Name, StringComparer.Ordinal);
         _executor = new RunExecutor(_store, _events, new GateWaiter(gates, state, _time, options.GatePollInterval), runnerMap, audit, options, _time, _log);
+        _processes = new StepProcessRecovery(_store, audit, _events, options, _time, _log);
     }
 
     public IWorkflowCatalog Workflows => _catalog;
@@ -81,16 +83,19 @@ public sealed class WorkflowEngine : IOperationsEngine
             if (!await _store.TransitionAsync(run.Id, [RunStatus.Running], RunStatus.Interrupted, now, null, message, ct,
                     r => { r.EndedAt = now; r.CancelRequested = false; }).ConfigureAwait(false))
                 continue;
+            // Claimed (compare-and-set above), so only one engine handles each step's process. Between the claim and the
+            // kill the run is already Interrupted, but a resume is refused while its step's process lives (FindLiveAsync
+            // sees Running steps of a run that is not Running).
             var running = run.Steps.Where(s => s.Status == StepStatus.Running).ToList();
-            foreach (var s in running)
+            // Not cancellable once claimed: a host stopping mid-way must not leave a claimed run with its steps still Running.
+            var notes = await _processes.InterruptAsync(run, running, now, CancellationToken.None).ConfigureAwait(false);
+            if (notes.Count > 0)
             {
-                s.Status = StepStatus.Interrupted;
-                s.EndedAt = now;
-                s.Message = "interrupted: the process running this step went away";
+                message += "; " + string.Join("; ", notes);
+                await _store.UpdateAsync(run.Id, r => r.Message = message, CancellationToken.None).ConfigureAwait(false);
             }
-            if (running.Count > 0) await _store.SaveStepsAsync(running, ct).ConfigureAwait(false);
             if (run.ActiveAuditId is { } auditId)
-                await _audit.CompleteAsync(auditId, AuditOutcome.Interrupted, now, null, message, ct).ConfigureAwait(false);
+                await _audit.CompleteAsync(auditId, AuditOutcome.Interrupted, now, null, message, CancellationToken.None).ConfigureAwait(false);
             _events.Publish(new RunStatusChanged(run.Id, now, RunStatus.Interrupted, run.CurrentStep, message));
             _log.LogWarning("Run {RunId} ({Workflow}) marked Interrupted: {Message}", run.Id, run.WorkflowId, message);
             count++;
@@ -136,6 +141,7 @@ public sealed class WorkflowEngine : IOperationsEngine
         if (Closed() is { } closed) problems.Add(closed);
         if (RunGuards.Operator(actor) is { } op) problems.Add(op);
         if (run.Status != RunStatus.AwaitingConfirmation) problems.Add($"the run is {run.Status}, not awaiting confirmation");
+        else if (await _processes.FindLiveAsync(null, ct).ConfigureAwait(false) is { } orphan) problems.Add(orphan);
         if (problems.Count > 0) return await RefuseRunAsync(action, runId, run, actor, reason, confirmation, problems, null, ct).ConfigureAwait(false);
 
         // Re-check the input against the node list as it is now: a node that left since creation is refused.
@@ -195,6 +201,7 @@ public sealed class WorkflowEngine : IOperationsEngine
         if (p.Problems.Count == 0 && p.Definition!.Destructive)
         {
             p.Problems.AddRange(RunGuards.Destructive(p.Definition, p.Parameters!, actor, request.Confirmation, request.Reason, _time.GetUtcNow(), _options.StepUpMaxAge));
+            if (await _processes.FindLiveAsync(null, ct).ConfigureAwait(false) is { } orphan) p.Problems.Add(orphan);
             if (p.Problems.Count == 0 && p.Preflight!.IsBlocked)
                 p.Problems.Add("the pre-flight blocks this run: " + string.Join("; ", p.Preflight.Blocking.Select(b => b.Message)));
         }
@@ -241,6 +248,7 @@ public sealed class WorkflowEngine : IOperationsEngine
         if (RunGuards.Operator(actor) is { } op) problems.Add(op);
         if (run.Status is not (RunStatus.Failed or RunStatus.Interrupted)) problems.Add($"only a Failed or Interrupted run can be resumed; this one is {run.Status}");
         if (_active.ContainsKey(run.Id)) problems.Add("the run is still executing here");
+        else if (await _processes.FindLiveAsync(run.Destructive ? null : run.Id, ct).ConfigureAwait(false) is { } orphan) problems.Add(orphan);
         var byKey = run.Steps.ToDictionary(RunExecutor.Key, StringComparer.Ordinal);
         var force = (request.ForceSteps ?? []).Distinct(StringComparer.Ordinal).ToList();
         var skip = (request.SkipSteps ?? []).Distinct(StringComparer.Ordinal).ToList();

@@ -39,11 +39,15 @@ public sealed class OperationsDatabase
 
     public OperationsDbContext CreateContext() => new(_options);
 
-    /// <summary>Creates the schema if missing. SQLite is switched to WAL so readers never wait for the writer.</summary>
+    /// <summary>
+    /// Creates the schema if missing and adds columns introduced since an existing database was created
+    /// (<see cref="SchemaUpgrade"/>). SQLite is switched to WAL so readers never wait for the writer.
+    /// </summary>
     public async Task EnsureCreatedAsync(CancellationToken ct = default)
     {
         await using var db = CreateContext();
         await db.Database.EnsureCreatedAsync(ct).ConfigureAwait(false);
+        await SchemaUpgrade.ApplyAsync(db, ct).ConfigureAwait(false);
         if (db.Database.IsSqlite())
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct).ConfigureAwait(false);
     }

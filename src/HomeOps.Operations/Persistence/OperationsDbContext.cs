@@ -40,6 +40,7 @@ public sealed class OperationsDbContext(DbContextOptions<OperationsDbContext> op
             e.ToTable("run_steps");
             e.HasKey(s => s.Id);
             e.Property(s => s.Status).HasConversion<string>().HasMaxLength(32);
+            e.Property(s => s.ProcessHost).HasMaxLength(SchemaUpgrade.ProcessHostLength);
             e.HasIndex(s => new { s.RunId, s.Ordinal }).IsUnique();
         });
         model.Entity<AuditEntry>(e =>

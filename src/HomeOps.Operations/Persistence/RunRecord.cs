@@ -84,4 +84,10 @@ public sealed class StepRecord
     public bool OutputTruncated { get; set; }
     public long OutputLineCount { get; set; }
     public string GateResultsJson { get; set; } = "[]";
+    /// <summary>The pid of the step's latest command process (kept after it ends, for the record).</summary>
+    public int? ProcessId { get; set; }
+    /// <summary>That process's start time (Linux /proc stat field 22, clock ticks since boot): a reused pid has another one.</summary>
+    public long? ProcessStartTicks { get; set; }
+    /// <summary>The process table the pid belongs to (<see cref="Runners.ProcessIdentity.CurrentHost"/>): boot id and pid namespace.</summary>
+    public string? ProcessHost { get; set; }
 }

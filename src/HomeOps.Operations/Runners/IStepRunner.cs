@@ -9,7 +9,15 @@ public sealed record StepCommand(
     IReadOnlyList<string> Argv,
     IReadOnlyDictionary<string, string?> Environment,
     string WorkingDirectory,
-    string? StandardInput);
+    string? StandardInput)
+{
+    /// <summary>
+    /// Called once the process exists, before its exit is awaited, with its identity (the engine persists it so that a
+    /// restarted engine can find the process if this one dies without it). Carried on the command, not the call, so a
+    /// wrapping runner that rewrites the command with <c>with { … }</c> passes it on untouched.
+    /// </summary>
+    public Func<StepProcess, Task>? OnStarted { get; init; }
+}
 
 public enum OutputStream
 {

@@ -56,6 +56,12 @@ public sealed class LocalProcessRunner(TimeProvider? time = null) : IStepRunner
         }
 
         var pid = task.ProcessId;
+        if (command.OnStarted is { } onStarted)
+        {
+            // Best effort: the step runs whether or not its identity could be recorded.
+            try { await onStarted(ProcessIdentity.Capture(pid)).ConfigureAwait(false); }
+            catch (Exception) { }
+        }
         var killed = 0;
         await using var reg = cancellationToken.Register(() =>
         {

@@ -6,6 +6,7 @@ using HomeOps.Operations.Locking;
 using HomeOps.Operations.Persistence;
 using HomeOps.Operations.Runners;
 using HomeOps.Operations.Workflows;
+using Microsoft.EntityFrameworkCore;
 
 namespace HomeOps.Operations.Tests.Support;
 
@@ -71,10 +72,13 @@ public sealed class EngineHarness : IAsyncDisposable
     public OperationsOptions Options { get; }
     public WorkflowCatalog Catalog { get; }
     public GateRegistry Gates { get; } = GateRegistry.CreateDefault();
-    public OperationsDatabase Database { get; }
-    public EfAuditLog Audit { get; }
-    public InProcessRunLock Lock { get; } = new();
+    public OperationsDatabase Database { get; private set; }
+    public EfAuditLog Audit { get; private set; }
+    public InProcessRunLock Lock { get; private set; } = new();
     public WorkflowEngine Engine { get; private set; }
+
+    /// <summary>Engines left running by <see cref="CrashAndRestartAsync"/>, stopped when the harness is disposed.</summary>
+    private readonly List<WorkflowEngine> _crashed = [];
 
     public static async Task<EngineHarness> CreateAsync(string workflowsYaml, ClusterBuilder? cluster = null, Action<OperationsOptions>? configure = null)
     {
@@ -117,6 +121,70 @@ public sealed class EngineHarness : IAsyncDisposable
         return Engine;
     }
 
+    /// <summary>
+    /// The dashboard dies, its step processes do not: the database as it is at this instant (a consistent SQLite
+    /// snapshot, <c>VACUUM INTO</c>) is what the next engine opens, with a fresh in-process lock, exactly as after a
+    /// SIGKILL. The old engine is never stopped — its processes live on — and whatever it writes later goes to the old
+    /// file, as a dead process writes nothing. Returns the new engine, after its startup recovery.
+    /// </summary>
+    public async Task<WorkflowEngine> CrashAndRestartAsync()
+    {
+        var snapshotDir = Directory.CreateDirectory(Dir.File($"data-after-crash-{_crashed.Count + 1}")).FullName;
+        await using (var db = Database.CreateContext())
+        {
+            var file = System.IO.Path.Combine(snapshotDir, "operations.db").Replace("'", "''");
+            var vacuum = $"VACUUM INTO '{file}';";
+            await db.Database.ExecuteSqlRawAsync(vacuum, TestContext.Current.CancellationToken);
+        }
+        _crashed.Add(Engine);
+        Options.DataDirectory = snapshotDir;
+        Database = new OperationsDatabase(new DatabaseOptions(), Options);
+        Audit = new EfAuditLog(Database);
+        Lock = new InProcessRunLock();
+        Engine = NewEngine();
+        await Engine.InitializeAsync(TestContext.Current.CancellationToken);
+        return Engine;
+    }
+
+    /// <summary>The step record as stored now (the test reads what a restarted engine would read).</summary>
+    public async Task<StepRecord> StoredStepAsync(Guid runId, int ordinal)
+    {
+        await using var db = Database.CreateContext();
+        return await db.Steps.AsNoTracking().SingleAsync(s => s.RunId == runId && s.Ordinal == ordinal, TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>
+    /// A test:three run as a dead process would have left it: step one done, step two <paramref name="stepTwo"/>
+    /// (Running by default; <paramref name="configure"/> sets e.g. its recorded process), step three pending.
+    /// </summary>
+    public async Task<Guid> InsertRunAsync(string owner, DateTimeOffset heartbeat, RunStatus status = RunStatus.Running, StepStatus stepTwo = StepStatus.Running,
+        Action<StepRecord>? configure = null)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var preview = await Engine.PreviewAsync(new RunRequest("test:three", TestWorkflows.NoParameters, null), Actors.Operator(), ct);
+        var id = Guid.NewGuid();
+        var audit = await Audit.RecordAsync(new AuditEntry { At = heartbeat, User = "admin", Action = "run.start", Target = "test:three", Outcome = AuditOutcome.Started, RunId = id }, ct);
+        await using var db = Database.CreateContext();
+        var steps = preview.Steps.Select(s => new StepRecord
+        {
+            Ordinal = s.Ordinal, StepId = s.Key, Title = s.Title, PlanJson = EngineJson.Write(s.Plan),
+            Status = s.Ordinal switch { 0 => StepStatus.Succeeded, 1 => stepTwo, _ => StepStatus.Pending },
+            CommandSucceeded = s.Ordinal == 0, Attempts = s.Ordinal <= 1 ? 1 : 0,
+        }).ToList();
+        configure?.Invoke(steps[1]);
+        db.Runs.Add(new RunRecord
+        {
+            Id = id, WorkflowId = "test:three", WorkflowTitle = "Three steps", Status = status, Owner = status == RunStatus.Running ? owner : null,
+            CreatedAt = heartbeat, StartedAt = heartbeat, UpdatedAt = heartbeat, HeartbeatAt = heartbeat, CurrentStep = 1, RequestedBy = "admin",
+            ParametersJson = EngineJson.Write(new StoredParameters([], [], [], [])),
+            DefinitionJson = EngineJson.Write(preview.Workflow), ActiveAuditId = audit.Id,
+            Steps = steps,
+        });
+        await db.SaveChangesAsync(ct);
+        Assert.Equal(3, await db.Steps.CountAsync(s => s.RunId == id, ct));
+        return id;
+    }
+
     public string Path(string name) => System.IO.Path.Combine(Checkout, name);
 
     public void Touch(string name) => File.WriteAllText(Path(name), "");
@@ -137,6 +205,7 @@ public sealed class EngineHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Engine.DisposeAsync();
+        foreach (var crashed in _crashed) await crashed.DisposeAsync();
         Dir.Dispose();
     }
 }
