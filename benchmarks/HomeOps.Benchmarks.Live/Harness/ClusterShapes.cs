@@ -1,0 +1,109 @@
+using System.Text.Json.Nodes;
+using HomeOps.Simulator.Seed;
+using HomeOps.Simulator.Store;
+
+namespace HomeOps.Benchmarks.Live.Harness;
+
+/// <summary>
+/// Cluster sizes the benchmarks run at, built on the simulator's home-ops seed by cloning its objects under new names
+/// (no simulator change needed: the store's Upsert is the seeding path). Probes are failing Kustomizations whose
+/// Ready message carries a sequence number, so a page can tell which change it is showing.
+/// </summary>
+public sealed record ClusterShape(string Name, int Nodes, int Volumes, int Kustomizations, int Probes)
+{
+    /// <summary>home-ops as it is (3 nodes, its volumes and Kustomizations) plus the probes.</summary>
+    public static ClusterShape HomeOps(int probes = 4) => new("home-ops", 0, 0, 0, probes);
+
+    /// <summary>home-ops with Longhorn at 151 volumes, the size Longhorn's 5–8 MB/s figure was reported at.</summary>
+    public static ClusterShape Longhorn151 => new("home-ops + 151 volumes", 0, 151, 0, 4);
+
+    /// <summary>The large cluster of issue 6: 500 nodes, 2,000 volumes, 1,000 Kustomizations.</summary>
+    public static ClusterShape Large => new("large (500 nodes, 2,000 volumes, 1,000 kustomizations)", 500, 2000, 1000, 4);
+
+    public const string ProbePrefix = "bench-probe-";
+
+    public static string ProbeName(int i) => $"{ProbePrefix}{i:D2}";
+
+    /// <summary>The text a probe's Ready message carries for change <paramref name="seq"/>; the page matches it with <see cref="DomProbe"/>.</summary>
+    public static string ProbeMessage(int probe, long seq) => $"bench p{probe} seq {seq}";
+
+    /// <summary>Grows the seeded store to this shape (counts are totals per kind; 0 keeps the seed's count).</summary>
+    public IReadOnlyList<string> Apply(ClusterObjectStore store)
+    {
+        var seed = ClusterSeed.Build(DateTimeOffset.UtcNow);
+        var node = seed.First(o => Is(o, "v1", "Node"));
+        var volume = seed.First(o => Is(o, "longhorn.io/v1beta2", "Volume"));
+        var kustomization = seed.FirstOrDefault(o => Is(o, "kustomize.toolkit.fluxcd.io/v1", "Kustomization") && o["spec"]?["dependsOn"] is null)
+            ?? seed.First(o => Is(o, "kustomize.toolkit.fluxcd.io/v1", "Kustomization"));
+        var volumeNames = new List<string>(seed.Where(o => Is(o, "longhorn.io/v1beta2", "Volume")).Select(NameOf));
+
+        Grow(store, node, seed.Count(o => Is(o, "v1", "Node")), Nodes, i => $"bench-node-{i:D4}", ConfigureNode);
+        var addedVolumes = Grow(store, volume, volumeNames.Count, Volumes, i => $"pvc-bench-{i:D5}", (_, _) => { });
+        volumeNames.AddRange(addedVolumes);
+        Grow(store, kustomization, seed.Count(o => Is(o, "kustomize.toolkit.fluxcd.io/v1", "Kustomization")), Kustomizations,
+            i => $"bench-app-{i:D4}", (o, _) => o["spec"]!.AsObject().Remove("dependsOn"));
+        for (var p = 0; p < Probes; p++)
+        {
+            var probe = CloneAs(kustomization, ProbeName(p));
+            probe["spec"]!.AsObject().Remove("dependsOn");
+            SetReady(probe, "False", "ReconciliationFailed", ProbeMessage(p, 0));
+            store.Upsert(probe);
+        }
+        return volumeNames;
+    }
+
+    /// <summary>Sets the Ready condition of a Kustomization (adds one when missing).</summary>
+    public static void SetReady(JsonObject obj, string status, string reason, string message)
+    {
+        var conditions = obj["status"]!["conditions"]!.AsArray();
+        var ready = conditions.OfType<JsonObject>().FirstOrDefault(c => (string?)c["type"] == "Ready");
+        if (ready is null)
+        {
+            ready = new JsonObject { ["type"] = "Ready" };
+            conditions.Add(ready);
+        }
+        ready["status"] = status;
+        ready["reason"] = reason;
+        ready["message"] = message;
+        // A Healthy condition saying True would contradict Ready=False; drop it.
+        foreach (var c in conditions.OfType<JsonObject>().Where(c => (string?)c["type"] == "Healthy").ToList()) conditions.Remove(c);
+    }
+
+    private static List<string> Grow(ClusterObjectStore store, JsonObject template, int have, int want, Func<int, string> name,
+        Action<JsonObject, string> configure)
+    {
+        var added = new List<string>();
+        for (var i = have; i < want; i++)
+        {
+            var n = name(i);
+            var clone = CloneAs(template, n);
+            configure(clone, n);
+            store.Upsert(clone);
+            added.Add(n);
+        }
+        return added;
+    }
+
+    private static void ConfigureNode(JsonObject node, string name)
+    {
+        if (node["metadata"]!["labels"] is JsonObject labels) labels["kubernetes.io/hostname"] = name;
+        // Clones are workers: the home-ops control-plane taint and role would mislabel them.
+        if (node["metadata"]!["labels"] is JsonObject l) l.Remove("node-role.kubernetes.io/control-plane");
+        if (node["spec"] is JsonObject spec) spec.Remove("taints");
+    }
+
+    private static JsonObject CloneAs(JsonObject template, string name)
+    {
+        var clone = (JsonObject)template.DeepClone();
+        var meta = clone["metadata"]!.AsObject();
+        meta["name"] = name;
+        meta["uid"] = Guid.NewGuid().ToString();
+        meta.Remove("resourceVersion");
+        return clone;
+    }
+
+    private static bool Is(JsonObject o, string apiVersion, string kind) =>
+        (string?)o["apiVersion"] == apiVersion && (string?)o["kind"] == kind;
+
+    private static string NameOf(JsonObject o) => (string)o["metadata"]!["name"]!;
+}

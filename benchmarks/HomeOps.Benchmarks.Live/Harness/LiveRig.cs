@@ -1,0 +1,137 @@
+using HomeOps.Simulator;
+using HomeOps.Simulator.Identity;
+using Microsoft.Playwright;
+
+namespace HomeOps.Benchmarks.Live.Harness;
+
+/// <summary>
+/// Everything one benchmark needs: the simulator (in this process) grown to a <see cref="ClusterShape"/>, its
+/// Authentik-shaped identity provider, the real dashboard process pointed at both exactly as at a real cluster
+/// (Kubeconfig mode, Oidc:Authority), Chromium, and a signed-in viewer session that new pages reuse.
+/// </summary>
+public sealed class LiveRig : IAsyncDisposable
+{
+    private readonly string _dataDirectory;
+    private long _seq;
+
+    private LiveRig(SimulatorHost simulator, IdentityProviderHost identity, DashboardServer dashboard, Browser browser,
+        ClusterShape shape, IReadOnlyList<string> volumes, string dataDirectory)
+    {
+        Simulator = simulator;
+        Identity = identity;
+        Dashboard = dashboard;
+        Browser = browser;
+        Shape = shape;
+        Volumes = volumes;
+        _dataDirectory = dataDirectory;
+    }
+
+    public SimulatorHost Simulator { get; }
+    public IdentityProviderHost Identity { get; }
+    public DashboardServer Dashboard { get; }
+    public Browser Browser { get; }
+    public ClusterShape Shape { get; }
+    public IReadOnlyList<string> Volumes { get; }
+    public string BaseUrl => Dashboard.BaseUrl;
+
+    /// <summary>The signed-in viewer's cookies, for new browser contexts.</summary>
+    public string StorageState { get; private set; } = "";
+
+    /// <summary>The next probe sequence number: unique over the rig's life, so a stale sighting never matches a new write.</summary>
+    public long NextSeq(long count) => Interlocked.Add(ref _seq, count) - count + 1;
+
+    public static async Task<LiveRig> StartAsync(ClusterShape shape, DashboardBinary binary, Browser browser, TextWriter log,
+        IDictionary<string, string>? extraEnvironment = null)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var simulator = await SimulatorHost.StartAsync(new SimulatorOptions { Scenarios = { Enabled = false } });
+        var volumes = shape.Apply(simulator.Cluster);
+        var identity = await IdentityProviderHost.StartAsync(new IdentityProviderOptions());
+        var data = Directory.CreateTempSubdirectory("homeops-bench-data-").FullName;
+        var env = new Dictionary<string, string>
+        {
+            ["Cluster__Mode"] = "Kubeconfig",
+            ["Cluster__Kubeconfig"] = simulator.KubeconfigPath,
+            ["Authentik__BaseUrl"] = simulator.AuthentikBaseUri.ToString(),
+            ["Authentik__Token"] = simulator.AuthentikToken,
+            ["Oidc__Authority"] = identity.Issuer.ToString(),
+            ["Oidc__ClientId"] = identity.ClientId,
+            ["Oidc__ClientSecret"] = identity.ClientSecret,
+            ["Oidc__RequireHttpsMetadata"] = "false",
+            ["Auth__AllowInsecureCookies"] = "true",
+            ["Operations__DataDirectory"] = data,
+        };
+        foreach (var (k, v) in extraEnvironment ?? new Dictionary<string, string>()) env[k] = v;
+        DashboardServer? dashboard = null;
+        try
+        {
+            var beforeDashboard = clock.Elapsed;
+            dashboard = await DashboardServer.StartAsync(binary.Dll, binary.Production, env);
+            var dashboardStart = clock.Elapsed - beforeDashboard;
+            await identity.AllowRedirectUriAsync(new Uri(dashboard.BaseUrl + "/signin-oidc"));
+            await identity.AllowPostLogoutRedirectUriAsync(new Uri(dashboard.BaseUrl + "/signout-callback-oidc"));
+            var rig = new LiveRig(simulator, identity, dashboard, browser, shape, volumes, data);
+            await rig.SignInAsync();
+            log.WriteLine($"rig up in {clock.Elapsed.TotalSeconds:F1} s (dashboard start {dashboardStart.TotalSeconds:F1} s): {shape.Name}, dashboard pid {dashboard.ProcessId} at {dashboard.BaseUrl}");
+            return rig;
+        }
+        catch
+        {
+            if (dashboard is not null) await dashboard.DisposeAsync();
+            await identity.DisposeAsync();
+            await simulator.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>A new browser context (its own window, never a hidden background tab) signed in as the viewer.</summary>
+    public async Task<IPage> OpenPageAsync(string path, BrowserNewContextOptions? options = null, bool waitForCircuit = true,
+        Func<IPage, Task>? beforeNavigation = null)
+    {
+        options ??= new BrowserNewContextOptions();
+        options.StorageState = StorageState;
+        var context = await Browser.Instance.NewContextAsync(options);
+        await context.AddInitScriptAsync(DomProbe.InitScript);
+        var page = await context.NewPageAsync();
+        if (beforeNavigation is not null) await beforeNavigation(page);
+        await page.GotoAsync(BaseUrl + path);
+        if (waitForCircuit) await WaitForCircuitAsync(page);
+        return page;
+    }
+
+    public static Task WaitForCircuitAsync(IPage page) =>
+        page.Locator("[data-testid=circuit-ready]").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 60_000 });
+
+    /// <summary>Leaves each page first (its unload sends Blazor's disconnect beacon, so the server drops the circuit now
+    /// instead of keeping it for the disconnected-circuit retention period), then closes its context.</summary>
+    public static async Task CloseAsync(IEnumerable<IPage> pages)
+    {
+        foreach (var p in pages)
+        {
+            try { await p.GotoAsync("about:blank", new() { Timeout = 10_000 }); } catch (PlaywrightException) { }
+            await p.Context.CloseAsync();
+        }
+    }
+
+    private async Task SignInAsync()
+    {
+        var context = await Browser.Instance.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(BaseUrl + "/");
+        await page.Locator("input[name=username]").FillAsync(IdentityProviderHost.ViewerUsername, new() { Timeout = 30_000 });
+        await page.Locator("input[name=password]").FillAsync(Identity.ViewerPassword);
+        await page.Locator("button[type=submit]").ClickAsync();
+        await page.WaitForURLAsync(url => url.StartsWith(BaseUrl, StringComparison.Ordinal), new() { Timeout = 30_000 });
+        await WaitForCircuitAsync(page);
+        StorageState = await context.StorageStateAsync();
+        await context.CloseAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Dashboard.DisposeAsync();
+        await Identity.DisposeAsync();
+        await Simulator.DisposeAsync();
+        try { Directory.Delete(_dataDirectory, recursive: true); } catch (IOException) { }
+    }
+}

@@ -1,0 +1,149 @@
+using HomeOps.Benchmarks.Live.Harness;
+using HomeOps.Benchmarks.Live.Report;
+using Microsoft.Playwright;
+using static HomeOps.Benchmarks.Live.Report.BenchReport;
+
+namespace HomeOps.Benchmarks.Live.Items;
+
+/// <summary>
+/// Item 5, memory: the dashboard's working set and the managed bytes it retains after a full GC, with 0, 1, 10 and
+/// 50 circuits on the large cluster (pages rotate over the overview and the Flux, Longhorn and Nodes lists); then a
+/// flatness run: 10 circuits while the cluster changes at 200/s, sampled after a full GC at even intervals.
+/// </summary>
+public static class MemoryBench
+{
+    private static readonly string[] Paths = ["/", "/flux", "/longhorn", "/nodes"];
+
+    public static async Task<BenchReport> RunAsync(BenchContext ctx)
+    {
+        var report = ctx.NewReport("memory", "5. Memory per circuit");
+        var rig = await ctx.RigAsync(ClusterShape.Large);
+        var pid = rig.Dashboard.ProcessId;
+        int[] circuitCounts = ctx.Smoke ? [2] : [1, 10, 50];
+        var table = new ResultTable($"Dashboard memory on the {rig.Shape.Name} cluster (retained = managed heap after an induced full GC)",
+            ["circuits", "working set MB", "retained managed MB", "retained per circuit KB", "working set per circuit KB"], []);
+        report.Tables.Add(table);
+
+        var pages = new List<IPage>();
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            var heap0 = await ManagedHeap.RetainedBytesAfterFullGcAsync(pid);
+            var ws0 = rig.Dashboard.WorkingSetBytes();
+            table.Rows.Add(["0", F(ws0 / 1048576.0), F(heap0 / 1048576.0), "", ""]);
+            report.Metric("memory.c0.retainedBytes", heap0);
+            report.Metric("memory.c0.workingSetBytes", ws0);
+            double perCircuitAtMax = double.NaN;
+            foreach (var n in circuitCounts)
+            {
+                while (pages.Count < n) pages.Add(await rig.OpenPageAsync(Paths[pages.Count % Paths.Length]));
+                await Task.Delay(TimeSpan.FromSeconds(ctx.Smoke ? 0.5 : 2));
+                var heap = await ManagedHeap.RetainedBytesAfterFullGcAsync(pid);
+                var ws = rig.Dashboard.WorkingSetBytes();
+                var perCircuit = (heap - heap0) / (double)n;
+                var wsPerCircuit = (ws - ws0) / (double)n;
+                table.Rows.Add([n.ToString(), F(ws / 1048576.0), F(heap / 1048576.0), F(perCircuit / 1024, 0), F(wsPerCircuit / 1024, 0)]);
+                report.Metric($"memory.c{n}.retainedBytes", heap);
+                report.Metric($"memory.c{n}.workingSetBytes", ws);
+                report.Metric($"memory.c{n}.retainedBytesPerCircuit", perCircuit);
+                report.Metric($"memory.c{n}.workingSetBytesPerCircuit", wsPerCircuit);
+                perCircuitAtMax = perCircuit;
+                ctx.Log.WriteLine($"memory {n} circuits: heap {heap / 1048576.0:F1} MB ({perCircuit / 1024:F0} KB/circuit), ws {ws / 1048576.0:F1} MB");
+            }
+            report.Require(double.IsFinite(perCircuitAtMax), "no per-circuit figure");
+            report.Check($"retained managed bytes per circuit at {circuitCounts[^1]} circuits", "≤ 2 MB", perCircuitAtMax / 1048576, 2, "MB");
+
+            await LiveRig.CloseAsync(pages);
+            pages = [];
+            if (!ctx.Smoke) await PerPageAsync(ctx, rig, report);
+
+            // Flatness: keep 10 (smoke: 2) circuits, change the cluster fast, and watch the retained heap once warm.
+            while (pages.Count < (ctx.Smoke ? 2 : 10)) pages.Add(await rig.OpenPageAsync(Paths[pages.Count % Paths.Length]));
+            await FlatnessAsync(ctx, rig, report);
+        }
+        finally
+        {
+            await LiveRig.CloseAsync(pages);
+        }
+        report.Notes.Add("Working set is VmRSS of the dashboard process (the simulator and identity provider run in the benchmark process). " +
+                         "Retained bytes come from the runtime's GCHeapStats after a blocking gen-2 collection induced over EventPipe (as dotnet-gcdump does).");
+        return report;
+    }
+
+    /// <summary>Which page a circuit is on decides what it retains: each path alone, N circuits, against the heap before them.</summary>
+    private static async Task PerPageAsync(BenchContext ctx, LiveRig rig, BenchReport report)
+    {
+        var n = ctx.Smoke ? 1 : 10;
+        var table = new ResultTable($"Retained managed bytes per circuit by page ({n} circuits of one page at a time)", ["page", "retained per circuit KB"], []);
+        report.Tables.Add(table);
+        foreach (var path in Paths)
+        {
+            // Closed circuits are released once their disconnect reaches the server; give it a moment before the baseline.
+            await Task.Delay(TimeSpan.FromSeconds(ctx.Smoke ? 0.5 : 3));
+            var before = await ManagedHeap.RetainedBytesAfterFullGcAsync(rig.Dashboard.ProcessId);
+            var pages = new List<IPage>();
+            try
+            {
+                for (var i = 0; i < n; i++) pages.Add(await rig.OpenPageAsync(path));
+                await Task.Delay(TimeSpan.FromSeconds(ctx.Smoke ? 0.5 : 2));
+                var after = await ManagedHeap.RetainedBytesAfterFullGcAsync(rig.Dashboard.ProcessId);
+                var per = (after - before) / (double)n;
+                table.Rows.Add([path, F(per / 1024, 0)]);
+                report.Metric($"memory.page.{(path == "/" ? "overview" : path.Trim('/'))}.retainedBytesPerCircuit", per);
+                ctx.Log.WriteLine($"memory page {path}: {per / 1024:F0} KB/circuit");
+            }
+            finally
+            {
+                await LiveRig.CloseAsync(pages);
+            }
+        }
+    }
+
+    private static async Task FlatnessAsync(BenchContext ctx, LiveRig rig, BenchReport report)
+    {
+        var duration = ctx.Options.Long ? TimeSpan.FromMinutes(60) : ctx.Smoke ? TimeSpan.FromSeconds(3) : TimeSpan.FromSeconds(120);
+        var samples = ctx.Options.Long ? 13 : ctx.Smoke ? 2 : 7;
+        const double rate = 200;   // changes per second: ~2 days of home-ops churn (~1 change/s) per 15 minutes
+        var interval = duration / (samples - 1);
+        var table = new ResultTable($"Flatness: retained managed MB with {(ctx.Smoke ? 2 : 10)} circuits while the cluster changes at {rate:0}/s ({duration.TotalMinutes:0.#} min{(ctx.Options.Long ? ", long form" : "")})",
+            ["elapsed s", "changes so far", "retained managed MB", "working set MB"], []);
+        report.Tables.Add(table);
+
+        using var stop = new CancellationTokenSource(duration + TimeSpan.FromSeconds(2));
+        var store = rig.Simulator.Cluster;
+        // Every write bumps the store's resourceVersion by one: the honest count of changes so far.
+        var version0 = store.ResourceVersion;
+        long Changes() => store.ResourceVersion - version0;
+        var probes = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+                await ChangeDriver.RunProbesAsync(store, rig.Shape.Probes, rate / 2, TimeSpan.FromSeconds(5), rig.NextSeq((long)(rate / 2 * 5) + 1), stop.Token);
+        });
+        var volumes = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+                await ChangeDriver.RunVolumesAsync(store, rig.Volumes, rate / 2 / rig.Volumes.Count, TimeSpan.FromSeconds(5), stop.Token);
+        });
+        var heaps = new List<double>();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        for (var i = 0; i < samples; i++)
+        {
+            var due = interval * i;
+            if (due > clock.Elapsed) await Task.Delay(due - clock.Elapsed);
+            var heap = await ManagedHeap.RetainedBytesAfterFullGcAsync(rig.Dashboard.ProcessId) / 1048576.0;
+            var ws = rig.Dashboard.WorkingSetBytes() / 1048576.0;
+            heaps.Add(heap);
+            table.Rows.Add([F(clock.Elapsed.TotalSeconds, 0), Changes().ToString(), F(heap), F(ws)]);
+            report.Metric($"memory.flat.s{i}.retainedMB", heap);
+        }
+        await stop.CancelAsync();
+        try { await Task.WhenAll(probes, volumes); } catch (OperationCanceledException) { }
+
+        // Warm = from the second sample on; flat = the last sample within 5 % (or 2 MB) of the warm one.
+        var warm = heaps.Count > 1 ? heaps[1] : heaps[0];
+        var growth = heaps[^1] - warm;
+        report.Metric("memory.flat.growthMB", growth);
+        report.Metric("memory.flat.changes", Changes());
+        report.Check("retained heap growth once warm (flatness run)", "≤ max(5 %, 2 MB)", growth, Math.Max(warm * 0.05, 2), "MB");
+    }
+}
