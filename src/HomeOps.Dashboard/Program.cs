@@ -16,6 +16,7 @@ builder.Services.AddSerilog((sp, lc) => lc.ReadFrom.Configuration(builder.Config
 
 // 2. Base configuration: the repository's appsettings.json, lowest priority (env vars and the command line override it).
 builder.AddBaseAppSettings();
+builder.Configuration.AddUrlSecretRedaction(); // every Serilog logger built from configuration masks secrets in URLs
 
 // 3. Cluster:Mode = Simulator (default): the embedded simulator, started now so its kubeconfig is configuration,
 //    and — unless Oidc:Authority points at a real Authentik — its Authentik-shaped OpenID provider.

@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using HomeOps.Cluster.Model;
 using HomeOps.Cluster.Reports;
@@ -12,7 +14,12 @@ public sealed class ClusterHubTests : IAsyncLifetime
 {
     private SimulatedDashboard _dashboard = null!;
 
-    public async ValueTask InitializeAsync() => _dashboard = await SimulatedDashboard.StartAsync();
+    // The simulator's stand-ins for task/talosctl/flux, so a run streamed by StreamRun really executes.
+    public async ValueTask InitializeAsync() => _dashboard = await SimulatedDashboard.StartAsync(new Dictionary<string, string?>
+    {
+        ["Operations:StandIns:Enabled"] = "true",
+        ["Operations:StandIns:Pace"] = "0.5",
+    });
 
     public async ValueTask DisposeAsync() => await _dashboard.DisposeAsync();
 
@@ -94,6 +101,103 @@ public sealed class ClusterHubTests : IAsyncLifetime
             connection.InvokeAsync<string>(nameof(ClusterHub.Reconcile), "Kustomization", "flux-system", "flux-system", ct));
         Assert.Contains("unauthorized", error.Message, StringComparison.OrdinalIgnoreCase);
     }
+
+    [Fact]
+    public async Task A_viewer_streams_a_run_an_operator_starts_and_sees_its_lines_live_and_its_final_state()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var adminToken = _dashboard.Identity.IssueAccessTokenForTests("admin", TimeSpan.FromMinutes(5));
+        var viewerToken = _dashboard.Identity.IssueAccessTokenForTests("viewer", TimeSpan.FromMinutes(5));
+        var admin = new Caller(Identity.OperatorBearer, new Dictionary<string, string>(), adminToken, null);
+        using var http = Caller.NewClient();
+        // Created (Pending) first, so the stream is open before anything runs and every line arrives live.
+        using var created = await http.SendAsync(admin.Request(HttpMethod.Post, _dashboard.BaseUrl + "/api/v1/operations/runs",
+            JsonContent.Create(new { workflowId = "cluster:emergency-recovery", reason = "e2e: hub stream" })), ct);
+        var createdBody = await created.Content.ReadAsStringAsync(ct);
+        Assert.True(created.IsSuccessStatusCode, $"create answered {(int)created.StatusCode}: {createdBody}");
+        var runId = JsonDocument.Parse(createdBody).RootElement.GetProperty("runId").GetGuid();
+
+        await using var connection = Connect(viewerToken);
+        await connection.StartAsync(ct);
+        using var streaming = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        streaming.CancelAfter(TimeSpan.FromSeconds(90));
+        var raw = new List<string>();
+        var items = new List<RunEventDto>();
+        var firstItem = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reader = Task.Run(async () =>
+        {
+            await foreach (var e in connection.StreamAsync<JsonElement>(nameof(ClusterHub.StreamRun), runId, streaming.Token))
+            {
+                raw.Add(e.GetRawText());
+                items.Add(e.Deserialize<RunEventDto>(Json)!);
+                firstItem.TrySetResult();
+            }
+        }, ct);
+        await firstItem.Task.WaitAsync(TimeSpan.FromSeconds(30), ct);
+        using var started = await http.SendAsync(admin.Request(HttpMethod.Post, $"{_dashboard.BaseUrl}/api/v1/operations/runs/{runId}/start"), ct);
+        Assert.True(started.IsSuccessStatusCode, $"start answered {(int)started.StatusCode}: {await started.Content.ReadAsStringAsync(ct)}");
+        await reader.WaitAsync(TimeSpan.FromSeconds(90), ct);   // the stream ends by itself when the run stops
+
+        TestContext.Current.TestOutputHelper?.WriteLine(string.Join("\n", raw));
+        Assert.Equal(RunEventTypes.State, items[0].Type);
+        Assert.Equal("Pending", items[0].Run!.Status);
+        Assert.Contains(items, e => e is { Type: RunEventTypes.Status, Status: "Running" });
+        Assert.Contains(items, e => e is { Type: RunEventTypes.Step, Status: "Running" });
+        var lines = items.Where(e => e.Type == RunEventTypes.Line).ToList();
+        Assert.Contains(lines, l => l.Text!.Contains("EMERGENCY RECOVERY (assessment only", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Text!.Contains("If the cluster is unrecoverable", StringComparison.Ordinal));
+        foreach (var step in lines.GroupBy(l => l.Ordinal))   // no line twice, none out of order
+            Assert.Equal(step.Select(l => l.LineNumber!.Value).Order().Distinct(), step.Select(l => l.LineNumber!.Value));
+        Assert.DoesNotContain(items, e => e.Type == RunEventTypes.Dropped);
+
+        var final = items[^1];
+        Assert.Equal(RunEventTypes.State, final.Type);
+        using var stored = await http.SendAsync(admin.Request(HttpMethod.Get, $"{_dashboard.BaseUrl}/api/v1/operations/runs/{runId}"), ct);
+        var storedStatus = JsonDocument.Parse(await stored.Content.ReadAsStringAsync(ct)).RootElement.GetProperty("status").GetString();
+        Assert.Equal(storedStatus, final.Run!.Status);
+        Assert.Equal("Succeeded", final.Run.Status);
+        Assert.All(final.Run.Steps, s => Assert.NotEqual("Running", s.Status));
+
+        // Nothing secret or executable in the payloads: no token, no environment, argument vector or confirmation.
+        var payload = string.Join("\n", raw);
+        Assert.DoesNotContain(adminToken, payload, StringComparison.Ordinal);
+        Assert.DoesNotContain(viewerToken, payload, StringComparison.Ordinal);
+        foreach (var field in new[] { "\"env\"", "\"argv\"", "\"confirmation\"", "\"parameters\"", "\"plan\"" })
+            Assert.DoesNotContain(field, payload, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Streaming_an_unknown_run_ends_with_a_clear_error()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var connection = Connect(_dashboard.Identity.IssueAccessTokenForTests("viewer", TimeSpan.FromMinutes(5)));
+        await connection.StartAsync(ct);
+        var unknown = Guid.NewGuid();
+        var error = await Assert.ThrowsAsync<HubException>(async () =>
+        {
+            await foreach (var _ in connection.StreamAsync<RunEventDto>(nameof(ClusterHub.StreamRun), unknown, ct)) { }
+        });
+        Assert.Contains($"Run {unknown} does not exist", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("anonymous")]
+    [InlineData("expired")]
+    public async Task Streaming_a_run_without_a_valid_token_is_refused(string variant)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var token = variant == "expired" ? _dashboard.Identity.IssueAccessTokenForTests("viewer", TimeSpan.FromMinutes(-10)) : null;
+        await using var connection = Connect(token);
+        // The connection itself is refused, so no stream can be opened.
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => connection.StartAsync(ct));
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, error.StatusCode);
+        await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+        {
+            await foreach (var _ in connection.StreamAsync<RunEventDto>(nameof(ClusterHub.StreamRun), Guid.NewGuid(), ct)) { }
+        });
+    }
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private static async Task Eventually(Func<Task<bool>> condition)
     {

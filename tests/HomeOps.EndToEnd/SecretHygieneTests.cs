@@ -35,6 +35,8 @@ public sealed partial class SecretHygieneTests(BrowserFixture browser)
             ["Serilog__Using__0"] = "Serilog.Sinks.File",
             ["Serilog__WriteTo__0__Name"] = "File",
             ["Serilog__WriteTo__0__Args__path"] = logFile,
+            // The embedded simulator and identity provider log to the same file: share it so lines are not overwritten.
+            ["Serilog__WriteTo__0__Args__shared"] = "true",
         });
         try
         {
@@ -120,6 +122,8 @@ public sealed partial class SecretHygieneTests(BrowserFixture browser)
             ["Serilog__Using__0"] = "Serilog.Sinks.File",
             ["Serilog__WriteTo__0__Name"] = "File",
             ["Serilog__WriteTo__0__Args__path"] = logFile,
+            // The embedded simulator and identity provider log to the same file: share it so lines are not overwritten.
+            ["Serilog__WriteTo__0__Args__shared"] = "true",
         });
         HubConnection? hub = null;
         try

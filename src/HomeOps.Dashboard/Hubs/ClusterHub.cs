@@ -1,6 +1,7 @@
 using HomeOps.Cluster.Reports;
 using HomeOps.Cluster.State;
 using HomeOps.Dashboard.Auth;
+using HomeOps.Operations.Engine;
 using HomeOps.Operations.Flux;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
@@ -23,10 +24,10 @@ public sealed record HealthDelta(DateTimeOffset At, IReadOnlyList<HealthEntry> U
 
 /// <summary>
 /// The live health model for clients other than the Blazor UI (a phone widget, a script, a second screen):
-/// a snapshot, then coalesced changes. Viewers by cookie or by a bearer token from the same Authentik provider.
+/// a snapshot, then coalesced changes, and any run's events on request (<see cref="StreamRun"/>). Viewers by cookie or by a bearer token from the same Authentik provider.
 /// </summary>
 [Authorize(Policy = Policies.Viewer)]
-public sealed class ClusterHub(ClusterStore store, TimeProvider time, IOptions<AuthOptions> authOptions) : Hub<IClusterHubClient>
+public sealed class ClusterHub(ClusterStore store, TimeProvider time, IOptions<AuthOptions> authOptions, IOperationsEngine engine) : Hub<IClusterHubClient>
 {
     public const string Path = "/hubs/cluster";
 
@@ -39,6 +40,15 @@ public sealed class ClusterHub(ClusterStore store, TimeProvider time, IOptions<A
     /// <summary>The current snapshot on demand (e.g. after a client-side gap).</summary>
     [Authorize(Policy = Policies.Viewer)]
     public HealthReport GetSnapshot() => HealthReport.From(store.Value, time.GetUtcNow());
+
+    /// <summary>
+    /// One run, live: its state and stored log, then step and status changes and output lines until the run stops
+    /// (succeeded, failed, cancelled, interrupted) or the caller cancels. Viewers, as the run pages and
+    /// <c>GET /api/v1/operations/runs/{id}</c>. An unknown run ends the stream with a HubException.
+    /// </summary>
+    [Authorize(Policy = Policies.Viewer)]
+    public IAsyncEnumerable<RunEventDto> StreamRun(Guid runId, CancellationToken cancellationToken) =>
+        RunEventStream.ReadAsync(engine, time, runId, cancellationToken);
 
     /// <summary>Requests a Flux reconcile. Operators only: checked by the policy and again by the Flux actions (audited).</summary>
     [Authorize(Policy = Policies.Operator)]

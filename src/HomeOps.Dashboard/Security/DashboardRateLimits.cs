@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace HomeOps.Dashboard.Security;
@@ -28,13 +29,22 @@ public static class DashboardRateLimits
             Actions = configured.Actions.OrDefault(defaults.Actions),
             SignIn = configured.SignIn.OrDefault(defaults.SignIn),
         };
-        builder.Services.AddSingleton(options);
         // The middleware's own services; the limiters themselves are passed to each UseRateLimiter below.
         builder.Services.AddRateLimiter(_ => { });
-        builder.Services.AddSingleton<RateLimitRefusals>();
-        builder.Services.AddSingleton<ActionLimiter>();
+        builder.Services.AddActionBudget(options);
         builder.Services.Configure<HubOptions>(o => o.AddFilter<OperatorHubMethodRateLimitFilter>());
         return builder;
+    }
+
+    /// <summary>The per-user action budget and its refusal audit, for the endpoints, the hub and the circuit.</summary>
+    public static IServiceCollection AddActionBudget(this IServiceCollection services, RateLimitOptions options)
+    {
+        services.AddSingleton(options);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<RateLimitRefusals>();
+        services.AddSingleton<ActionLimiter>();
+        services.AddSingleton<ActionBudget>();
+        return services;
     }
 
     /// <summary>Before authentication: the OIDC callback is handled by the authentication middleware itself.</summary>
@@ -123,7 +133,7 @@ public sealed class ActionLimiter(RateLimitOptions options) : IDisposable
 /// Operator hub methods (<c>[Authorize(Policy = Operator)]</c>, e.g. ClusterHub.Reconcile) draw from the same per-user
 /// action budget as the HTTP action endpoints; a refused call gets a HubException and is audited like a 429.
 /// </summary>
-public sealed class OperatorHubMethodRateLimitFilter(ActionLimiter actions, RateLimitOptions options, RateLimitRefusals refusals) : IHubFilter
+public sealed class OperatorHubMethodRateLimitFilter(ActionBudget budget) : IHubFilter
 {
     private static readonly ConcurrentDictionary<MethodInfo, bool> OperatorMethods = new();
 
@@ -133,13 +143,8 @@ public sealed class OperatorHubMethodRateLimitFilter(ActionLimiter actions, Rate
     public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext context, Func<HubInvocationContext, ValueTask<object?>> next)
     {
         if (!IsOperatorMethod(context.HubMethod)) return await next(context);
-        var user = context.Context.User ?? new ClaimsPrincipal();
-        using var lease = actions.Limiter.AttemptAcquire(ActionLimiter.KeyFor(user));
-        if (lease.IsAcquired) return await next(context);
-        TimeSpan? retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : null;
-        var name = ActionLimiter.UserOf(user);
-        await refusals.RecordAsync("actions", name, name, string.Join(",", Policies.GroupsOf(user)),
-            $"hub {context.Hub.GetType().Name}.{context.HubMethodName}", options.Actions, retryAfter, context.Context.ConnectionAborted);
-        throw new HubException($"Too many actions: try again in {DashboardRateLimits.RetryAfterSeconds(retryAfter, options.Actions)} s.");
+        var refused = await budget.TryTakeAsync(context.Context.User ?? new ClaimsPrincipal(),
+            $"hub {context.Hub.GetType().Name}.{context.HubMethodName}", context.Context.ConnectionAborted);
+        return refused is null ? await next(context) : throw new HubException(refused);
     }
 }

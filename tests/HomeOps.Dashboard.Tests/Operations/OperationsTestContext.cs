@@ -3,6 +3,7 @@ using Bunit;
 using Bunit.TestDoubles;
 using HomeOps.Cluster.State;
 using HomeOps.Dashboard.Auth;
+using HomeOps.Dashboard.Security;
 using HomeOps.Dashboard.Tests.TestData;
 using HomeOps.Operations;
 using HomeOps.Operations.Audit;
@@ -27,7 +28,7 @@ public abstract class OperationsTestContext : BunitContext
 
     private readonly BunitAuthorizationContext _auth;
 
-    protected OperationsTestContext(ClusterFixture? fixture = null)
+    protected OperationsTestContext(ClusterFixture? fixture = null, RateLimitOptions? rateLimits = null)
     {
         Root = Path.Combine(Path.GetTempPath(), "homeops-dashboard-ops-tests", Guid.NewGuid().ToString("N"));
         Checkout = Directory.CreateDirectory(Path.Combine(Root, "checkout")).FullName;
@@ -53,6 +54,7 @@ public abstract class OperationsTestContext : BunitContext
         Services.AddSingleton(Store);
         Services.AddSingleton<IFluxObjectClient>(FluxObjects);
         Services.AddHomeOpsOperations(config);
+        Services.AddActionBudget(rateLimits ?? new RateLimitOptions());
         _auth = AddAuthorization();
         JSInterop.Mode = JSRuntimeMode.Loose;
         SetRendererInfo(new RendererInfo("Server", true));
@@ -103,6 +105,9 @@ public abstract class OperationsTestContext : BunitContext
     /// <summary>A non-destructive workflow whose single step prints two lines with a pause between them.</summary>
     public const string TestWorkflowId = "test:echo";
 
+    /// <summary>A non-destructive workflow whose single step prints 500 lines at once.</summary>
+    public const string NoisyWorkflowId = "test:noisy";
+
     private static void WriteTestWorkflows(string directory) =>
         File.WriteAllText(Path.Combine(directory, "test.yaml"), $$"""
             workflows:
@@ -115,6 +120,16 @@ public abstract class OperationsTestContext : BunitContext
                   - id: echo
                     title: Echo
                     argv: [sh, -c, "echo first-line; sleep 1; echo second-line"]
+                    timeout: 1m
+              - id: {{NoisyWorkflowId}}
+                title: Print many lines
+                category: test
+                description: Prints 500 numbered lines as fast as it can.
+                destructive: false
+                steps:
+                  - id: print
+                    title: Print
+                    argv: [sh, -c, "i=1; while [ $i -le 500 ]; do echo noisy-$i; i=$((i+1)); done"]
                     timeout: 1m
             """);
 

@@ -1,5 +1,6 @@
 using HomeOps.Dashboard.Auth;
 using HomeOps.Dashboard.Components.Shared;
+using HomeOps.Dashboard.Security;
 using HomeOps.Operations.Engine;
 using HomeOps.Operations.Guards;
 using Microsoft.AspNetCore.Components;
@@ -11,11 +12,23 @@ namespace HomeOps.Dashboard.Components.Pages.Operations;
 /// <summary>
 /// Base of the operations pages: the store (live state, for gates and the pre-flight), the engine, and the signed-in
 /// user as the engine's <see cref="Actor"/>. What the page shows to whom is presentation only — every command goes
-/// to the engine with the actor of this circuit, and the engine decides.
+/// to the engine with the actor of this circuit, and the engine decides; the user's action budget applies first.
 /// </summary>
 public abstract class OperationsComponent : StoreBoundComponent
 {
-    [Inject] protected IOperationsEngine Engine { get; set; } = default!;
+    [Inject] private IOperationsEngine UnlimitedEngine { get; set; } = default!;
+
+    [Inject] private ActionBudget Budget { get; set; } = default!;
+
+    private IOperationsEngine? _engine;
+
+    /// <summary>
+    /// The engine, with every command (create, trigger, confirm, start, resume, cancel, abandon) drawing from the
+    /// user's action budget first — the same one the action endpoints and hub methods use. A refused command answers
+    /// a refused <see cref="RunCommandResult"/>, which the pages show like any other refusal.
+    /// </summary>
+    protected IOperationsEngine Engine => _engine ??= RateLimitedCommands.Wrap<IOperationsEngine, RunCommandResult>(
+        UnlimitedEngine, Budget, UserAsync, message => new RunCommandResult(false, null, null, [message], null, null));
 
     [Inject] protected IOptions<AuthOptions> AuthOptions { get; set; } = default!;
 
