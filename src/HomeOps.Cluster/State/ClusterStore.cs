@@ -42,13 +42,19 @@ public sealed class ClusterStore : IState<ClusterState>, IDispatcher
     /// <summary>
     /// Subscribes with coalescing: changes are merged and <paramref name="onBatch"/> is called at most once per
     /// <paramref name="window"/> with the latest state and everything that changed since the last call.
+    /// The first change after an idle window is delivered at once (leading edge); later ones wait for the window.
     /// While paused (a hidden tab) changes accumulate and are delivered on resume.
     /// </summary>
     public CoalescingSubscription SubscribeCoalesced(Func<ClusterState, ChangeSet, Task> onBatch, TimeSpan window) =>
         new(this, onBatch, window);
 }
 
-/// <summary>A per-viewer subscription that batches changes into windows (about 100 ms, as the .NET Aspire dashboard does).</summary>
+/// <summary>
+/// A per-viewer subscription that batches changes into windows (about 100 ms, as the .NET Aspire dashboard does).
+/// Leading edge: a change that finds no delivery in the last window is delivered at once, since nothing is gained by
+/// waiting (at 10 changes/s a trailing window added its full 100 ms to every change); changes arriving inside a window
+/// are merged and delivered when it ends, so a viewer still renders at most once per window.
+/// </summary>
 public sealed class CoalescingSubscription : IDisposable
 {
     private readonly ClusterStore _store;
@@ -60,6 +66,9 @@ public sealed class CoalescingSubscription : IDisposable
     private bool _scheduled;
     private bool _paused;
     private bool _disposed;
+    // When the last delivery started (Stopwatch ticks of TimeProvider.System); windows are measured from it.
+    // Real time on purpose: the store's TimeProvider may be a test's frozen clock, and batches must still flow.
+    private long _lastDeliveryAt = long.MinValue;
 
     internal CoalescingSubscription(ClusterStore store, Func<ClusterState, ChangeSet, Task> onBatch, TimeSpan window)
     {
@@ -99,7 +108,25 @@ public sealed class CoalescingSubscription : IDisposable
             schedule = !_scheduled && !_paused;
             if (schedule) _scheduled = true;
         }
-        if (schedule) _ = FlushAfterAsync(_window);
+        if (schedule) ScheduleFlush();
+    }
+
+    private void ScheduleFlush()
+    {
+        var wait = RemainingWindow();
+        // OnChange runs under the store's lock: even an immediate delivery runs on the thread pool, never inline.
+        if (wait > TimeSpan.Zero) _ = FlushAfterAsync(wait);
+        else _ = Task.Run(() => FlushAfterAsync(TimeSpan.Zero));
+    }
+
+    /// <summary>How long until a window has passed since the last delivery started (zero when idle that long).</summary>
+    private TimeSpan RemainingWindow()
+    {
+        long last;
+        lock (_gate) last = _lastDeliveryAt;
+        if (last == long.MinValue) return TimeSpan.Zero;
+        var remaining = _window - TimeProvider.System.GetElapsedTime(last);
+        return remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero;
     }
 
     private async Task FlushAfterAsync(TimeSpan delay)
@@ -117,6 +144,7 @@ public sealed class CoalescingSubscription : IDisposable
             }
             batch = _pending;
             _pending = new ChangeSet();
+            _lastDeliveryAt = TimeProvider.System.GetTimestamp();
         }
         try
         {
@@ -131,7 +159,7 @@ public sealed class CoalescingSubscription : IDisposable
             again = !_disposed && !_paused && !_pending.IsEmpty;
             if (!again) _scheduled = false;
         }
-        if (again) _ = FlushAfterAsync(_window);
+        if (again) ScheduleFlush();
     }
 
     public void Dispose()

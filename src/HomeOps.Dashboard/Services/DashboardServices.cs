@@ -1,4 +1,7 @@
+using HomeOps.Dashboard.Circuits;
 using HomeOps.Dashboard.Services;
+using Microsoft.AspNetCore.Components.Server.Circuits;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace HomeOps.Dashboard;
 
@@ -9,6 +12,8 @@ public static class DashboardServices
     {
         services.AddOptions<DashboardOptions>().Bind(configuration.GetSection(DashboardOptions.Section));
         services.AddScoped<PageVisibility>();
+        // Scoped like PageVisibility: Blazor resolves circuit handlers from the circuit's own scope.
+        services.TryAddEnumerable(ServiceDescriptor.Scoped<CircuitHandler, PauseWhileDisconnected>());
         return services;
     }
 }

@@ -61,12 +61,31 @@ public sealed record FluxSummary(
 /// </summary>
 public static class FluxView
 {
-    public static IReadOnlyList<FluxRow> Rows(ClusterState state) => Rows(state, Graph(state));
+    // Shared by every circuit (see SharedView): the graph and rows per set of Flux slices, the summary per area inputs.
+    private static readonly SharedView<FluxRows> SharedRows = new();
+    private static readonly SharedView<FluxSummary> SharedSummary = new();
+    // The latest row of each object: kept while its root causes stay the same (they depend on other objects).
+    private static readonly RowsBySnapshot<FluxRow> LastRows = new();
+    private static readonly KindInfo[] RowKinds = [Kinds.Kustomization, Kinds.HelmRelease, Kinds.GitRepository];
 
-    public static FluxSummary Summarize(ClusterState state)
+    private sealed record FluxRows(FluxGraph Graph, IReadOnlyList<FluxRow> Rows);
+
+    /// <summary>Worst first; the list and its rows are shared between circuits: read them, never change them.</summary>
+    public static IReadOnlyList<FluxRow> Rows(ClusterState state) => Shared(state).Rows;
+
+    public static FluxSummary Summarize(ClusterState state) =>
+        SharedSummary.Get(ViewInputs.OfArea(state, Area.Flux, [.. ViewInputs.Of(state, RowKinds)]), () => Compute(state));
+
+    private static FluxRows Shared(ClusterState state) =>
+        SharedRows.Get(ViewInputs.Of(state, RowKinds), () =>
+        {
+            var graph = Graph(state);
+            return new FluxRows(graph, Rows(state, graph));
+        });
+
+    private static FluxSummary Compute(ClusterState state)
     {
-        var graph = Graph(state);
-        var rows = Rows(state, graph);
+        var (graph, rows) = Shared(state);
         var kustomizations = rows.Where(r => r.Kind.Key == Kinds.Kustomization.Key).ToList();
         var waiting = rows.Where(r => HealthOrder.IsProblem(r.Health) && r.WaitingOnDependency).ToList();
         var byKey = rows.ToDictionary(r => (r.Kind.Kind, r.Namespace, r.Name));
@@ -105,13 +124,30 @@ public static class FluxView
     private static IReadOnlyList<FluxRow> Rows(ClusterState state, FluxGraph graph)
     {
         var rows = new List<FluxRow>();
-        foreach (var kind in new[] { Kinds.Kustomization, Kinds.HelmRelease, Kinds.GitRepository })
+        foreach (var kind in RowKinds)
             foreach (var item in state.Items(kind))
-                rows.Add(ToRow(item, graph));
+                rows.Add(RowOf(item, graph));
         return HealthOrder.WorstFirst(rows, r => r.Health, r => $"{r.Kind.Kind}/{r.Name}");
     }
 
-    private static FluxRow ToRow(ResourceSnapshot item, FluxGraph graph)
+    /// <summary>The object's previous row when nothing it shows changed (same snapshot, same root causes), else a new one.</summary>
+    private static FluxRow RowOf(ResourceSnapshot item, FluxGraph graph)
+    {
+        var causes = CausesOf(item, graph);
+        if (LastRows.TryGet(item, out var last) && last is not null && last.RootCauses.SequenceEqual(causes)) return last;
+        var row = ToRow(item, causes);
+        LastRows.Set(item, row);
+        return row;
+    }
+
+    // A waiting object shows what it waits on; the rollup shows its failing children; others are their own cause.
+    private static IReadOnlyList<RootCause> CausesOf(ResourceSnapshot item, FluxGraph graph) =>
+        !FluxGraph.IsFlux(item) ? []
+        : FluxGraph.IsWaiting(item) ? graph.RootCauses(item).Select(RootCause.From).ToList()
+        : FluxGraph.IsRollup(item) ? graph.RootCauses(item).Where(c => !ReferenceEquals(c.Snapshot, item)).Select(RootCause.From).ToList()
+        : [];
+
+    private static FluxRow ToRow(ResourceSnapshot item, IReadOnlyList<RootCause> causes)
     {
         var ns = item.Meta.Namespace ?? "";
         var (suspended, applied, attempted, deps) = item.Details switch
@@ -121,12 +157,6 @@ public static class FluxView
             GitRepositoryDetails g => (g.Suspended, g.ArtifactRevision, "", []),
             _ => (false, "", "", []),
         };
-        // A waiting object shows what it waits on; the rollup shows its failing children; others are their own cause.
-        IReadOnlyList<RootCause> causes =
-            !FluxGraph.IsFlux(item) ? []
-            : FluxGraph.IsWaiting(item) ? graph.RootCauses(item).Select(RootCause.From).ToList()
-            : FluxGraph.IsRollup(item) ? graph.RootCauses(item).Where(c => !ReferenceEquals(c.Snapshot, item)).Select(RootCause.From).ToList()
-            : [];
         return new FluxRow(
             item.Key,
             item.Kind,

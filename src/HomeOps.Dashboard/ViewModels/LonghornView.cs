@@ -99,20 +99,36 @@ public sealed record LonghornSummary(
 /// <summary>Longhorn area: volumes by robustness, disks per node, backups.</summary>
 public static class LonghornView
 {
+    // Shared by every circuit (see SharedView): the lists per slice instance, the rows per object snapshot.
+    private static readonly SharedView<IReadOnlyList<VolumeRow>> SharedVolumes = new();
+    private static readonly SharedView<IReadOnlyList<LonghornNodeRow>> SharedNodes = new();
+    private static readonly SharedView<IReadOnlyList<BackupRow>> SharedBackups = new();
+    private static readonly SharedView<LonghornSummary> SharedSummary = new();
+    private static readonly RowsBySnapshot<VolumeRow> VolumeRows = new();
+    private static readonly RowsBySnapshot<LonghornNodeRow> NodeRows = new();
+    private static readonly RowsBySnapshot<BackupRow> BackupRows = new();
+
+    /// <summary>Worst first; the list and its rows are shared between circuits: read them, never change them.</summary>
     public static IReadOnlyList<VolumeRow> Volumes(ClusterState state) =>
-        HealthOrder.WorstFirst(state.Items(Kinds.LonghornVolume).Select(ToVolume), r => r.Health, r => r.Name);
+        SharedVolumes.Get(ViewInputs.Of(state, Kinds.LonghornVolume), () =>
+            HealthOrder.WorstFirst(state.Items(Kinds.LonghornVolume).Select(v => VolumeRows.Get(v, ToVolume)), r => r.Health, r => r.Name));
 
     public static IReadOnlyList<LonghornNodeRow> Nodes(ClusterState state) =>
-        state.Items(Kinds.LonghornNode).Select(ToNode).OrderBy(n => n.Name, StringComparer.Ordinal).ToList();
+        SharedNodes.Get(ViewInputs.Of(state, Kinds.LonghornNode), () =>
+            state.Items(Kinds.LonghornNode).Select(n => NodeRows.Get(n, ToNode)).OrderBy(n => n.Name, StringComparer.Ordinal).ToList());
 
     public static IReadOnlyList<BackupRow> Backups(ClusterState state) =>
-        state.Items(Kinds.LonghornBackup).Select(ToBackup)
-            .OrderByDescending(b => HealthOrder.Severity(b.Health))
-            .ThenByDescending(b => b.CreatedAt ?? DateTimeOffset.MinValue)
-            .ThenBy(b => b.Name, StringComparer.Ordinal)
-            .ToList();
+        SharedBackups.Get(ViewInputs.Of(state, Kinds.LonghornBackup), () =>
+            state.Items(Kinds.LonghornBackup).Select(b => BackupRows.Get(b, ToBackup))
+                .OrderByDescending(b => HealthOrder.Severity(b.Health))
+                .ThenByDescending(b => b.CreatedAt ?? DateTimeOffset.MinValue)
+                .ThenBy(b => b.Name, StringComparer.Ordinal)
+                .ToList());
 
-    public static LonghornSummary Summarize(ClusterState state)
+    public static LonghornSummary Summarize(ClusterState state) =>
+        SharedSummary.Get(ViewInputs.OfArea(state, Area.Longhorn), () => Compute(state));
+
+    private static LonghornSummary Compute(ClusterState state)
     {
         var volumes = Volumes(state);
         var nodes = Nodes(state);

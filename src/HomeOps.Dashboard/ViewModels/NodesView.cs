@@ -44,19 +44,33 @@ public static class NodesView
 
     private static readonly string[] PressureTypes = ["MemoryPressure", "DiskPressure", "PIDPressure", "NetworkUnavailable"];
 
-    public static IReadOnlyList<NodeRow> Rows(ClusterState state, IReadOnlyList<string> expectedNodes)
+    // Shared by every circuit (see SharedView): the list per (slice, expected names), the rows per object snapshot.
+    private static readonly SharedView<IReadOnlyList<NodeRow>> SharedRows = new();
+    private static readonly SharedView<NodesSummary> SharedSummary = new();
+    private static readonly RowsBySnapshot<NodeRow> RowsOf = new();
+    // Bounded by the configured node names; a missing node's row depends on its name alone.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, NodeRow> MissingRows = new(StringComparer.Ordinal);
+
+    /// <summary>Worst first; the list and its rows are shared between circuits: read them, never change them.</summary>
+    public static IReadOnlyList<NodeRow> Rows(ClusterState state, IReadOnlyList<string> expectedNodes) =>
+        SharedRows.Get([state.Slice(Kinds.Node), expectedNodes], () => ComputeRows(state, expectedNodes));
+
+    public static NodesSummary Summarize(ClusterState state, IReadOnlyList<string> expectedNodes) =>
+        SharedSummary.Get([state.Slice(Kinds.Node), expectedNodes], () => ComputeSummary(state, expectedNodes));
+
+    private static IReadOnlyList<NodeRow> ComputeRows(ClusterState state, IReadOnlyList<string> expectedNodes)
     {
-        var rows = state.Items(Kinds.Node).Select(ToRow).ToList();
+        var rows = state.Items(Kinds.Node).Select(n => RowsOf.Get(n, ToRow)).ToList();
         // A node that never registered (or was deleted) is the worst kind of problem: say so instead of counting 2/2.
         if (state.Slice(Kinds.Node).Freshness.Synced)
         {
             var present = rows.Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
-            rows.AddRange(expectedNodes.Where(n => !present.Contains(n)).Select(MissingRow));
+            rows.AddRange(expectedNodes.Where(n => !present.Contains(n)).Select(n => MissingRows.GetOrAdd(n, MissingRow)));
         }
         return HealthOrder.WorstFirst(rows, r => r.Health, r => r.Name);
     }
 
-    public static NodesSummary Summarize(ClusterState state, IReadOnlyList<string> expectedNodes)
+    private static NodesSummary ComputeSummary(ClusterState state, IReadOnlyList<string> expectedNodes)
     {
         var rows = Rows(state, expectedNodes);
         var freshness = state.Slice(Kinds.Node).Freshness;

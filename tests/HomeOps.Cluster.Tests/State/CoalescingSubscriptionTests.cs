@@ -58,20 +58,59 @@ public sealed class CoalescingSubscriptionTests
     }
 
     [Fact]
-    public async Task A_batch_waits_for_the_window()
+    public async Task After_an_idle_window_the_first_change_is_delivered_at_once_and_later_ones_wait_for_the_window()
     {
+        // A long window keeps the timing assertions far from scheduling noise on a loaded machine.
+        var window = TimeSpan.FromSeconds(2);
         var store = new ClusterStore();
         var recorder = new Recorder();
-        using var sub = store.SubscribeCoalesced((s, c) => recorder.OnBatch(s, c), Window);
+        using var sub = store.SubscribeCoalesced((s, c) => recorder.OnBatch(s, c), window);
 
         var sent = DateTimeOffset.UtcNow;
         Change(store, "a");
-        Change(store, "b");
+        await Wait.UntilAsync(() => recorder.Batches.Count == 1, "leading-edge batch");
+        var first = recorder.Batches.Single();
+        Assert.True(first.At - sent < window / 2, $"first change waited {(first.At - sent).TotalMilliseconds} ms");
+        Assert.Equal(["a"], first.Keys);
 
-        await Wait.UntilAsync(() => recorder.Batches.Count == 1, "one batch");
-        var batch = recorder.Batches.Single();
-        Assert.True(batch.At - sent >= Window - TimeSpan.FromMilliseconds(15), $"delivered after {(batch.At - sent).TotalMilliseconds} ms");
-        Assert.Equal(["a", "b"], batch.Keys.Order());
+        // Inside the window: merged and delivered when the window (measured from the last delivery) ends.
+        Change(store, "b");
+        Change(store, "c");
+        await Wait.UntilAsync(() => recorder.Batches.Count == 2, "trailing batch");
+        var second = recorder.Batches.Last();
+        Assert.True(second.At - first.At >= window - TimeSpan.FromMilliseconds(15),
+            $"second batch {(second.At - first.At).TotalMilliseconds} ms after the first");
+        Assert.Equal(["b", "c"], second.Keys.Order());
+
+        // Idle for a whole window again: the next change goes out at once.
+        await Wait.UntilAsync(() => DateTimeOffset.UtcNow - second.At > window, "an idle window", window * 2);
+        var sentAgain = DateTimeOffset.UtcNow;
+        Change(store, "d");
+        await Wait.UntilAsync(() => recorder.Batches.Count == 3, "leading-edge batch after idle");
+        var third = recorder.Batches.Last();
+        Assert.True(third.At - sentAgain < window / 2, $"change after idle waited {(third.At - sentAgain).TotalMilliseconds} ms");
+        Assert.Equal(["d"], third.Keys);
+    }
+
+    [Fact]
+    public async Task A_steady_stream_is_delivered_at_most_once_per_window()
+    {
+        var window = TimeSpan.FromMilliseconds(200);
+        var store = new ClusterStore();
+        var recorder = new Recorder();
+        using var sub = store.SubscribeCoalesced((s, c) => recorder.OnBatch(s, c), window);
+
+        for (var i = 0; i < 60; i++)
+        {
+            Change(store, $"k{i}");
+            await Task.Delay(10, TestContext.Current.CancellationToken);
+        }
+
+        await Wait.UntilAsync(() => recorder.AllKeys().Count == 60, "every key delivered");
+        var times = recorder.Batches.Select(b => b.At).ToList();
+        for (var i = 1; i < times.Count; i++)
+            Assert.True(times[i] - times[i - 1] >= window - TimeSpan.FromMilliseconds(15),
+                $"batches {i - 1} and {i} only {(times[i] - times[i - 1]).TotalMilliseconds} ms apart");
     }
 
     [Fact]

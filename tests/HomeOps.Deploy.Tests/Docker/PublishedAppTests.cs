@@ -8,7 +8,7 @@ namespace HomeOps.Deploy.Tests.Docker;
 /// `dotnet publish` with the Dockerfile's arguments succeeds, and the published app — started as the image starts it,
 /// in Production — serves its static assets, its probes, and /metrics under its own authorization.
 /// </summary>
-public sealed class PublishedAppTests(PublishedImage image) : IClassFixture<PublishedImage>
+public sealed class PublishedAppTests(PublishedImage image)
 {
     private static readonly TimeSpan Startup = TimeSpan.FromSeconds(90);
 

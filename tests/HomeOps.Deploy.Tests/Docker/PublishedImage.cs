@@ -1,7 +1,10 @@
+// One publish for the whole assembly: it takes a minute and a half, and every test that needs it only reads it.
+[assembly: AssemblyFixture(typeof(HomeOps.Deploy.Tests.Docker.PublishedImage))]
+
 namespace HomeOps.Deploy.Tests.Docker;
 
 /// <summary>
-/// The Dockerfile's build stage run once per test class (restore from the project files alone, then
+/// The Dockerfile's build stage run once per test run (restore from the project files alone, then
 /// <c>dotnet publish src/HomeOps.Dashboard -c Release -o /app --no-restore</c> exactly as written), and its runtime
 /// stage assembled: what a container built from this Dockerfile would hold, minus the optional tools.
 /// </summary>
