@@ -17,12 +17,14 @@ public abstract class DashboardTestContext : BunitContext
 {
     protected static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
 
-    protected DashboardTestContext(bool interactive = true)
+    /// <param name="settings">Extra configuration (e.g. <c>Dashboard:VirtualizeThreshold</c>) over the test defaults.</param>
+    protected DashboardTestContext(bool interactive = true, IReadOnlyDictionary<string, string?>? settings = null)
     {
         // Services first: bUnit freezes the container once the renderer is created (SetRendererInfo does that).
         Services.AddMudServices();
         var config = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Dashboard:BatchWindow"] = "00:00:00.020" })
+            .AddInMemoryCollection(settings ?? new Dictionary<string, string?>())
             .Build();
         Services.AddDashboardUi(config);
         Services.AddSingleton(_ => Store ?? UseCluster());

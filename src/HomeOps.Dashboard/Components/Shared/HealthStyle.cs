@@ -26,6 +26,14 @@ public static class HealthStyle
         _ => Icons.Material.Filled.Help,
     };
 
+    /// <summary>MudChip's own classes (text variant) for a badge drawn as plain markup; cached, since every row asks.</summary>
+    public static string BadgeClass(HealthStatus health, Size size) =>
+        BadgeClasses.GetOrAdd((health, size), static k =>
+            $"mud-chip mud-chip-text mud-chip-color-{ColorOf(k.Item1).ToString().ToLowerInvariant()} " +
+            $"mud-chip-size-{k.Item2.ToString().ToLowerInvariant()} health-badge ma-0");
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(HealthStatus, Size), string> BadgeClasses = new();
+
     public static Color ColorOf(FeedState state) => state switch
     {
         FeedState.Live => Color.Success,
