@@ -112,23 +112,11 @@ public sealed partial class CircuitResilienceTests(BrowserFixture browser)
         var baseUrl = $"http://127.0.0.1:{FreePort()}";
         await identity.AllowRedirectUriAsync(new Uri(baseUrl + "/signin-oidc"));
         var data = Directory.CreateTempSubdirectory("homeops-e2e-restart-").FullName;
-        var environment = new Dictionary<string, string>
-        {
-            ["Cluster__Mode"] = "Kubeconfig",
-            ["Cluster__Kubeconfig"] = simulator.KubeconfigPath,
-            ["Authentik__BaseUrl"] = simulator.AuthentikBaseUri.ToString(),
-            ["Authentik__Token"] = simulator.AuthentikToken,
-            ["Oidc__Authority"] = identity.Issuer.ToString(),
-            ["Oidc__ClientId"] = identity.ClientId,
-            ["Oidc__ClientSecret"] = identity.ClientSecret,
-            ["Oidc__RequireHttpsMetadata"] = "false",
-            ["Auth__AllowInsecureCookies"] = "true",
-            // What a Deployment keeps on its volume: the sign-in cookie must survive the restart.
-            ["Auth__DataProtectionKeysPath"] = Path.Combine(data, "keys"),
-            ["Operations__DataDirectory"] = Path.Combine(data, "operations"),
-            // Kestrel's endpoint configuration wins over the --urls the process helper passes: the same port both times.
-            ["Kestrel__Endpoints__Http__Url"] = baseUrl,
-        };
+        var environment = HomeOps.Testing.DashboardAppProcess.PointedAt(simulator, identity, Path.Combine(data, "operations"));
+        // What a Deployment keeps on its volume: the sign-in cookie must survive the restart.
+        environment["Auth__DataProtectionKeysPath"] = Path.Combine(data, "keys");
+        // Kestrel's endpoint configuration wins over the --urls the process helper passes: the same port both times.
+        environment["Kestrel__Endpoints__Http__Url"] = baseUrl;
 
         DashboardProcess? first = DashboardProcess.Start(environment);
         try

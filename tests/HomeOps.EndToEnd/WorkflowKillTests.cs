@@ -194,22 +194,10 @@ public sealed partial class WorkflowKillTests(BrowserFixture browser) : IAsyncLi
 
     private Dictionary<string, string> Environment(string treeMarker, string? holdMatch)
     {
-        var env = new Dictionary<string, string>
-        {
-            [ProcessTree.MarkerVariable] = treeMarker,
-            ["Cluster__Mode"] = "Kubeconfig",
-            ["Cluster__Kubeconfig"] = _simulator.KubeconfigPath,
-            ["Authentik__BaseUrl"] = _simulator.AuthentikBaseUri.ToString(),
-            ["Authentik__Token"] = _simulator.AuthentikToken,
-            ["Oidc__Authority"] = _identity.Issuer.ToString(),
-            ["Oidc__ClientId"] = _identity.ClientId,
-            ["Oidc__ClientSecret"] = _identity.ClientSecret,
-            ["Oidc__RequireHttpsMetadata"] = "false",
-            ["Auth__AllowInsecureCookies"] = "true",
-            ["Operations__DataDirectory"] = _data,
-            ["Operations__StandIns__Enabled"] = "true",
-            ["Operations__StandIns__Pace"] = "0.3",
-        };
+        var env = HomeOps.Testing.DashboardAppProcess.PointedAt(_simulator, _identity, _data);
+        env[ProcessTree.MarkerVariable] = treeMarker;
+        env["Operations__StandIns__Enabled"] = "true";
+        env["Operations__StandIns__Pace"] = "0.3";
         if (holdMatch is not null)
         {
             env["Operations__StandIns__HoldSeconds"] = "600";

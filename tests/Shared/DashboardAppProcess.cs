@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using HomeOps.Simulator;
+using HomeOps.Simulator.Identity;
 
 namespace HomeOps.Testing;
 
@@ -47,6 +49,24 @@ public sealed class DashboardAppProcess : IAsyncDisposable
         foreach (var (k, v) in environment) psi.Environment[k] = v;
         return new DashboardAppProcess(Process.Start(psi)!, maxLines, stopGrace ?? TimeSpan.FromSeconds(20));
     }
+
+    /// <summary>
+    /// The environment that points the dashboard at an in-process simulator and identity provider exactly as at a real
+    /// cluster and Authentik (Kubeconfig mode, Oidc:Authority), over loopback http.
+    /// </summary>
+    public static Dictionary<string, string> PointedAt(SimulatorHost simulator, IdentityProviderHost identity, string dataDirectory) => new()
+    {
+        ["Cluster__Mode"] = "Kubeconfig",
+        ["Cluster__Kubeconfig"] = simulator.KubeconfigPath,
+        ["Authentik__BaseUrl"] = simulator.AuthentikBaseUri.ToString(),
+        ["Authentik__Token"] = simulator.AuthentikToken,
+        ["Oidc__Authority"] = identity.Issuer.ToString(),
+        ["Oidc__ClientId"] = identity.ClientId,
+        ["Oidc__ClientSecret"] = identity.ClientSecret,
+        ["Oidc__RequireHttpsMetadata"] = "false",
+        ["Auth__AllowInsecureCookies"] = "true",
+        ["Operations__DataDirectory"] = dataDirectory,
+    };
 
     public Process Process => _process;
 

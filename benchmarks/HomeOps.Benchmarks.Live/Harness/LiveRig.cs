@@ -48,19 +48,7 @@ public sealed class LiveRig : IAsyncDisposable
         var volumes = shape.Apply(simulator.Cluster);
         var identity = await IdentityProviderHost.StartAsync(new IdentityProviderOptions());
         var data = Directory.CreateTempSubdirectory("homeops-bench-data-").FullName;
-        var env = new Dictionary<string, string>
-        {
-            ["Cluster__Mode"] = "Kubeconfig",
-            ["Cluster__Kubeconfig"] = simulator.KubeconfigPath,
-            ["Authentik__BaseUrl"] = simulator.AuthentikBaseUri.ToString(),
-            ["Authentik__Token"] = simulator.AuthentikToken,
-            ["Oidc__Authority"] = identity.Issuer.ToString(),
-            ["Oidc__ClientId"] = identity.ClientId,
-            ["Oidc__ClientSecret"] = identity.ClientSecret,
-            ["Oidc__RequireHttpsMetadata"] = "false",
-            ["Auth__AllowInsecureCookies"] = "true",
-            ["Operations__DataDirectory"] = data,
-        };
+        var env = HomeOps.Testing.DashboardAppProcess.PointedAt(simulator, identity, data);
         foreach (var (k, v) in extraEnvironment ?? new Dictionary<string, string>()) env[k] = v;
         DashboardServer? dashboard = null;
         try
