@@ -33,6 +33,7 @@ public sealed class SimulatorHost : IAsyncDisposable
     private readonly SimulatorCertificate _certificate;
     private readonly ILogger _log;
     private int _disposed;
+    private ITimer? _compaction;
 
     private SimulatorHost(WebApplication app, SimulatorCertificate certificate, Uri baseUri, Uri kubernetesUri,
         string kubeconfigPath, string? ownedDataDirectory,
@@ -104,6 +105,9 @@ public sealed class SimulatorHost : IAsyncDisposable
             ? SeedDirectoryLoader.Load(directory, loggerFactory.CreateLogger(typeof(SeedDirectoryLoader)))
             : ClusterSeed.Build(time.GetUtcNow());
         foreach (var obj in seed) cluster.Upsert(obj);
+        var compaction = options.CompactionInterval > TimeSpan.Zero
+            ? time.CreateTimer(_ => cluster.CompactOnSchedule(), null, options.CompactionInterval, options.CompactionInterval)
+            : null;
 
         var kubernetesToken = NewToken();
         var authentikToken = options.AuthentikToken ?? NewToken();
@@ -128,7 +132,7 @@ public sealed class SimulatorHost : IAsyncDisposable
         var kubeconfig = KubeconfigWriter.Write(options.DataDirectory ?? ownedDirectory!, kubernetesUri, kubernetesToken, certificate.AuthorityPem);
 
         var host = new SimulatorHost(app, certificate, baseUri, kubernetesUri, kubeconfig, ownedDirectory, kubernetesToken, authentikToken, cluster,
-            authentik, scenarios, faults, log) { Api = api };
+            authentik, scenarios, faults, log) { Api = api, _compaction = compaction };
         if (options.Scenarios.Enabled) scenarios.Start(options.Scenarios.Interval);
         log.LogInformation("Simulator serving the Kubernetes and Authentik APIs at {BaseUri} and {KubernetesUri} ({Objects} objects, scenarios {Scenarios})",
             baseUri, kubernetesUri, seed.Count, options.Scenarios.Enabled ? $"every {options.Scenarios.Interval}" : "off");
@@ -155,6 +159,7 @@ public sealed class SimulatorHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        if (_compaction is not null) await _compaction.DisposeAsync();
         await Scenarios.DisposeAsync();
         // Open watch streams would otherwise hold shutdown until its timeout.
         Cluster.DropAllWatches();

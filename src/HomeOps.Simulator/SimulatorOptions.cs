@@ -39,6 +39,14 @@ public sealed class SimulatorOptions
     /// <summary>Number of watch events kept for resuming watches; older resourceVersions get 410 Expired.</summary>
     public int HistoryCapacity { get; set; } = 10_000;
 
+    /// <summary>
+    /// How often the history is compacted, as kube-apiserver compacts etcd (<c>--etcd-compaction-interval</c>, 5 minutes by
+    /// default): each compaction forgets every revision older than the one the previous compaction saw, so resourceVersions
+    /// live between one and two intervals. A watch from an older one gets an ERROR 410 event, a list or continue token 410.
+    /// Zero turns it off (only <see cref="HistoryCapacity"/> bounds the history).
+    /// </summary>
+    public TimeSpan CompactionInterval { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>How often a watch with <c>allowWatchBookmarks</c> receives a BOOKMARK.</summary>
     public TimeSpan BookmarkInterval { get; set; } = TimeSpan.FromSeconds(1);
 

@@ -30,7 +30,7 @@ internal static class ApiResponses
         {
             ["kind"] = "Status",
             ["apiVersion"] = "v1",
-            ["metadata"] = new JsonObject(),
+            ["metadata"] = error.Continue is { } token ? new JsonObject { ["continue"] = token } : new JsonObject(),
             ["status"] = "Failure",
             ["message"] = error.Message,
             ["reason"] = error.Reason,

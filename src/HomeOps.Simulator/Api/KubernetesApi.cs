@@ -142,9 +142,9 @@ internal sealed class KubernetesApi(
             await watches.StreamAsync(context, path.Kind, path.Namespace, query, faults.OpenStream(path.Kind, context, planned));
             return;
         }
-        var list = store.List(path.Kind, path.Namespace, query.Labels, query.Fields, query.ResourceVersion);
+        var list = store.List(path.Kind, path.Namespace, query.Labels, query.Fields, query.ResourceVersion, query.Limit, query.Continue);
         await ApiResponses.WriteJsonAsync(context, TableResponse.Requested(context.Request)
-            ? TableResponse.Build(path.Kind, list.Items, list.ResourceVersion, time.GetUtcNow(), TableResponse.Include(context.Request))
+            ? ListResponse.Page(TableResponse.Build(path.Kind, list.Items, list.ResourceVersion, time.GetUtcNow(), TableResponse.Include(context.Request)), list)
             : ListResponse.Build(path.Kind, list));
     }
 

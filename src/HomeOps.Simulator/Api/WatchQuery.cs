@@ -12,7 +12,9 @@ internal sealed record WatchQuery(
     FieldSelector Fields,
     bool AllowBookmarks,
     TimeSpan? Timeout,
-    bool SendInitialEvents)
+    bool SendInitialEvents,
+    int? Limit = null,
+    string? Continue = null)
 {
     public static WatchQuery From(IQueryCollection query)
     {
@@ -26,7 +28,12 @@ internal sealed record WatchQuery(
             Fields: FieldSelector.Parse(query["fieldSelector"]),
             AllowBookmarks: IsTrue(query["allowWatchBookmarks"]),
             Timeout: timeout,
-            SendInitialEvents: IsTrue(query["sendInitialEvents"]));
+            SendInitialEvents: IsTrue(query["sendInitialEvents"]),
+            // A limit of 0 (or none) means "everything", as on the API server; a negative one is not a limit either.
+            Limit: long.TryParse(query["limit"], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var limit) && limit > 0
+                ? (int)Math.Min(limit, int.MaxValue)
+                : null,
+            Continue: query["continue"].FirstOrDefault() is { Length: > 0 } token ? token : null);
     }
 
     private static bool IsTrue(string? value) => value is "true" or "1" or "True";

@@ -33,6 +33,21 @@ public sealed class ApiException(HttpStatusCode code, string reason, string mess
     public static ApiException Expired(long requested, long oldest) =>
         new(HttpStatusCode.Gone, "Expired", $"too old resource version: {requested} ({oldest})");
 
+    /// <summary>
+    /// A continue token whose snapshot revision was compacted (apiserver/pkg/storage/etcd3, handleCompactedErrorForPaging):
+    /// 410 Expired, with a token in the Status's <c>metadata.continue</c> that continues at the latest revision.
+    /// </summary>
+    public static ApiException ContinueExpired(string continueAtLatest) =>
+        new(HttpStatusCode.Gone, "Expired",
+            "The provided continue parameter is too old to display a consistent list result. You can start a new list without " +
+            "the continue parameter, or use the continue token in this response to retrieve the remainder of the results. " +
+            "Continuing with the provided token results in an inconsistent list - objects that were created, modified, or " +
+            "deleted between the time the first chunk was returned and now may show up in the list.")
+        { Continue = continueAtLatest };
+
+    /// <summary>A Status's <c>metadata.continue</c> (only on an expired continue token).</summary>
+    public string? Continue { get; init; }
+
     public static ApiException BadRequest(string message) => new(HttpStatusCode.BadRequest, "BadRequest", message);
 
     public static ApiException Invalid(string message) => new(HttpStatusCode.UnprocessableEntity, "Invalid", message);

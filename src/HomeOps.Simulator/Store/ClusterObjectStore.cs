@@ -68,26 +68,80 @@ public sealed class ClusterObjectStore
         }
     }
 
-    /// <summary>Lists a kind (all namespaces when <paramref name="namespace"/> is null) at the current resourceVersion.</summary>
+    /// <summary>
+    /// Lists a kind (all namespaces when <paramref name="namespace"/> is null), in key order, as kube-apiserver lists from
+    /// etcd. With <paramref name="limit"/> it returns at most that many and, when more remain, a continue token; with
+    /// <paramref name="continueToken"/> it returns the next page as the kind was at the first page's revision (read back
+    /// through the history, like etcd's MVCC), or 410 Expired once that revision is compacted.
+    /// </summary>
     /// <param name="resourceVersion">The list's <c>resourceVersion</c> parameter: an expired one yields 410 Expired.</param>
     public ObjectList List(KindInfo kind, string? @namespace = null, LabelSelector? labels = null,
-        FieldSelector? fields = null, string? resourceVersion = null)
+        FieldSelector? fields = null, string? resourceVersion = null, int? limit = null, string? continueToken = null)
     {
         var served = Served(kind);
         labels ??= LabelSelector.Everything;
         fields ??= FieldSelector.Everything;
+        var token = string.IsNullOrEmpty(continueToken) ? (ContinueToken?)null : ContinueToken.Decode(continueToken);
+        if (token is not null && !string.IsNullOrEmpty(resourceVersion) && resourceVersion != "0")
+            throw ApiException.BadRequest("specifying resource version is not allowed when using continue");
         lock (_gate)
         {
-            if (ParseVersion(resourceVersion) is { } requested && requested != 0 && _history.IsExpired(requested))
+            var snapshot = _resourceVersion;
+            IEnumerable<KeyValuePair<ObjectKey, JsonObject>> objects = Bucket(served);
+            if (token is { } t)
+            {
+                if (t.ResourceVersion != ContinueToken.Latest)
+                {
+                    if (_history.IsExpired(t.ResourceVersion))
+                        throw ApiException.ContinueExpired(ContinueToken.Encode(ContinueToken.Latest, t.After));
+                    snapshot = t.ResourceVersion;
+                    objects = StateAt(served, snapshot);
+                }
+                objects = objects.Where(e => e.Key.CompareTo(t.After) > 0);
+            }
+            else if (ParseVersion(resourceVersion) is { } requested && requested != 0 && _history.IsExpired(requested))
             {
                 throw ApiException.Expired(requested, _history.OldestResumable);
             }
-            var items = Bucket(served)
-                .Where(e => Selects(served, e.Key, e.Value, @namespace, labels, fields))
-                .Select(e => (JsonObject)e.Value.DeepClone())
-                .ToList();
-            return new ObjectList(_resourceVersion, items);
+
+            var selected = objects.Where(e => Selects(served, e.Key, e.Value, @namespace, labels, fields));
+            var items = new List<JsonObject>();
+            ObjectKey? last = null;
+            var more = false;
+            foreach (var (key, obj) in selected)
+            {
+                if (limit is > 0 && items.Count == limit)
+                {
+                    more = true;
+                    break;
+                }
+                items.Add((JsonObject)obj.DeepClone());
+                last = key;
+            }
+            if (!more) return new ObjectList(snapshot, items);
+            // remainingItemCount only when no selector filters the rest (it would cost a full scan), as on the API server.
+            long? remaining = labels.IsEverything && fields == FieldSelector.Everything
+                ? objects.Count(e => e.Key.CompareTo(last!.Value) > 0 && Selects(served, e.Key, e.Value, @namespace, labels, fields))
+                : null;
+            return new ObjectList(snapshot, items, ContinueToken.Encode(snapshot, last!.Value), remaining);
         }
+    }
+
+    /// <summary>
+    /// A kind as it was at <paramref name="resourceVersion"/>: today's objects with every later change undone, newest
+    /// first, from the history (which holds every change after <see cref="EventHistory.OldestResumable"/>).
+    /// </summary>
+    private SortedDictionary<ObjectKey, JsonObject> StateAt(KindInfo kind, long resourceVersion)
+    {
+        var state = new SortedDictionary<ObjectKey, JsonObject>(Bucket(kind));
+        foreach (var change in _history.NewestFirstAfter(resourceVersion))
+        {
+            if (change.KindKey != kind.Key) continue;
+            var key = new ObjectKey(change.Namespace, change.Name);
+            if (change.Previous is { } before) state[key] = before;
+            else state.Remove(key);
+        }
+        return state;
     }
 
     // ---- writes ----
@@ -102,7 +156,7 @@ public sealed class ClusterObjectStore
         {
             var key = KeyOf(incoming);
             if (Bucket(kind).ContainsKey(key)) throw ApiException.AlreadyExists(kind.Plural, kind.Group, key.Name);
-            return Commit(kind, key, Initialize(kind, incoming), WatchEventType.Added, previousLabels: null);
+            return Commit(kind, key, Initialize(kind, incoming), WatchEventType.Added, previous: null);
         }
     }
 
@@ -116,7 +170,7 @@ public sealed class ClusterObjectStore
             var key = KeyOf(incoming);
             return Bucket(kind).TryGetValue(key, out var current)
                 ? Write(kind, key, current, incoming, WriteScope.Everything)
-                : Commit(kind, key, Initialize(kind, incoming), WatchEventType.Added, previousLabels: null);
+                : Commit(kind, key, Initialize(kind, incoming), WatchEventType.Added, previous: null);
         }
     }
 
@@ -196,8 +250,8 @@ public sealed class ClusterObjectStore
         lock (_gate)
         {
             var key = KeyFor(served, @namespace, name);
-            var current = (JsonObject)Current(served, key).DeepClone();
-            return Commit(served, key, current, WatchEventType.Deleted, previousLabels: null);
+            var current = Current(served, key);
+            return Commit(served, key, (JsonObject)current.DeepClone(), WatchEventType.Deleted, current);
         }
     }
 
@@ -292,6 +346,25 @@ public sealed class ClusterObjectStore
         }
     }
 
+    private long _compactionMark;
+
+    /// <summary>
+    /// One tick of kube-apiserver's etcd compactor: forgets every revision before the one the previous tick saw, so a
+    /// resourceVersion stays usable for at least one interval. Older ones give watches an ERROR 410 and lists 410.
+    /// </summary>
+    public void CompactOnSchedule()
+    {
+        lock (_gate)
+        {
+            if (_compactionMark > _history.OldestResumable)
+            {
+                _history.CompactTo(_compactionMark);
+                _log.LogDebug("History compacted to resourceVersion {ResourceVersion}", _compactionMark);
+            }
+            _compactionMark = _resourceVersion;
+        }
+    }
+
     // ---- internals ----
 
     private enum WriteScope { Everything, AllButStatus, StatusOnly }
@@ -332,7 +405,7 @@ public sealed class ClusterObjectStore
 
         // A write that changes nothing keeps the resourceVersion and emits no event (kubectl: "patched (no change)").
         if (JsonNode.DeepEquals(current, next)) return (JsonObject)current.DeepClone();
-        return Commit(kind, key, next, WatchEventType.Modified, current.Labels());
+        return Commit(kind, key, next, WatchEventType.Modified, current);
     }
 
     /// <summary>Custom resources bump generation on any change outside metadata (and status, when it is a subresource).</summary>
@@ -344,15 +417,15 @@ public sealed class ClusterObjectStore
         return names.Any(n => !JsonNode.DeepEquals(before[n], after[n]));
     }
 
-    private JsonObject Commit(KindInfo kind, ObjectKey key, JsonObject stored, string type,
-        IReadOnlyDictionary<string, string>? previousLabels)
+    /// <param name="previous">The stored object this change replaces (null on create); kept by the history, never mutated.</param>
+    private JsonObject Commit(KindInfo kind, ObjectKey key, JsonObject stored, string type, JsonObject? previous)
     {
         _resourceVersion++;
         stored.Metadata()["resourceVersion"] = _resourceVersion.ToString(CultureInfo.InvariantCulture);
         if (type == WatchEventType.Deleted) Bucket(kind).Remove(key);
         else Bucket(kind)[key] = stored;
 
-        var stored_event = ToEvent(kind, key, stored, type, previousLabels);
+        var stored_event = ToEvent(kind, key, stored, type, type == WatchEventType.Modified ? previous?.Labels() : null) with { Previous = previous };
         _history.Append(stored_event);
         for (var i = _watchers.Count - 1; i >= 0; i--)
         {
@@ -473,4 +546,6 @@ public sealed class ClusterObjectStore
 }
 
 /// <summary>A list result: the items and the resourceVersion the list is consistent with.</summary>
-public sealed record ObjectList(long ResourceVersion, IReadOnlyList<JsonObject> Items);
+/// <param name="Continue">The token for the next page, when a <c>limit</c> left objects out.</param>
+/// <param name="RemainingItemCount">How many objects the next pages hold (unfiltered lists only).</param>
+public sealed record ObjectList(long ResourceVersion, IReadOnlyList<JsonObject> Items, string? Continue = null, long? RemainingItemCount = null);

@@ -28,6 +28,10 @@ internal sealed class EventHistory(int capacity)
     /// <summary>Events after <paramref name="resourceVersion"/>, oldest first.</summary>
     public IEnumerable<StoredEvent> After(long resourceVersion) => _events.Where(e => e.ResourceVersion > resourceVersion);
 
+    /// <summary>Events after <paramref name="resourceVersion"/>, newest first.</summary>
+    public IEnumerable<StoredEvent> NewestFirstAfter(long resourceVersion) =>
+        _events.Reverse().TakeWhile(e => e.ResourceVersion > resourceVersion);
+
     /// <summary>Forgets everything up to <paramref name="resourceVersion"/> (an etcd compaction).</summary>
     public void CompactTo(long resourceVersion)
     {
