@@ -142,6 +142,7 @@ internal sealed class KubernetesApi(
             await watches.StreamAsync(context, path.Kind, path.Namespace, query, faults.OpenStream(path.Kind, context, planned));
             return;
         }
+        if (query.Continue is not null) faults.OnContinuedList(path.Kind);
         var list = store.List(path.Kind, path.Namespace, query.Labels, query.Fields, query.ResourceVersion, query.Limit, query.Continue);
         await ApiResponses.WriteJsonAsync(context, TableResponse.Requested(context.Request)
             ? ListResponse.Page(TableResponse.Build(path.Kind, list.Items, list.ResourceVersion, time.GetUtcNow(), TableResponse.Include(context.Request)), list)

@@ -59,6 +59,24 @@ public sealed class FaultInjector
         _log.LogInformation("Fault: the next {Count} list/watch requests fail with {Code}", count, (int)code);
     }
 
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<Action<ClusterObjectStore>>> _beforeContinuedList = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Runs <paramref name="action"/> on the cluster just before the next list request of <paramref name="kind"/> that
+    /// carries a continue token is served: writes between two pages of one list, or <see cref="ClusterObjectStore.ExpireHistory"/>
+    /// so that the token's snapshot is compacted and the page answers 410 Expired, as a real API server does mid-list.
+    /// </summary>
+    public void BeforeNextContinuedList(KindInfo kind, Action<ClusterObjectStore> action)
+    {
+        _beforeContinuedList.GetOrAdd(kind.Key, _ => new ConcurrentQueue<Action<ClusterObjectStore>>()).Enqueue(action);
+        _log.LogInformation("Fault: armed an action before the next continued list of {Kind}", kind.Key);
+    }
+
+    internal void OnContinuedList(KindInfo kind)
+    {
+        if (_beforeContinuedList.TryGetValue(kind.Key, out var queue) && queue.TryDequeue(out var action)) action(_store);
+    }
+
     // ---- seeded fault schedules, recording, injected lines ----
 
     private readonly ConcurrentDictionary<string, ConcurrentQueue<byte[]>> _injectedLines = new(StringComparer.Ordinal);

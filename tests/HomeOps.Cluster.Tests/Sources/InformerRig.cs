@@ -51,12 +51,14 @@ internal sealed class InformerRig : IAsyncDisposable
     public static async Task<InformerRig> StartAsync(
         Action<SimulatorOptions>? simulator = null,
         Action<ClusterOptions>? cluster = null,
-        IEnumerable<KindInfo>? kinds = null)
+        IEnumerable<KindInfo>? kinds = null,
+        Action<SimulatorHost>? beforeInformers = null)
     {
         var loggers = TestLoggerProvider.Factory(out var logs);
         var simOptions = new SimulatorOptions { Port = 0, Scenarios = { Enabled = false } };
         simulator?.Invoke(simOptions);
         var sim = await SimulatorHost.StartAsync(simOptions, loggers, TestContext.Current.CancellationToken);
+        beforeInformers?.Invoke(sim);
 
         // Fast backoff keeps recovery tests short; the logic is the production one.
         var options = new ClusterOptions
@@ -115,8 +117,8 @@ internal sealed class InformerRig : IAsyncDisposable
         Wait.UntilAsync(condition, what, timeout ?? TimeSpan.FromSeconds(15), Status);
 
     /// <summary>Every informer synced, watching (Live), and the store equal to the simulator.</summary>
-    public Task WaitLiveAndConvergedAsync(string what) =>
-        WaitUntilAsync(() => Host.AllSynced && Host.Informers.All(i => i.State == FeedState.Live && i.Freshness.IsLive) && Converged(), what);
+    public Task WaitLiveAndConvergedAsync(string what, TimeSpan? timeout = null) =>
+        WaitUntilAsync(() => Host.AllSynced && Host.Informers.All(i => i.State == FeedState.Live && i.Freshness.IsLive) && Converged(), what, timeout);
 
     /// <summary>Freshness states recorded for a kind after a point in the history.</summary>
     public IReadOnlyList<Freshness> FreshnessOf(KindInfo kind, int skip = 0) =>
