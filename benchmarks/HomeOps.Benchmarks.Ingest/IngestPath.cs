@@ -51,28 +51,18 @@ public sealed class IngestPath
     {
         var items = new List<ResourceSnapshot>();
         var held = Store.Value.Slice(Kind).Items;
-        foreach (var body in pages)
-        {
-            // KubernetesClient reads each list response into `object`, i.e. a JsonElement of the whole page.
-            using var stream = new MemoryStream(body, writable: false);
-            var root = KubernetesJson.Deserialize<object>(stream) is JsonElement e ? e : default;
-            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("items", out var array) && array.ValueKind == JsonValueKind.Array)
-                foreach (var item in array.EnumerateArray())
-                    if (ResourceDecoder.IsTracked(Kind, item)) items.Add(WatchItem.Decode(Kind, item, _now, held));
-        }
+        // Each page read as the informer reads its list responses: one parse of the page, each tracked item decoded.
+        foreach (var body in pages) ListPage.Read(body, Kind, _now, held, items);
         Store.Dispatch(new ResourcesReplaced(Kind, items, _now));
         return items.Count;
     }
 
     /// <summary>
-    /// One watch line as the informer reads it: KubernetesClient's line reader hands it over as a string (a
-    /// StreamReader decodes the UTF-8), then <see cref="WatchLines"/> parses it once and decodes the object.
+    /// One watch line as the informer reads it: its own line splitter hands over the line's UTF-8 bytes (no decoding
+    /// to a string), then <see cref="WatchLines"/> parses them once and decodes the object.
     /// </summary>
-    public static WatchItem ReadLine(KindInfo kind, byte[] line, DateTimeOffset now, IReadOnlyDictionary<string, ResourceSnapshot>? held = null)
-    {
-        var text = Encoding.UTF8.GetString(line);
-        return WatchLines.Read(text, kind, now, out var error, held) ?? throw new InvalidOperationException("unreadable workload line", error);
-    }
+    public static WatchItem ReadLine(KindInfo kind, byte[] line, DateTimeOffset now, IReadOnlyDictionary<string, ResourceSnapshot>? held = null) =>
+        WatchLines.Read(line, kind, now, out var error, held) ?? throw new InvalidOperationException("unreadable workload line", error);
 
     /// <summary>
     /// For comparison (--breakdown): one watch line as KubernetesClient 21.0.8's own watch reader turns it into an event

@@ -4,7 +4,6 @@ using HomeOps.Cluster.Health;
 using HomeOps.Cluster.Model;
 using HomeOps.Cluster.State;
 using k8s;
-using k8s.Autorest;
 using Microsoft.Extensions.Logging;
 
 namespace HomeOps.Cluster.Sources;
@@ -29,10 +28,7 @@ public sealed class KindInformer : IKindFeed
     /// <summary>A <c>Retry-After</c> longer than this is not believed (a misconfigured proxy must not park a kind for hours).</summary>
     internal static readonly TimeSpan RetryAfterCap = TimeSpan.FromMinutes(1);
 
-    // Objects as deep as kube-apiserver accepts must not make a whole list or watch unreadable (KubernetesJsonDepth).
-    static KindInformer() => KubernetesJsonDepth.EnsureApiServerDepth();
-
-    private readonly IKubernetes _client;
+    private readonly KubernetesRequests _requests;
     private readonly IDispatcher _dispatcher;
     private readonly IState<ClusterState> _state;
     private readonly ClusterOptions _options;
@@ -58,7 +54,7 @@ public sealed class KindInformer : IKindFeed
     {
         _notServed = notServed;
         Kind = kind;
-        _client = client;
+        _requests = new KubernetesRequests(client);
         _dispatcher = dispatcher;
         _state = state;
         _options = options;
@@ -180,29 +176,28 @@ public sealed class KindInformer : IKindFeed
         }
     }
 
-    /// <summary>Lists every object (paged), replaces the kind's slice in the store, and remembers the list's resourceVersion.</summary>
+    /// <summary>
+    /// Lists every object in pages of <see cref="ClusterOptions.ListPageSize"/>, replaces the kind's slice in the store,
+    /// and remembers the list's resourceVersion. Every page is read at the first page's resourceVersion; if that one is
+    /// compacted mid-list the server answers 410 and the whole list starts again (the half read so far is dropped).
+    /// </summary>
     private async Task ListAsync(CancellationToken ct)
     {
         var items = new List<ResourceSnapshot>();
         // A re-list mostly finds the objects as they were: their unchanged parts are reused (WatchItem.Decode).
         var held = _state.Value.Slice(Kind).Items;
+        var collection = KubernetesRequests.CollectionPath(Kind);
         string? continueToken = null;
         string? listVersion = null;
         do
         {
-            using var response = await _client.CustomObjects.ListClusterCustomObjectWithHttpMessagesAsync(
-                Kind.Group, Kind.Version, Kind.Plural,
-                continueParameter: continueToken,
-                limit: _options.ListPageSize > 0 ? _options.ListPageSize : null,
-                cancellationToken: ct).ConfigureAwait(false);
-            var body = response.Body is JsonElement e ? e : default;
-            var now = _time.GetUtcNow();
-            if (body.ValueKind == JsonValueKind.Object && body.TryGetProperty("items", out var array) && array.ValueKind == JsonValueKind.Array)
-                foreach (var item in array.EnumerateArray())
-                    if (ResourceDecoder.IsTracked(Kind, item)) items.Add(WatchItem.Decode(Kind, item, now, held));
-            var meta = body.ValueKind == JsonValueKind.Object && body.TryGetProperty("metadata", out var m) ? m : default;
-            listVersion = StringProperty(meta, "resourceVersion") ?? listVersion;
-            continueToken = StringProperty(meta, "continue");
+            var query = new List<string>();
+            if (_options.ListPageSize > 0) query.Add($"limit={_options.ListPageSize}");
+            if (!string.IsNullOrEmpty(continueToken)) query.Add($"continue={Uri.EscapeDataString(continueToken)}");
+            var page = await ReadPageAsync(query.Count == 0 ? collection : $"{collection}?{string.Join('&', query)}", held, items, ct)
+                .ConfigureAwait(false);
+            listVersion = page.ResourceVersion ?? listVersion;
+            continueToken = page.Continue;
         }
         while (!string.IsNullOrEmpty(continueToken));
 
@@ -211,6 +206,17 @@ public sealed class KindInformer : IKindFeed
         _synced = true;
         _resourceVersion = listVersion;
         _logger.LogDebug("{Kind}: listed {Count} objects at resourceVersion {ResourceVersion}", Kind.Key, items.Count, listVersion);
+    }
+
+    /// <summary>One list request, bounded by the client's request timeout (KubernetesClient's <c>HttpClientTimeout</c>).</summary>
+    private async Task<ListPage> ReadPageAsync(string pathAndQuery, IReadOnlyDictionary<string, ResourceSnapshot> held,
+        List<ResourceSnapshot> items, CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(_requests.RequestTimeout);
+        using var response = await _requests.GetAsync(pathAndQuery, timeout.Token).ConfigureAwait(false);
+        await using var body = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
+        return await ListPage.ReadAsync(body, Kind, _time.GetUtcNow(), held, items, timeout.Token).ConfigureAwait(false);
     }
 
     private TimeSpan StaleTimeout => _options.StaleAfter > TimeSpan.Zero ? _options.StaleAfter : Timeout.InfiniteTimeSpan;
@@ -227,26 +233,23 @@ public sealed class KindInformer : IKindFeed
         var startedAt = _time.GetTimestamp();
 
         // The request returns when the response headers arrive: from then on the watch is established.
-        var response = await _client.CustomObjects.ListClusterCustomObjectWithHttpMessagesAsync(
-            Kind.Group, Kind.Version, Kind.Plural,
-            allowWatchBookmarks: true,
-            resourceVersion: _resourceVersion,
-            watch: true,
-            cancellationToken: session.Token).ConfigureAwait(false);
-        using var _ = response;
-        // KubernetesClient returns once the first line has arrived (it peeks it into Body). An ERROR first line (410 for
-        // a compacted resourceVersion) means the watch never got going: it must not flash "live".
-        // Backoff is reset only when the session proves healthy, so a watch that opens and fails at once still backs off.
-        if (!IsErrorEvent(response.Body)) Publish(FeedState.Live, null);
+        var watchPath = $"{KubernetesRequests.CollectionPath(Kind)}?watch=true&allowWatchBookmarks=true"
+            + (string.IsNullOrEmpty(_resourceVersion) ? "" : $"&resourceVersion={Uri.EscapeDataString(_resourceVersion)}");
+        using var response = await _requests.GetAsync(watchPath, session.Token).ConfigureAwait(false);
+        var body = await response.Content.ReadAsStreamAsync(session.Token).ConfigureAwait(false);
 
         var channel = Channel.CreateBounded<WatchItem>(
             new BoundedChannelOptions(4 * MaxBatch) { SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
         KubernetesException? status = null;
         Exception? unreadable = null;
-        var pump = PumpAsync(Kind, _state, _time, response, channel.Writer, error =>
+        // Live once the first line has been read and is not an ERROR (410 for a compacted resourceVersion means the watch
+        // never got going: it must not flash "live"). The pump calls this before it hands that line's event on.
+        // Backoff is reset only when the session proves healthy, so a watch that opens and fails at once still backs off.
+        void FirstEvent() => Publish(FeedState.Live, null);
+        var pump = PumpAsync(Kind, _state, _time, body, channel.Writer, FirstEvent, error =>
         {
-            // KubernetesClient reports a watch ERROR event (e.g. 410 Expired) here, yields nothing, and then the stream
-            // ends normally. Remember it and stop reading: what follows cannot be trusted.
+            // A watch ERROR event (e.g. 410 Expired) is reported here as a KubernetesException, as KubernetesClient reports
+            // it. Remember it and stop reading: what follows cannot be trusted.
             if (error is KubernetesException k8s)
             {
                 status = k8s;
@@ -321,42 +324,29 @@ public sealed class KindInformer : IKindFeed
     }
 
     /// <summary>
-    /// Reads the watch stream line by line, decodes each event (health rule included) and hands it to the batcher.
-    /// Decoding here, on the reader's side of the channel, lets each line's JSON go back to its pool at once, and
-    /// overlaps decoding with the store updates of the previous batch.
+    /// Reads the watch stream line by line (<see cref="Utf8LineSplitter"/>), decodes each event (health rule included)
+    /// and hands it to the batcher. Decoding here, on the reader's side of the channel, lets each line's bytes be reused
+    /// at once, and overlaps decoding with the store updates of the previous batch.
     /// </summary>
-    private static async Task PumpAsync(KindInfo kind, IState<ClusterState> state, TimeProvider time, HttpOperationResponse<object> response,
-        ChannelWriter<WatchItem> writer, Action<Exception> onError, CancellationToken ct)
+    private static async Task PumpAsync(KindInfo kind, IState<ClusterState> state, TimeProvider time, Stream body,
+        ChannelWriter<WatchItem> writer, Action firstEvent, Action<Exception> onError, CancellationToken ct)
     {
         try
         {
-            if (WatchLines.ReaderOf(response) is { } lines)
+            using var lines = new Utf8LineSplitter(body);
+            var first = true;
+            while (await lines.ReadLineAsync(ct).ConfigureAwait(false) is { } line)
             {
-                using (lines)
+                if (WatchLines.Read(line, kind, time.GetUtcNow(), out var error, state.Value.Slice(kind).Items) is { } item)
                 {
-                    while (true)
-                    {
-                        // The reader's own ReadLineAsync(CancellationToken) is not implemented; the request's token (the
-                        // session's) cancels the read underneath, and WaitAsync stops waiting for it.
-                        var line = await lines.ReadLineAsync().WaitAsync(ct).ConfigureAwait(false);
-                        if (line is null) break;
-                        if (WatchLines.Read(line, kind, time.GetUtcNow(), out var error, state.Value.Slice(kind).Items) is { } item)
-                            await writer.WriteAsync(item, ct).ConfigureAwait(false);
-                        else
-                            onError(error!);
-                    }
+                    if (first) firstEvent();
+                    first = false;
+                    await writer.WriteAsync(item, ct).ConfigureAwait(false);
                 }
-            }
-            else
-            {
-                // A KubernetesClient without the line reader WatchLines expects: its own (slower) watch reader.
-                // G21: WatchAsync<T,L> is [Obsolete], but it is the only form that takes the already-opened response,
-                // which tells us exactly when the watch is established. T = JsonElement keeps each object's raw JSON.
-#pragma warning disable CS0618
-                var events = Task.FromResult(response).WatchAsync<JsonElement, object>(onError, ct);
-#pragma warning restore CS0618
-                await foreach (var (type, obj) in events.ConfigureAwait(false))
-                    await writer.WriteAsync(WatchItem.From(kind, type, obj, time.GetUtcNow(), state.Value.Slice(kind).Items), ct).ConfigureAwait(false);
+                else
+                {
+                    onError(error!);
+                }
             }
             writer.TryComplete();
         }
@@ -436,21 +426,12 @@ public sealed class KindInformer : IKindFeed
             $"unreadable watch event ({error.GetType().Name}); {(again ? "re-listing" : "resuming from the last event read")}");
     }
 
-    private static bool IsErrorEvent(object? firstLine) =>
-        firstLine is JsonElement { ValueKind: JsonValueKind.Object } e && e.TryGetProperty("type", out var type)
-        && type.ValueKind == JsonValueKind.String && type.GetString() == "ERROR";
-
     /// <summary>
     /// resourceVersions are opaque, but on every real API (etcd revisions) and on the simulator they are increasing
     /// integers. One that goes backwards means the server's store was reset under us: only a re-list is safe.
     /// </summary>
     private bool IsRegression(string? version) =>
         ulong.TryParse(version, out var next) && ulong.TryParse(_resourceVersion, out var last) && next < last;
-
-    private static string? StringProperty(JsonElement obj, string name) =>
-        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String
-            ? v.GetString()
-            : null;
 
     /// <summary>The watch is no longer running: never keep showing "live" while not watching.</summary>
     private void Disconnected(string reason)

@@ -23,12 +23,7 @@ public sealed class KubernetesClientFactory(IOptions<ClusterOptions> options)
         };
     }
 
-    public IKubernetes Create()
-    {
-        // Before the client's first call: its JSON options freeze on first use (see KubernetesJsonDepth).
-        KubernetesJsonDepth.EnsureApiServerDepth();
-        return new Kubernetes(BuildConfiguration());
-    }
+    public IKubernetes Create() => new Kubernetes(BuildConfiguration());
 
     /// <summary>Describes the target without secrets (for logs).</summary>
     public string Describe() => _options.Mode switch

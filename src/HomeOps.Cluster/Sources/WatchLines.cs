@@ -1,8 +1,6 @@
-using System.Reflection;
 using System.Text.Json;
 using HomeOps.Cluster.Model;
 using k8s;
-using k8s.Autorest;
 using k8s.Models;
 
 namespace HomeOps.Cluster.Sources;
@@ -13,14 +11,11 @@ namespace HomeOps.Cluster.Sources;
 /// typed) and copies the object out of its document, which made reading a line cost as much as decoding it and its
 /// health rule together. The semantics are KubernetesClient 21's: an object of kind <c>Status</c> is the server reporting
 /// an error (410 Expired…), a line that is not JSON is an error of its own, and a missing <c>type</c> reads as ADDED.
+/// The informer hands over the raw UTF-8 bytes of each line (<see cref="Utf8LineSplitter"/>); lines are read as deep as
+/// kube-apiserver writes (<see cref="InformerJson"/>), so one deep HelmRelease cannot end every session.
 /// </summary>
 public static class WatchLines
 {
-    private static readonly JsonDocumentOptions Options = new()
-    {
-        // As deep as KubernetesClient reads (KubernetesJsonDepth): one deep HelmRelease must not end every session.
-        MaxDepth = KubernetesJsonDepth.EnsureApiServerDepth() ? KubernetesJsonDepth.ApiServerMaxDepth : 64,
-    };
 
     /// <summary>
     /// Reads one line. On success returns the decoded event; otherwise null and <paramref name="error"/>: a
@@ -28,13 +23,18 @@ public static class WatchLines
     /// </summary>
     /// <param name="held">What the store holds of the kind (for reuse, see <see cref="WatchItem.From"/>); optional.</param>
     public static WatchItem? Read(string line, KindInfo kind, DateTimeOffset now, out Exception? error,
+        IReadOnlyDictionary<string, ResourceSnapshot>? held = null) =>
+        Read(System.Text.Encoding.UTF8.GetBytes(line), kind, now, out error, held);
+
+    /// <summary>Reads one line given as its UTF-8 bytes (what <see cref="Utf8LineSplitter"/> yields), without a copy.</summary>
+    public static WatchItem? Read(ReadOnlyMemory<byte> line, KindInfo kind, DateTimeOffset now, out Exception? error,
         IReadOnlyDictionary<string, ResourceSnapshot>? held = null)
     {
         error = null;
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(line, Options);
+            document = JsonDocument.Parse(line, InformerJson.Document);
         }
         catch (JsonException e)
         {
@@ -68,7 +68,7 @@ public static class WatchLines
     private static KubernetesException StatusError(JsonElement obj)
     {
         V1Status? status;
-        try { status = obj.Deserialize<V1Status>(); }
+        try { status = obj.Deserialize<V1Status>(InformerJson.Serializer); }
         catch (JsonException) { status = null; }
         return new KubernetesException(status ?? new V1Status { Status = "Failure", Message = "unreadable Status in a watch event" });
     }
@@ -94,24 +94,4 @@ public static class WatchLines
         Enum.TryParse(text, ignoreCase: true, out type) && Enum.IsDefined(type) && !int.TryParse(text, out _); // names only
 
     private static string Describe(JsonElement e) => e.ValueKind == JsonValueKind.Object ? "no object field" : $"the line is {Health.JsonRead.Describe(e)}";
-
-    private static (Type Type, PropertyInfo? Property)? _readerProperty;
-
-    /// <summary>
-    /// The reader KubernetesClient's watch response reads its lines from (<c>LineSeparatedHttpContent.StreamReader</c>,
-    /// whose first line the client has already peeked and still holds), or null when this client version has none: then
-    /// the informer falls back to KubernetesClient's own watch reader. A test pins that 21.0.8 has it.
-    /// </summary>
-    public static TextReader? ReaderOf(HttpOperationResponse<object> response)
-    {
-        if (response.Response?.Content is not { } content) return null;
-        var type = content.GetType();
-        var cached = _readerProperty;
-        if (cached is not { } c || c.Type != type)
-        {
-            c = (type, type.GetProperty("StreamReader", BindingFlags.Public | BindingFlags.Instance));
-            _readerProperty = c;
-        }
-        return c.Property?.PropertyType == typeof(TextReader) ? c.Property.GetValue(content) as TextReader : null;
-    }
 }

@@ -80,11 +80,14 @@ internal sealed class InformerRig : IAsyncDisposable
         return rig;
     }
 
+    // Objects as deep as kube-apiserver accepts (the depth tests) must not trip the truth's own serializer.
+    private static readonly JsonSerializerOptions DeepJson = new() { MaxDepth = InformerJson.ApiServerMaxDepth };
+
     public KindInformer Informer(KindInfo kind) => Host.Find(kind) ?? throw new InvalidOperationException($"no informer for {kind}");
 
     /// <summary>The simulator's truth: uid → resourceVersion, of the objects the dashboard keeps (LoadBalancer Services only).</summary>
     public Dictionary<string, string> Truth(KindInfo kind) =>
-        Simulator.Cluster.List(kind).Items.Where(o => ResourceDecoder.IsTracked(kind, JsonSerializer.SerializeToElement(o))).ToDictionary(
+        Simulator.Cluster.List(kind).Items.Where(o => ResourceDecoder.IsTracked(kind, JsonSerializer.SerializeToElement(o, DeepJson))).ToDictionary(
             o => o["metadata"]!["uid"]!.GetValue<string>(),
             o => o["metadata"]!["resourceVersion"]!.GetValue<string>());
 

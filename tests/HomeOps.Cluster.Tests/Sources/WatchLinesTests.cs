@@ -150,28 +150,6 @@ public sealed class WatchLinesTests
         Assert.NotEqual(first.RawStatus, next.RawStatus); // the heartbeats did change the raw status
     }
 
-    [Fact]
-    public async Task KubernetesClient_hands_its_line_reader_to_the_informer()
-    {
-        // WatchLines finds KubernetesClient's line reader by reflection; without it the informer falls back to the
-        // library's slower reader. This pins that the client in use has it, on a real watch against the simulator.
-        var ct = TestContext.Current.CancellationToken;
-        await using var sim = await SimulatorHost.StartAsync(new SimulatorOptions { Port = 0, Scenarios = { Enabled = false } }, null, ct);
-        var options = new ClusterOptions { Mode = ClusterMode.Simulator, Kubeconfig = sim.KubeconfigPath };
-        var client = new KubernetesClientFactory(Options.Create(options)).Create();
-        using var response = await client.CustomObjects.ListClusterCustomObjectWithHttpMessagesAsync(
-            Kinds.Node.Group, Kinds.Node.Version, Kinds.Node.Plural, watch: true, cancellationToken: ct);
-
-        var reader = WatchLines.ReaderOf(response);
-
-        Assert.NotNull(reader);
-        var first = await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(10), ct);
-        var item = WatchLines.Read(first!, Kinds.Node, Now, out var error);
-        Assert.Null(error);
-        Assert.Equal(WatchEventType.Added, item!.Value.Type);
-        Assert.NotNull(item.Value.Upsert);
-    }
-
     internal static void AssertSameSnapshot(ResourceSnapshot expected, ResourceSnapshot actual)
     {
         Assert.Equal(expected.Kind, actual.Kind);

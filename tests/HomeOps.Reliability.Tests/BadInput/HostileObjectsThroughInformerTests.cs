@@ -27,7 +27,7 @@ public sealed class HostileObjectsThroughInformerTests
             beforeInformers: sim => sim.Cluster.Upsert(CopyOf(sim, Kinds.HelmRelease, "deep-values", o => o["spec"]!["values"] = Nested(depth))));
         await rig.WaitUntilAsync(() => rig.LiveAndConverged(Kinds.HelmRelease), "listed, watching and equal to the simulator");
 
-        Assert.True(KubernetesJsonDepth.EnsureApiServerDepth(), "KubernetesClient reads as deep as kube-apiserver writes");
+        Assert.Equal(InformerJson.ApiServerMaxDepth, InformerJson.Document.MaxDepth); // the informers read as deep as kube-apiserver writes
         var deep = rig.Store.Value.Items(Kinds.HelmRelease).Single(s => s.Meta.Name == "deep-values");
         var template = rig.Store.Value.Items(Kinds.HelmRelease).First(s => s.Meta.Name != "deep-values");
         Assert.Equal(template.Verdict.Health, deep.Verdict.Health); // spec.values does not matter to the rule
