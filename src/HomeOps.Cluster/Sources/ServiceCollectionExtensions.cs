@@ -22,7 +22,7 @@ public static class ServiceCollectionExtensions
         services.AddOptions<AuthentikOptions>().Bind(configuration.GetSection(AuthentikOptions.Section));
 
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(sp => new ClusterStore(sp.GetRequiredService<TimeProvider>(), sp.GetServices<IEffects>()));
+        services.TryAddSingleton(sp => new ClusterStore(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IState<ClusterState>>(sp => sp.GetRequiredService<ClusterStore>());
         services.TryAddSingleton<IDispatcher>(sp => sp.GetRequiredService<ClusterStore>());
 

@@ -6,7 +6,15 @@ namespace HomeOps.Cluster.State;
 /// <summary>Pure reducers of <see cref="ClusterState"/>. Unchanged objects keep their reference, so views can diff cheaply.</summary>
 public static class ClusterReducers
 {
-    [ReducerMethod]
+    /// <summary>The root reducer: one case per action; an action it does not know leaves the state as it is.</summary>
+    public static ClusterState Reduce(ClusterState state, object action) => action switch
+    {
+        ResourcesReplaced replaced => Reduce(state, replaced),
+        ResourcesChanged changed => Reduce(state, changed),
+        FreshnessChanged freshness => Reduce(state, freshness),
+        _ => state,
+    };
+
     public static ClusterState Reduce(ClusterState state, ResourcesReplaced action)
     {
         var slice = SliceOf(state, action.Kind);
@@ -21,7 +29,6 @@ public static class ClusterReducers
         return With(state, slice with { Kind = action.Kind, Items = items, Freshness = fresh });
     }
 
-    [ReducerMethod]
     public static ClusterState Reduce(ClusterState state, ResourcesChanged action)
     {
         var slice = SliceOf(state, action.Kind);
@@ -51,7 +58,6 @@ public static class ClusterReducers
         return With(state, slice with { Items = items, Freshness = fresh });
     }
 
-    [ReducerMethod]
     public static ClusterState Reduce(ClusterState state, FreshnessChanged action)
     {
         var slice = SliceOf(state, action.Kind);

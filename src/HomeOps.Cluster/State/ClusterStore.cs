@@ -7,10 +7,10 @@ public sealed class ClusterStore : IState<ClusterState>, IDispatcher
 {
     private readonly Store<ClusterState> _store;
 
-    public ClusterStore(TimeProvider? time = null, IEnumerable<IEffects>? effects = null)
+    public ClusterStore(TimeProvider? time = null)
     {
         Time = time ?? TimeProvider.System;
-        _store = new Store<ClusterState>(ClusterState.Initial(Time.GetUtcNow()), [typeof(ClusterReducers)], effects);
+        _store = new Store<ClusterState>(ClusterState.Initial(Time.GetUtcNow()), ClusterReducers.Reduce);
     }
 
     public TimeProvider Time { get; }

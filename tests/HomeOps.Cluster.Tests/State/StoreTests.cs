@@ -8,40 +8,23 @@ public sealed class StoreTests
 {
     private sealed record Increment(int By);
     private sealed record Ignored;
-    private sealed record Ping;
-    private sealed record Pong;
-
     private static class CounterReducers
     {
-        [ReducerMethod]
-        public static Counter Reduce(Counter state, Increment action) => state with { Value = state.Value + action.By };
-
-        [ReducerMethod]
-        public static Counter Reduce(Counter state, Pong _) => state with { Pongs = state.Pongs + 1 };
-    }
-
-    private sealed record Counter(int Value, int Pongs);
-
-    private sealed class PingEffects : IEffects
-    {
-        [EffectMethod]
-        public Task Handle(Ping action, IDispatcher dispatcher)
+        public static Counter Reduce(Counter state, object action) => action switch
         {
-            dispatcher.Dispatch(new Pong());
-            return Task.CompletedTask;
-        }
+            Increment increment => state with { Value = state.Value + increment.By },
+            _ => state,
+        };
     }
 
-    private sealed class FailingEffects : IEffects
-    {
-        [EffectMethod]
-        public Task Handle(Increment action, IDispatcher dispatcher) => throw new InvalidOperationException("boom");
-    }
+    private sealed record Counter(int Value);
+
+    private static Store<Counter> NewStore() => new(new Counter(0), CounterReducers.Reduce);
 
     [Fact]
     public void Reducers_apply_in_order_and_subscribers_see_each_change()
     {
-        var store = new Store<Counter>(new Counter(0, 0), [typeof(CounterReducers)]);
+        var store = NewStore();
         var seen = new List<(int Before, int After, object Action)>();
         using var _ = store.Subscribe(c => seen.Add((c.Previous.Value, c.Current.Value, c.Action)));
 
@@ -56,7 +39,7 @@ public sealed class StoreTests
     [Fact]
     public void An_action_without_a_reducer_changes_nothing_and_notifies_nobody()
     {
-        var store = new Store<Counter>(new Counter(0, 0), [typeof(CounterReducers)]);
+        var store = NewStore();
         var before = store.Value;
         var notified = 0;
         using var _ = store.Subscribe(_ => notified++);
@@ -68,30 +51,9 @@ public sealed class StoreTests
     }
 
     [Fact]
-    public void Effects_run_after_the_reducers_and_may_dispatch()
-    {
-        var store = new Store<Counter>(new Counter(0, 0), [typeof(CounterReducers)], [new PingEffects()]);
-        store.Dispatch(new Ping());
-        Assert.Equal(1, store.Value.Pongs);
-    }
-
-    [Fact]
-    public void A_failing_effect_is_reported_and_does_not_undo_the_state_change()
-    {
-        var store = new Store<Counter>(new Counter(0, 0), [typeof(CounterReducers)], [new FailingEffects()]);
-        Exception? failure = null;
-        store.EffectFailed += (ex, _) => failure = ex;
-
-        store.Dispatch(new Increment(1));
-
-        Assert.Equal(1, store.Value.Value);
-        Assert.IsType<InvalidOperationException>(failure);
-    }
-
-    [Fact]
     public void A_throwing_subscriber_neither_starves_others_nor_fails_the_dispatcher()
     {
-        var store = new Store<Counter>(new Counter(0, 0), [typeof(CounterReducers)]);
+        var store = NewStore();
         var reported = new List<Exception>();
         store.SubscriberFailed += (ex, _) => reported.Add(ex);
         using var bad = store.Subscribe(_ => throw new InvalidOperationException("viewer bug"));
@@ -108,7 +70,7 @@ public sealed class StoreTests
     [Fact]
     public void Unsubscribing_stops_notifications()
     {
-        var store = new Store<Counter>(new Counter(0, 0), [typeof(CounterReducers)]);
+        var store = NewStore();
         var notified = 0;
         var sub = store.Subscribe(_ => notified++);
         store.Dispatch(new Increment(1));
