@@ -98,6 +98,35 @@ public class InputValidationTests
         Assert.NotNull(ConfirmationGuard.Check(reboot, two, "mini02, mini03, mini01"));
     }
 
+    [Theory]
+    [InlineData("cluster:safe-reset", "SAFE-RESET")]
+    [InlineData("cluster:safe-reset", "  SAFE-RESET ")]
+    [InlineData("cluster:safe-reset", "safe-reset")]
+    [InlineData("cluster:safe-reset", "SAFE-RESET!")]
+    [InlineData("cluster:safe-reset", "")]
+    [InlineData("cluster:safe-reset", null)]
+    [InlineData("cluster:safe-reboot", "mini02, mini03")]
+    [InlineData("cluster:safe-reboot", "mini03 mini02")]
+    [InlineData("cluster:safe-reboot", "mini03,mini02")]
+    [InlineData("cluster:safe-reboot", "mini02")]
+    [InlineData("cluster:safe-reboot", "mini02, mini03, mini01")]
+    [InlineData("cluster:safe-reboot", "mini02 mini02")]
+    [InlineData("cluster:safe-reboot", "MINI02, mini03")]
+    [InlineData("cluster:safe-reboot", "   ")]
+    public void The_dialogs_rule_and_the_engines_check_are_one_rule(string workflow, string? typed)
+    {
+        var definition = new WorkflowCatalog(GateRegistry.CreateDefault()).Find(workflow)!;
+        var p = new ValidatedParameters(
+            new Dictionary<string, string> { ["nodes"] = "mini02,mini03" }.ToImmutableDictionary(),
+            new Dictionary<string, System.Collections.Immutable.ImmutableArray<string>> { ["nodes"] = ["mini02", "mini03"] }.ToImmutableDictionary());
+        var byNodeNames = definition.Confirmation!.Phrase is null;
+
+        var dialogEnables = ConfirmationGuard.Matches(ConfirmationGuard.Expected(definition, p), typed, byNodeNames);
+        var engineAccepts = ConfirmationGuard.Check(definition, p, typed) is null;
+
+        Assert.Equal(engineAccepts, dialogEnables);
+    }
+
     [Fact]
     public void Step_up_needs_a_recent_sign_in()
     {

@@ -2,7 +2,11 @@ using HomeOps.Operations.Workflows;
 
 namespace HomeOps.Operations.Guards;
 
-/// <summary>The typed confirmation of a destructive run: the exact phrase (case-sensitive), or exactly the chosen node names.</summary>
+/// <summary>
+/// The typed confirmation of a destructive run: the exact phrase (case-sensitive, surrounding spaces ignored), or
+/// exactly the chosen node names (any order, separated by commas or spaces). The one rule for both the engine (which
+/// decides) and the confirmation dialog (whose button lights up exactly when the engine would accept).
+/// </summary>
 public static class ConfirmationGuard
 {
     /// <summary>What the operator must type, for the dialog.</summary>
@@ -20,11 +24,30 @@ public static class ConfirmationGuard
         var text = (typed ?? "").Trim();
         if (text.Length == 0) return "a typed confirmation is required";
         if (c.Phrase is not null)
-            return string.Equals(text, c.Phrase, StringComparison.Ordinal) ? null : $"the confirmation must be exactly '{c.Phrase}'";
+            return PhraseMatches(c.Phrase, text) ? null : $"the confirmation must be exactly '{c.Phrase}'";
         var expected = parameters.Nodes(c.NodeNamesParameter);
-        var typedNames = text.Split([',', ' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
-        var ok = typedNames.Length == expected.Length
-                 && typedNames.ToHashSet(StringComparer.Ordinal).SetEquals(expected);
-        return ok ? null : $"type the node names exactly: {string.Join(", ", expected)}";
+        return NamesMatch(expected, text) ? null : $"type the node names exactly: {string.Join(", ", expected)}";
     }
+
+    /// <summary>
+    /// The dialog's side of the same rule: does <paramref name="typed"/> confirm <paramref name="expected"/> (what
+    /// <see cref="Expected"/> returned)? Nothing expected means nothing to type. The engine checks again on confirm.
+    /// </summary>
+    public static bool Matches(string? expected, string? typed, bool byNodeNames)
+    {
+        if (string.IsNullOrEmpty(expected)) return true;
+        var text = (typed ?? "").Trim();
+        if (text.Length == 0) return false;
+        return byNodeNames ? NamesMatch(SplitNames(expected), text) : PhraseMatches(expected, text);
+    }
+
+    private static bool PhraseMatches(string phrase, string text) => string.Equals(text, phrase, StringComparison.Ordinal);
+
+    private static bool NamesMatch(IReadOnlyCollection<string> expected, string text)
+    {
+        var typedNames = SplitNames(text);
+        return typedNames.Length == expected.Count && typedNames.ToHashSet(StringComparer.Ordinal).SetEquals(expected);
+    }
+
+    private static string[] SplitNames(string text) => text.Split([',', ' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
 }
