@@ -1,71 +1,103 @@
-using System.Reflection;
-using System.Runtime.ExceptionServices;
 using System.Security.Claims;
+using HomeOps.Operations.Engine;
+using HomeOps.Operations.Flux;
+using HomeOps.Operations.Guards;
+using HomeOps.Operations.Workflows;
 
 namespace HomeOps.Dashboard.Security;
 
 /// <summary>
-/// A service as the Blazor circuit sees it: its commands draw from the signed-in user's <see cref="ActionBudget"/>
-/// first, like the action endpoints and operator hub methods, and a refused command answers a refusal result (the
-/// pages already show those) instead of calling through. Which methods are commands is read from their type — every
-/// method answering <c>Task&lt;TResult&gt;</c> (the engine's <c>RunCommandResult</c>, the Flux actions'
-/// <c>FluxActionResult</c>) — so a command added to the interface later is limited without touching this class;
-/// everything else (reads, previews) passes straight through.
+/// The signed-in user's <see cref="ActionBudget"/> as a circuit's commands draw from it — the same budget the action
+/// endpoints and operator hub methods use. The decorators below call <see cref="RefusalAsync"/> first in each command.
 /// </summary>
-public static class RateLimitedCommands
+/// <param name="user">The circuit's user at the time of the call (its authentication state can change).</param>
+public sealed class CircuitActionBudget(ActionBudget budget, Func<Task<ClaimsPrincipal>> user)
 {
-    /// <param name="user">The circuit's user at the time of the call (its authentication state can change).</param>
-    /// <param name="refused">The command's answer for a refusal, from the message to show.</param>
-    public static T Wrap<T, TResult>(T inner, ActionBudget budget, Func<Task<ClaimsPrincipal>> user, Func<string, TResult> refused)
-        where T : class
-    {
-        var proxy = DispatchProxy.Create<T, RateLimitedCommandsProxy<T, TResult>>();
-        ((RateLimitedCommandsProxy<T, TResult>)(object)proxy).Init(inner, budget, user, refused);
-        return proxy;
-    }
+    /// <summary>Null when the command may run; otherwise the refusal to show. <paramref name="target"/> names it in the audit.</summary>
+    public async Task<string?> RefusalAsync(string target, CancellationToken ct) =>
+        await budget.TryTakeAsync(await user(), $"ui {target}", ct);
 }
 
-/// <summary>The <see cref="DispatchProxy"/> behind <see cref="RateLimitedCommands.Wrap{T,TResult}"/> (public and unsealed, as DispatchProxy requires).</summary>
-public class RateLimitedCommandsProxy<T, TResult> : DispatchProxy where T : class
+/// <summary>
+/// The engine as a Blazor circuit sees it: each command (create, confirm, start, trigger, resume, cancel, abandon) draws
+/// from the user's action budget first and, when refused, answers a refused <see cref="RunCommandResult"/> (the pages
+/// show those like any other refusal) instead of calling through. Reads and previews pass straight through.
+/// A command added to <see cref="IOperationsEngine"/> must be limited here too (a test enumerates them).
+/// </summary>
+public sealed class RateLimitedOperationsEngine(IOperationsEngine inner, CircuitActionBudget budget) : IOperationsEngine
 {
-    private T _inner = default!;
-    private ActionBudget _budget = default!;
-    private Func<Task<ClaimsPrincipal>> _user = default!;
-    private Func<string, TResult> _refused = default!;
+    private const string Name = nameof(IOperationsEngine);
 
-    internal void Init(T inner, ActionBudget budget, Func<Task<ClaimsPrincipal>> user, Func<string, TResult> refused)
-    {
-        _inner = inner;
-        _budget = budget;
-        _user = user;
-        _refused = refused;
-    }
+    private async Task<RunCommandResult> Limited(string method, CancellationToken ct, Func<Task<RunCommandResult>> command) =>
+        await budget.RefusalAsync($"{Name}.{method}", ct) is { } refusal
+            ? new RunCommandResult(false, null, null, [refusal], null, null)
+            : await command();
 
-    protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
-    {
-        ArgumentNullException.ThrowIfNull(targetMethod);
-        return targetMethod.ReturnType == typeof(Task<TResult>) ? CommandAsync(targetMethod, args) : Forward(targetMethod, args);
-    }
+    public Task<RunCommandResult> CreateAsync(RunRequest request, Actor actor, CancellationToken ct = default) =>
+        Limited(nameof(CreateAsync), ct, () => inner.CreateAsync(request, actor, ct));
 
-    private async Task<TResult> CommandAsync(MethodInfo method, object?[]? args)
-    {
-        var ct = args?.OfType<CancellationToken>().FirstOrDefault() ?? default;
-        var refusal = await _budget.TryTakeAsync(await _user(), $"ui {typeof(T).Name}.{method.Name}", ct);
-        if (refusal is not null) return _refused(refusal);
-        return await (Task<TResult>)Forward(method, args)!;
-    }
+    public Task<RunCommandResult> ConfirmAsync(Guid runId, string? confirmation, string? reason, Actor actor, CancellationToken ct = default) =>
+        Limited(nameof(ConfirmAsync), ct, () => inner.ConfirmAsync(runId, confirmation, reason, actor, ct));
 
-    private object? Forward(MethodInfo method, object?[]? args)
-    {
-        try
-        {
-            return method.Invoke(_inner, args);
-        }
-        catch (TargetInvocationException e) when (e.InnerException is not null)
-        {
-            // The caller sees the inner service's own exception, as without the proxy.
-            ExceptionDispatchInfo.Throw(e.InnerException);
-            throw;
-        }
-    }
+    public Task<RunCommandResult> StartAsync(Guid runId, Actor actor, CancellationToken ct = default) =>
+        Limited(nameof(StartAsync), ct, () => inner.StartAsync(runId, actor, ct));
+
+    public Task<RunCommandResult> TriggerAsync(RunRequest request, Actor actor, CancellationToken ct = default) =>
+        Limited(nameof(TriggerAsync), ct, () => inner.TriggerAsync(request, actor, ct));
+
+    public Task<RunCommandResult> ResumeAsync(ResumeRequest request, Actor actor, CancellationToken ct = default) =>
+        Limited(nameof(ResumeAsync), ct, () => inner.ResumeAsync(request, actor, ct));
+
+    public Task<RunCommandResult> CancelAsync(Guid runId, string? reason, Actor actor, CancellationToken ct = default) =>
+        Limited(nameof(CancelAsync), ct, () => inner.CancelAsync(runId, reason, actor, ct));
+
+    public Task<RunCommandResult> AbandonAsync(Guid runId, string? reason, Actor actor, CancellationToken ct = default) =>
+        Limited(nameof(AbandonAsync), ct, () => inner.AbandonAsync(runId, reason, actor, ct));
+
+    // ---- not commands: straight through ----
+
+    public IWorkflowCatalog Workflows => inner.Workflows;
+
+    public IRunEvents Events => inner.Events;
+
+    public Task InitializeAsync(CancellationToken ct = default) => inner.InitializeAsync(ct);
+
+    public Task<int> RecoverOrphanedRunsAsync(CancellationToken ct = default) => inner.RecoverOrphanedRunsAsync(ct);
+
+    public Task<RunPreview> PreviewAsync(RunRequest request, Actor actor, CancellationToken ct = default) => inner.PreviewAsync(request, actor, ct);
+
+    public Task<RunView?> GetRunAsync(Guid runId, CancellationToken ct = default) => inner.GetRunAsync(runId, ct);
+
+    public Task<IReadOnlyList<RunSummary>> ListRunsAsync(RunQuery query, CancellationToken ct = default) => inner.ListRunsAsync(query, ct);
+
+    public Task<RunView?> WaitUntilStoppedAsync(Guid runId, CancellationToken ct = default) => inner.WaitUntilStoppedAsync(runId, ct);
+
+    /// <summary>The engine is the process's (a singleton); a circuit's view of it owns nothing to dispose.</summary>
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}
+
+/// <summary>
+/// The Flux actions as a Blazor circuit sees them: every action draws from the user's action budget first and, when
+/// refused, answers a refused <see cref="FluxActionResult"/> (shown in a snackbar) without patching anything.
+/// </summary>
+public sealed class RateLimitedFluxActions(IFluxActions inner, CircuitActionBudget budget) : IFluxActions
+{
+    private const string Name = nameof(IFluxActions);
+
+    private async Task<FluxActionResult> Limited(string method, CancellationToken ct, Func<Task<FluxActionResult>> action) =>
+        await budget.RefusalAsync($"{Name}.{method}", ct) is { } refusal
+            ? new FluxActionResult(false, refusal, 0)
+            : await action();
+
+    public Task<FluxActionResult> ReconcileAsync(FluxObjectRef target, bool withSource, Actor actor, CancellationToken ct = default) =>
+        Limited(nameof(ReconcileAsync), ct, () => inner.ReconcileAsync(target, withSource, actor, ct));
+
+    public Task<FluxActionResult> SuspendAsync(FluxObjectRef target, Actor actor, string reason, CancellationToken ct = default) =>
+        Limited(nameof(SuspendAsync), ct, () => inner.SuspendAsync(target, actor, reason, ct));
+
+    public Task<FluxActionResult> ResumeAsync(FluxObjectRef target, Actor actor, string? reason, CancellationToken ct = default) =>
+        Limited(nameof(ResumeAsync), ct, () => inner.ResumeAsync(target, actor, reason, ct));
+
+    public Task<FluxActionResult> ResumeAndReconcileAsync(FluxObjectRef target, Actor actor, string? reason, CancellationToken ct = default) =>
+        Limited(nameof(ResumeAndReconcileAsync), ct, () => inner.ResumeAndReconcileAsync(target, actor, reason, ct));
 }

@@ -27,8 +27,7 @@ public abstract class OperationsComponent : StoreBoundComponent
     /// user's action budget first — the same one the action endpoints and hub methods use. A refused command answers
     /// a refused <see cref="RunCommandResult"/>, which the pages show like any other refusal.
     /// </summary>
-    protected IOperationsEngine Engine => _engine ??= RateLimitedCommands.Wrap<IOperationsEngine, RunCommandResult>(
-        UnlimitedEngine, Budget, UserAsync, message => new RunCommandResult(false, null, null, [message], null, null));
+    protected IOperationsEngine Engine => _engine ??= new RateLimitedOperationsEngine(UnlimitedEngine, new CircuitActionBudget(Budget, UserAsync));
 
     [Inject] protected IOptions<AuthOptions> AuthOptions { get; set; } = default!;
 
