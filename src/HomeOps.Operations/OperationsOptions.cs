@@ -47,7 +47,7 @@ public sealed class OperationsOptions
     public Dictionary<string, string> Variables { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary><c>InProcess</c> (simulator, single replica) or <c>Lease</c> (a Kubernetes Lease shared by replicas).</summary>
-    public string Lock { get; set; } = "InProcess";
+    public RunLockKind Lock { get; set; } = RunLockKind.InProcess;
 
     /// <summary>
     /// Every audit entry also becomes a Kubernetes Event on its target (a node, a Flux object; the dashboard's namespace
@@ -71,4 +71,14 @@ public sealed class DatabaseOptions
     public const string Section = "Database";
 
     public string? ConnectionString { get; set; }
+}
+
+/// <summary>Where the one-destructive-run-at-a-time lock lives (<c>Operations:Lock</c>).</summary>
+public enum RunLockKind
+{
+    /// <summary>In this process: the simulator, or a single replica.</summary>
+    InProcess,
+
+    /// <summary>A Kubernetes Lease in <see cref="OperationsOptions.LeaseNamespace"/>, shared by every replica.</summary>
+    Lease,
 }

@@ -28,6 +28,8 @@ public static class OperationsServiceCollectionExtensions
     public static IServiceCollection AddHomeOpsOperations(this IServiceCollection services, IConfiguration configuration, Action<OperationsOptions>? configure = null)
     {
         var operations = new OperationsOptions();
+        // A misspelt lock ("Leese") must stop the start, not quietly become a per-process lock across replicas.
+        ConfigurationEnum.Require<RunLockKind>(configuration, $"{OperationsOptions.Section}:{nameof(OperationsOptions.Lock)}");
         configuration.GetSection(OperationsOptions.Section).Bind(operations);
         if (configuration.GetValue<TimeSpan?>("Auth:StepUpMaxAge") is { } stepUp) operations.StepUpMaxAge = stepUp;
         configure?.Invoke(operations);
@@ -47,7 +49,7 @@ public static class OperationsServiceCollectionExtensions
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuditSink, KubernetesEventAuditSink>(sp => new KubernetesEventAuditSink(
                 () => sp.GetService<IKubernetes>(), operations.LeaseNamespace, operations.InstanceId, sp.GetService<ILogger<KubernetesEventAuditSink>>())));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStepRunner, LocalProcessRunner>(sp => new LocalProcessRunner(sp.GetRequiredService<TimeProvider>())));
-        services.TryAddSingleton<IRunLock>(sp => string.Equals(operations.Lock, "Lease", StringComparison.OrdinalIgnoreCase)
+        services.TryAddSingleton<IRunLock>(sp => operations.Lock == RunLockKind.Lease
             ? new KubernetesLeaseRunLock(sp.GetRequiredService<IKubernetes>(), operations.LeaseNamespace, operations.LeaseName, operations.InstanceId,
                 operations.LeaseDuration, operations.LeaseRenewInterval, sp.GetRequiredService<TimeProvider>(), sp.GetService<ILogger<KubernetesLeaseRunLock>>())
             : new InProcessRunLock());

@@ -38,11 +38,11 @@ public static class OperationsHosting
                 o.Variables["kubeconfig"] = clusterKubeconfig;
             // In a pod, replicas must share the one-destructive-run lock: a Lease unless the lock is configured explicitly.
             if (mode == ClusterMode.InCluster && string.IsNullOrWhiteSpace(configuration[$"{OperationsOptions.Section}:{nameof(OperationsOptions.Lock)}"]))
-                o.Lock = "Lease";
+                o.Lock = RunLockKind.Lease;
             if (useStandIns)
             {
                 o.HomeOpsCheckout ??= StandInInstaller.CreateSimulatedCheckout(SimulatorStandIns.CheckoutUnder(o.DataDirectory));
-                o.Lock = "InProcess";
+                o.Lock = RunLockKind.InProcess;
             }
         });
 

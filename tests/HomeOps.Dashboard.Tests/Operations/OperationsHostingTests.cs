@@ -17,7 +17,24 @@ public sealed class OperationsHostingTests
     public void The_destructive_run_lock_is_a_Lease_in_cluster_unless_configured(string mode, string? configured, string expected)
     {
         var options = Build(mode, configured).GetRequiredService<OperationsOptions>();
-        Assert.Equal(expected, options.Lock);
+        Assert.Equal(Enum.Parse<RunLockKind>(expected), options.Lock);
+    }
+
+    [Theory]
+    [InlineData("Leese")]
+    [InlineData("1")]
+    [InlineData("lease-please")]
+    public void A_lock_setting_that_is_not_InProcess_or_Lease_stops_the_start_with_a_clear_error(string configured)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => Build("InCluster", configured));
+
+        Assert.Equal($"Operations:Lock is '{configured}'; it must be one of: InProcess, Lease.", error.Message);
+    }
+
+    [Fact]
+    public void The_lock_setting_is_read_without_regard_to_case()
+    {
+        Assert.Equal(RunLockKind.Lease, Build("Kubeconfig", "lease").GetRequiredService<OperationsOptions>().Lock);
     }
 
     [Fact]
