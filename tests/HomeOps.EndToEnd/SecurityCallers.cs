@@ -87,7 +87,7 @@ public sealed class Caller(Identity identity, IReadOnlyDictionary<string, string
     }
 
     /// <summary>Fetches the antiforgery token the way a page would (GET /api/v1/antiforgery) and keeps its cookie.</summary>
-    private static async Task<Caller> WithAntiforgeryAsync(SimulatedDashboard dashboard, Identity identity, Dictionary<string, string> cookies)
+    public static async Task<Caller> WithAntiforgeryAsync(SimulatedDashboard dashboard, Identity identity, Dictionary<string, string> cookies)
     {
         using var http = NewClient();
         var probe = new Caller(identity, cookies, null, null);
