@@ -37,6 +37,7 @@ builder.Services.AddSignalR(o => o.MaximumReceiveMessageSize = 32 * 1024);
 builder.Services.AddHostedService<ClusterHubBroadcaster>();
 builder.AddDashboardOperations();
 builder.AddDashboardRateLimits();
+builder.AddMetricsAccess();
 
 var app = builder.Build();
 
@@ -52,6 +53,8 @@ app.UseWhen(ctx => !AuthenticationSetup.IsApi(ctx.Request),
     b => b.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
 // Sign-in is limited per client IP before authentication (which handles the OIDC callback itself); actions per user after it.
 app.UseSignInRateLimit();
+// The hubs refuse cookie-carrying requests from another site's page (negotiate and WebSocket upgrade).
+app.UseHubOriginCheck();
 app.UseSignInOutagePage();
 app.UseAuthentication();
 app.UseAuthorization();

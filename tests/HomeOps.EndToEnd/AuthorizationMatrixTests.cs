@@ -64,13 +64,19 @@ public sealed class AuthorizationMatrixTests(BrowserFixture browser) : IAsyncLif
 
         var cells = new List<Cell>();
         using var http = Caller.NewClient();
-        foreach (var row in rows)
-        foreach (var caller in callers.Values)
+        // Sessions live on the server: a sign-out ends the cookie for every later cell, so it is the very last row.
+        bool EndsSession(EndpointRow r) => r.Pattern == "/logout";
+        async Task HttpCellsAsync(IEnumerable<EndpointRow> which)
         {
-            var method = new HttpMethod(row.SendMethod);
-            using var response = await http.SendAsync(caller.Request(method, _dashboard.BaseUrl + row.Path, row.Content()), ct);
-            cells.Add(new Cell("http", $"{row.Method} {row.Path}", caller.Identity, row.Expected(caller.Identity), Outcome.Of(response, _dashboard)));
+            foreach (var row in which)
+            foreach (var caller in callers.Values)
+            {
+                var method = new HttpMethod(row.SendMethod);
+                using var response = await http.SendAsync(caller.Request(method, _dashboard.BaseUrl + row.Path, row.Content()), ct);
+                cells.Add(new Cell("http", $"{row.Method} {row.Path}", caller.Identity, row.Expected(caller.Identity), Outcome.Of(response, _dashboard)));
+            }
         }
+        await HttpCellsAsync(rows.Where(r => !EndsSession(r)));
 
         // /metrics with its own token (the only caller allowed there).
         using (var scrape = new HttpRequestMessage(HttpMethod.Get, _dashboard.BaseUrl + "/metrics"))
@@ -89,6 +95,7 @@ public sealed class AuthorizationMatrixTests(BrowserFixture browser) : IAsyncLif
         Assert.True(run is { Accepted: true, RunId: not null }, run.ToString());
         foreach (var caller in callers.Values)
             cells.AddRange(await HubCellsAsync(caller, hubMethods, run.RunId!.Value, ct));
+        await HttpCellsAsync(rows.Where(EndsSession));
 
         var report = Report(cells, rows.Count, hubMethods.Count);
         var file = Path.Combine(Artifacts.Directory, "security", "authorization-matrix.md");

@@ -12,7 +12,7 @@ namespace HomeOps.EndToEnd;
 /// Hosts the real dashboard (Program.cs) on real Kestrel on a dynamic loopback port, on its embedded simulator.
 /// Settings go in as host configuration so Program.cs sees them before Build (dotnet/aspnetcore#37680).
 /// </summary>
-public sealed class DashboardFactory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
+public sealed class DashboardFactory(IReadOnlyDictionary<string, string?> settings, string environment = "Development") : WebApplicationFactory<Program>
 {
     protected override IHost CreateHost(IHostBuilder builder)
     {
@@ -20,7 +20,7 @@ public sealed class DashboardFactory(IReadOnlyDictionary<string, string?> settin
         return base.CreateHost(builder);
     }
 
-    protected override void ConfigureWebHost(IWebHostBuilder builder) => builder.UseEnvironment("Development");
+    protected override void ConfigureWebHost(IWebHostBuilder builder) => builder.UseEnvironment(environment);
 
     /// <summary>Starts Kestrel on 127.0.0.1 with a dynamic port and returns the base URL (no trailing slash).</summary>
     public string StartOnLoopback()

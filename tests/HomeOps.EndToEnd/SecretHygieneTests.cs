@@ -97,6 +97,7 @@ public sealed partial class SecretHygieneTests(BrowserFixture browser)
         var ct = TestContext.Current.CancellationToken;
         var logFile = Path.Combine(Path.GetTempPath(), $"homeops-log-{Guid.NewGuid():N}.txt");
         var keys = Directory.CreateTempSubdirectory("homeops-dp-keys-").FullName;
+        var data = Directory.CreateTempSubdirectory("homeops-hygiene-data-").FullName;
         var scan = new SecretScan();
         var configured = new Dictionary<string, string>
         {
@@ -114,6 +115,7 @@ public sealed partial class SecretHygieneTests(BrowserFixture browser)
             ["Simulator__Identity__ClientSecret"] = configured["OIDC client secret"],
             ["Simulator__AuthentikToken"] = configured["Authentik API token"],
             ["Auth__DataProtectionKeysPath"] = keys,
+            ["Operations__DataDirectory"] = data,
             // Small enough that the burst below is refused; the tour's own sign-ins stay under it.
             ["RateLimits__SignIn__PermitLimit"] = "6",
             ["RateLimits__SignIn__WindowSeconds"] = "600",
@@ -147,7 +149,7 @@ public sealed partial class SecretHygieneTests(BrowserFixture browser)
                 await SignIn.WaitForCircuitAsync(page);
                 var cookies = (await context.CookiesAsync()).ToDictionary(c => $"{c.Name}@{c.Domain}:{c.Path}", c => c.Value);
                 foreach (var (name, value) in cookies) scan.Secret($"cookie {name} ({user})", value);
-                var tokens = SessionTicket.Tokens(keys, (await context.CookiesAsync([url])).ToDictionary(c => c.Name, c => c.Value));
+                var tokens = SessionTicket.Tokens(keys, data, (await context.CookiesAsync([url])).ToDictionary(c => c.Name, c => c.Value));
                 Assert.Contains("access_token", tokens.Keys);
                 Assert.Contains("id_token", tokens.Keys);
                 // access_token, id_token and refresh_token when issued (expires_at and token_type are not secrets).
@@ -195,7 +197,7 @@ public sealed partial class SecretHygieneTests(BrowserFixture browser)
 
         var log = await File.ReadAllTextAsync(logFile, ct);
         scan.Capture("log file", log);
-        foreach (var key in SessionTicket.MasterKeys(keys)) scan.Secret("data-protection master key", key);
+        foreach (var key in SessionTicket.MasterKeys(keys, data)) scan.Secret("data-protection master key", key);
         Assert.Contains("data-protection master key", scan.Secrets.Keys);
 
         // The tour really covered what it claims.

@@ -18,8 +18,9 @@ public enum Identity
 }
 
 /// <summary>
-/// One caller. Cookies are sent as a fixed Cookie header (responses' Set-Cookie are ignored), so a sign-out or an
-/// expired-cookie answer in one cell cannot change the identity of the next cell.
+/// One caller. Cookies are sent as a fixed Cookie header (responses' Set-Cookie are ignored), so an expired-cookie
+/// answer in one cell cannot change the identity of the next cell. A sign-out does end the session on the server (and
+/// with it every copy of the cookie): tests that send one send it last.
 /// </summary>
 public sealed class Caller(Identity identity, IReadOnlyDictionary<string, string> cookies, string? bearer, string? antiforgeryToken)
 {
@@ -87,7 +88,7 @@ public sealed class Caller(Identity identity, IReadOnlyDictionary<string, string
     }
 
     /// <summary>Fetches the antiforgery token the way a page would (GET /api/v1/antiforgery) and keeps its cookie.</summary>
-    private static async Task<Caller> WithAntiforgeryAsync(SimulatedDashboard dashboard, Identity identity, Dictionary<string, string> cookies)
+    public static async Task<Caller> WithAntiforgeryAsync(SimulatedDashboard dashboard, Identity identity, Dictionary<string, string> cookies)
     {
         using var http = NewClient();
         var probe = new Caller(identity, cookies, null, null);

@@ -9,7 +9,8 @@ public sealed class SignInFlowTests(BrowserFixture browser) : IAsyncLifetime
 {
     private SimulatedDashboard _dashboard = null!;
 
-    public async ValueTask InitializeAsync() => _dashboard = await SimulatedDashboard.StartAsync();
+    // Outage detection by the very next sign-in is what these tests check: no reachability cache.
+    public async ValueTask InitializeAsync() => _dashboard = await SimulatedDashboard.StartAsync(new Dictionary<string, string?> { ["Auth:IdentityProviderProbeCache"] = "00:00:00" });
 
     public async ValueTask DisposeAsync() => await _dashboard.DisposeAsync();
 

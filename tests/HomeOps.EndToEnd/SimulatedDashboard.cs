@@ -15,18 +15,39 @@ public sealed class SimulatedDashboard : IAsyncDisposable
     public const string NobodyUser = "nobody";
     public const string NobodyPassword = "nobody-password-e2e";
 
-    private SimulatedDashboard(SimulatorHost simulator, IdentityProviderHost identity, DashboardFactory app, string baseUrl)
+    private SimulatedDashboard(SimulatorHost simulator, IdentityProviderHost identity, DashboardFactory app, string baseUrl,
+        Dictionary<string, string?> settings, string environment)
     {
         Simulator = simulator;
         Identity = identity;
         App = app;
         BaseUrl = baseUrl;
+        _settings = settings;
+        _environment = environment;
     }
+
+    private readonly Dictionary<string, string?> _settings;
+    private readonly string _environment;
 
     public SimulatorHost Simulator { get; }
     public IdentityProviderHost Identity { get; }
-    public DashboardFactory App { get; }
-    public string BaseUrl { get; }
+    public DashboardFactory App { get; private set; }
+    public string BaseUrl { get; private set; }
+
+    /// <summary>
+    /// Stops the dashboard and starts a new one (a restart: a new process's worth of state) with the same settings and
+    /// data directory, against the same simulator and provider, with <paramref name="changes"/> applied. It gets a new
+    /// port; cookies are per host, not per port, so a browser's cookies still apply.
+    /// </summary>
+    public async Task RestartAppAsync(IDictionary<string, string?>? changes = null)
+    {
+        await App.DisposeAsync();
+        foreach (var (k, v) in changes ?? new Dictionary<string, string?>()) _settings[k] = v;
+        App = new DashboardFactory(_settings, _environment);
+        BaseUrl = App.StartOnLoopback();
+        await Identity.AllowRedirectUriAsync(new Uri(BaseUrl + "/signin-oidc"));
+        await Identity.AllowPostLogoutRedirectUriAsync(new Uri(BaseUrl + "/signout-callback-oidc"));
+    }
 
     public string PasswordOf(string user) => user switch
     {
@@ -36,7 +57,7 @@ public sealed class SimulatedDashboard : IAsyncDisposable
         _ => throw new ArgumentException("unknown user " + user),
     };
 
-    public static async Task<SimulatedDashboard> StartAsync(IDictionary<string, string?>? extra = null)
+    public static async Task<SimulatedDashboard> StartAsync(IDictionary<string, string?>? extra = null, string environment = "Development")
     {
         var simulator = await SimulatorHost.StartAsync(new SimulatorOptions { Scenarios = { Enabled = false } });
         var identityOptions = new IdentityProviderOptions();
@@ -57,13 +78,13 @@ public sealed class SimulatedDashboard : IAsyncDisposable
             ["Operations:DataDirectory"] = Directory.CreateTempSubdirectory("homeops-e2e-data-").FullName,
         };
         foreach (var (k, v) in extra ?? new Dictionary<string, string?>()) settings[k] = v;
-        var app = new DashboardFactory(settings);
+        var app = new DashboardFactory(settings, environment);
         try
         {
             var baseUrl = app.StartOnLoopback();
             await identity.AllowRedirectUriAsync(new Uri(baseUrl + "/signin-oidc"));
             await identity.AllowPostLogoutRedirectUriAsync(new Uri(baseUrl + "/signout-callback-oidc"));
-            return new SimulatedDashboard(simulator, identity, app, baseUrl);
+            return new SimulatedDashboard(simulator, identity, app, baseUrl, settings, environment);
         }
         catch
         {

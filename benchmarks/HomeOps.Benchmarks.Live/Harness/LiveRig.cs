@@ -49,6 +49,11 @@ public sealed class LiveRig : IAsyncDisposable
         var identity = await IdentityProviderHost.StartAsync(new IdentityProviderOptions());
         var data = Directory.CreateTempSubdirectory("homeops-bench-data-").FullName;
         var env = HomeOps.Testing.DashboardAppProcess.PointedAt(simulator, identity, data);
+        // Production against a "real" cluster must not start with an open /metrics or unencrypted key files: give it a
+        // metrics token (nothing here scrapes) and a throwaway data-protection certificate in the run's data directory.
+        env["Metrics__BearerToken"] = Guid.NewGuid().ToString("N");
+        env["DataProtection__CertificatePath"] = Path.Combine(data, "bench-dataprotection.pfx");
+        File.WriteAllBytes(env["DataProtection__CertificatePath"], BenchCertificate());
         foreach (var (k, v) in extraEnvironment ?? new Dictionary<string, string>()) env[k] = v;
         DashboardServer? dashboard = null;
         try
@@ -121,5 +126,15 @@ public sealed class LiveRig : IAsyncDisposable
         await Identity.DisposeAsync();
         await Simulator.DisposeAsync();
         try { Directory.Delete(_dataDirectory, recursive: true); } catch (IOException) { }
+    }
+
+    /// <summary>A self-signed RSA certificate (PFX, no password) for the run's data-protection keys.</summary>
+    private static byte[] BenchCertificate()
+    {
+        using var rsa = System.Security.Cryptography.RSA.Create(2048);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=homeops-bench-dataprotection", rsa,
+            System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(7));
+        return certificate.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pkcs12);
     }
 }

@@ -33,9 +33,20 @@ public static class AuthEndpoints
         return app;
     }
 
-    /// <summary>Only a local path (starting with a single slash) is accepted as a return URL.</summary>
-    public static string LocalOrRoot(string? returnUrl) =>
-        !string.IsNullOrEmpty(returnUrl) && returnUrl[0] == '/' && (returnUrl.Length == 1 || (returnUrl[1] != '/' && returnUrl[1] != '\\'))
-            ? returnUrl
-            : "/";
+    /// <summary>
+    /// Only a local path is accepted as a return URL: the check ASP.NET Core's <c>Url.IsLocalUrl</c> makes (a single
+    /// leading slash, not followed by another slash or a backslash, no control character anywhere: browsers drop TAB,
+    /// CR and LF, so "/\t/evil.example" would be read as "//evil.example"), and additionally no backslash anywhere
+    /// (browsers treat it as a slash). Anything else, including absolute and scheme URLs, becomes "/".
+    /// </summary>
+    public static string LocalOrRoot(string? returnUrl) => IsLocalPath(returnUrl) ? returnUrl! : "/";
+
+    public static bool IsLocalPath(string? url)
+    {
+        if (string.IsNullOrEmpty(url) || url[0] != '/') return false;
+        if (url.Length > 1 && url[1] is '/' or '\\') return false;
+        foreach (var c in url)
+            if (char.IsControl(c) || c == '\\') return false;
+        return true;
+    }
 }

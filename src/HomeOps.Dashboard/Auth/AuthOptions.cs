@@ -12,7 +12,8 @@ public sealed class OidcOptions
     public string ClientSecret { get; set; } = "";
     /// <summary>HTTPS metadata is required unless explicitly turned off for loopback tests.</summary>
     public bool RequireHttpsMetadata { get; set; } = true;
-    public string[] Scopes { get; set; } = ["openid", "profile", "email"];
+    /// <summary>offline_access: a refresh token, so group membership can be re-read after the access token expires.</summary>
+    public string[] Scopes { get; set; } = ["openid", "profile", "email", "offline_access"];
     /// <summary>PEM bundle trusted (in addition to the system roots) for Authentik's certificate, e.g. its self-signed one.</summary>
     public string CaBundlePath { get; set; } = "";
 
@@ -32,14 +33,22 @@ public sealed class AuthOptions
     public TimeSpan StepUpMaxAge { get; set; } = TimeSpan.FromMinutes(5);
     /// <summary>How long a dashboard session lasts without activity.</summary>
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(8);
-    /// <summary>How often an open page checks that its session is still current.</summary>
+    /// <summary>How often a session is checked: its end, that it was not signed out, and its groups at Authentik.</summary>
     public TimeSpan RevalidationInterval { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>How long the identity provider's reachability (checked before each sign-in redirect) is remembered.</summary>
+    public TimeSpan IdentityProviderProbeCache { get; set; } = TimeSpan.FromSeconds(10);
     /// <summary>Where data-protection keys are persisted so a restart does not sign everyone out.</summary>
     public string DataProtectionKeysPath { get; set; } = "";
     /// <summary>Reverse proxies (ingress-nginx pod IPs) whose X-Forwarded-* headers are honoured.</summary>
     public string[] KnownProxies { get; set; } = [];
     /// <summary>Networks (CIDR) of trusted proxies, e.g. the pod CIDR 10.244.0.0/16.</summary>
     public string[] KnownNetworks { get; set; } = [];
+    /// <summary>
+    /// Origins (scheme://host[:port]) browsers use to open the dashboard besides the one a request arrives at, e.g.
+    /// https://dashboard.k8s.home.geoffdavis.com when a proxy rewrites the host. Cookie-authenticated hub connections
+    /// from any other origin are refused.
+    /// </summary>
+    public string[] PublicOrigins { get; set; } = [];
     /// <summary>Cookies are Secure unless this is set (only for http loopback runs: the simulator, tests).</summary>
     public bool AllowInsecureCookies { get; set; }
 }

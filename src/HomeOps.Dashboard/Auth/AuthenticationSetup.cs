@@ -71,8 +71,11 @@ public static class AuthenticationSetup
                     var expires = ctx.Properties.ExpiresUtc ?? DateTimeOffset.UtcNow.Add(auth.SessionLifetime);
                     (ctx.Principal?.Identity as ClaimsIdentity)?.AddClaim(
                         new Claim(SessionRevalidator.ExpiresClaim, expires.ToUnixTimeSeconds().ToString()));
+                    ServerSessions.AddSessionId(ctx.Principal?.Identity as ClaimsIdentity);
                     return Task.CompletedTask;
                 };
+                // Every request: the session's end time, and its groups re-read from Authentik when due.
+                o.Events.OnValidatePrincipal = SessionRevalidator.ValidateCookieAsync;
                 o.Events.OnRedirectToAccessDenied = ctx =>
                 {
                     if (IsApi(ctx.Request)) ctx.Response.StatusCode = StatusCodes.Status403Forbidden;
@@ -105,11 +108,13 @@ public static class AuthenticationSetup
 
         services.AddAuthorization(o => Policies.Add(o, auth));
         services.AddCascadingAuthenticationState();
+        services.AddSingleton(sp => new IdentityProviderReachability(sp.GetRequiredService<TimeProvider>(), auth.IdentityProviderProbeCache));
         services.AddScoped<AuthenticationStateProvider, SessionRevalidator>();
+        // The session cookie holds only a key; tickets live in the operations database (sign-out revokes copies).
+        services.AddServerSessions();
 
-        var dp = services.AddDataProtection().SetApplicationName("HomeOps.Dashboard");
-        if (!string.IsNullOrWhiteSpace(auth.DataProtectionKeysPath))
-            dp.PersistKeysToFileSystem(new DirectoryInfo(auth.DataProtectionKeysPath));
+        // Keys persisted and encrypted at rest with a certificate (DataProtection section).
+        builder.AddDashboardDataProtection(auth);
 
         services.Configure<ForwardedHeadersOptions>(o =>
         {
@@ -160,6 +165,8 @@ public static class AuthenticationSetup
                     ctx.ProtocolMessage.Prompt = "login";
                     ctx.ProtocolMessage.MaxAge = "0";
                 }
+                // Over the sign-in limit: 429, and no outbound probe (HomeOps.Dashboard.Security).
+                if (await Security.DashboardRateLimits.RefuseChallengeOverLimitAsync(ctx.HttpContext)) { ctx.HandleResponse(); return; }
                 // Authentik down: the sign-in error page now, rather than the browser failing on a dead host.
                 await IdentityProviderOutage.EnsureReachableAsync(ctx);
             },

@@ -17,8 +17,6 @@ public static class IdentityProviderOutage
 {
     public const string UnreachableReason = "Authentik is unreachable. Try again in a minute.";
 
-    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(3);
-
     public static IApplicationBuilder UseSignInOutagePage(this IApplicationBuilder app) => app.Use(async (ctx, next) =>
     {
         try
@@ -46,27 +44,26 @@ public static class IdentityProviderOutage
 
     /// <summary>
     /// Before sending a browser to Authentik: can the server reach it? If not, answer with the error page instead.
-    /// One small GET per sign-in (sign-ins are rare and rate-limited per client IP); nothing is cached, so an outage
-    /// is seen by the very next sign-in.
+    /// The answer is cached briefly (<see cref="IdentityProviderReachability"/>), so anonymous requests cannot be turned
+    /// into one outbound call each; challenges also count against the sign-in rate limit (<see cref="Security.DashboardRateLimits"/>).
     /// </summary>
     public static async Task EnsureReachableAsync(RedirectContext ctx)
     {
         var discovery = ctx.Options.MetadataAddress
             ?? ctx.Options.Authority!.TrimEnd('/') + "/.well-known/openid-configuration";
+        var reachability = ctx.HttpContext.RequestServices.GetRequiredService<IdentityProviderReachability>();
+        bool reachable;
         try
         {
-            using var cts = CancellationTokenSource.CreateLinkedTokenSource(ctx.HttpContext.RequestAborted);
-            cts.CancelAfter(ProbeTimeout);
-            using var response = await ctx.Options.Backchannel.GetAsync(discovery, HttpCompletionOption.ResponseHeadersRead, cts.Token);
-            if ((int)response.StatusCode < 500) return;
+            reachable = await reachability.IsReachableAsync(ctx.Options.Backchannel, discovery, ctx.HttpContext.RequestAborted);
         }
-        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
+        catch (OperationCanceledException) when (ctx.HttpContext.RequestAborted.IsCancellationRequested)
         {
-            // Unreachable or too slow: fall through to the error page.
+            return;
         }
-        if (ctx.HttpContext.RequestAborted.IsCancellationRequested) return;
+        if (reachable) return;
         ctx.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("HomeOps.Auth")
-            .LogWarning("Sign-in is unavailable: the identity provider did not answer in {Seconds} s", ProbeTimeout.TotalSeconds);
+            .LogWarning("Sign-in is unavailable: the identity provider did not answer in {Seconds} s", IdentityProviderReachability.ProbeTimeout.TotalSeconds);
         ctx.HandleResponse();
         ctx.Response.Redirect("/signin-error?reason=" + Uri.EscapeDataString(UnreachableReason));
     }

@@ -24,10 +24,19 @@ public static class Policies
         user.Identity?.IsAuthenticated == true &&
         GroupsOf(user).Any(g => options.ViewerGroups.Contains(g, StringComparer.Ordinal) || options.OperatorGroups.Contains(g, StringComparer.Ordinal));
 
-    /// <summary>Blazor's own JavaScript under <c>/_framework/</c>: code, no data.</summary>
-    public static bool IsPublicFrameworkScript(string? path) =>
-        path is not null && path.Contains("_framework/", StringComparison.Ordinal) && path.EndsWith(".js", StringComparison.Ordinal)
-        && !path.Contains("..", StringComparison.Ordinal);
+    /// <summary>The framework scripts the anonymous sign-in pages load; exactly these files, nothing else under /_framework/.</summary>
+    public static readonly IReadOnlyList<string> PublicFrameworkScripts = ["_framework/blazor.web.js", "_framework/blazor.server.js"];
+
+    /// <summary>
+    /// Blazor's own JavaScript: code, no data. The request path ("/_framework/blazor.web.js") or a route pattern's raw
+    /// text ("_framework/blazor.web.js"); case-insensitive like routing.
+    /// </summary>
+    public static bool IsPublicFrameworkScript(string? path)
+    {
+        if (string.IsNullOrEmpty(path)) return false;
+        var relative = path[0] == '/' ? path[1..] : path;
+        return PublicFrameworkScripts.Any(f => string.Equals(relative, f, StringComparison.OrdinalIgnoreCase));
+    }
 
     public static void Add(AuthorizationOptions o, AuthOptions options)
     {

@@ -1,4 +1,5 @@
 using HomeOps.Cluster.Metrics;
+using HomeOps.Cluster.Sources;
 using HomeOps.Cluster.State;
 using Microsoft.AspNetCore.Diagnostics;
 
@@ -12,13 +13,39 @@ namespace HomeOps.Dashboard.Endpoints;
 /// <item><c>Metrics:Port</c> &gt; 0: answers only on that local port (404 elsewhere), so the ingress, which forwards to the
 /// app port, never reaches it; a NetworkPolicy lets only the monitoring namespace reach that port.</item>
 /// <item><c>Metrics:BearerToken</c> set: 401 without <c>Authorization: Bearer &lt;token&gt;</c> (constant-time compare).
-/// Empty: open, and the port plus NetworkPolicy are the protection.</item>
+/// Empty: open, and the port plus NetworkPolicy are the protection. Neither set in Production: the app refuses to start.</item>
 /// </list>
 /// The settings are read per request, so a reloaded configuration applies without a restart.
 /// </summary>
 public static class MetricsEndpoint
 {
     public const string Path = "/metrics";
+
+    public const string OpenInProductionMessage =
+        "/metrics would be open to anyone who reaches the app: in Production set Metrics:Port (a port only the monitoring " +
+        "namespace reaches; environment Metrics__Port, also listed in ASPNETCORE_HTTP_PORTS) and/or Metrics:BearerToken " +
+        "(environment Metrics__BearerToken, from a secret).";
+
+    /// <summary>
+    /// Options validated at start: in Production, against a real cluster, an open /metrics is refused (the process
+    /// stops with <see cref="OpenInProductionMessage"/>). The simulator and Development keep the open default.
+    /// </summary>
+    public static WebApplicationBuilder AddMetricsAccess(this WebApplicationBuilder builder)
+    {
+        var mustBeClosed = builder.Environment.IsProduction() &&
+            (builder.Configuration.GetValue<ClusterMode?>($"{ClusterOptions.Section}:{nameof(ClusterOptions.Mode)}") ?? ClusterMode.Simulator) != ClusterMode.Simulator;
+        var configuration = builder.Configuration;
+        builder.Services.AddOptions<MetricsOptions>()
+            // Read as leniently as the endpoint reads them per request (an empty or malformed port is "no port").
+            .Configure(o =>
+            {
+                o.Port = int.TryParse(configuration[$"{MetricsOptions.Section}:{nameof(MetricsOptions.Port)}"], out var p) ? p : 0;
+                o.BearerToken = configuration[$"{MetricsOptions.Section}:{nameof(MetricsOptions.BearerToken)}"] ?? "";
+            })
+            .Validate(o => !mustBeClosed || o.Port > 0 || !string.IsNullOrEmpty(o.BearerToken), OpenInProductionMessage)
+            .ValidateOnStart();
+        return builder;
+    }
 
     public static WebApplication MapMetricsEndpoint(this WebApplication app)
     {

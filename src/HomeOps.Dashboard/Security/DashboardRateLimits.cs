@@ -32,6 +32,7 @@ public static class DashboardRateLimits
         // The middleware's own services; the limiters themselves are passed to each UseRateLimiter below.
         builder.Services.AddRateLimiter(_ => { });
         builder.Services.AddActionBudget(options);
+        builder.Services.AddSingleton<SignInLimiter>();
         builder.Services.Configure<HubOptions>(o => o.AddFilter<OperatorHubMethodRateLimitFilter>());
         return builder;
     }
@@ -47,22 +48,39 @@ public static class DashboardRateLimits
         return services;
     }
 
-    /// <summary>Before authentication: the OIDC callback is handled by the authentication middleware itself.</summary>
+    /// <summary>
+    /// Before authentication: the OIDC callback is handled by the authentication middleware itself. Challenges from
+    /// any other path (an anonymous request to a page) draw from the same per-address budget in the OIDC handler's
+    /// redirect event (<see cref="RefuseChallengeOverLimitAsync"/>), so every road to Authentik is limited once.
+    /// </summary>
     public static IApplicationBuilder UseSignInRateLimit(this WebApplication app)
     {
         var options = app.Services.GetRequiredService<RateLimitOptions>();
-        var callback = app.Services.GetRequiredService<IOptionsMonitor<OpenIdConnectOptions>>().Get(AuthenticationSetup.OidcScheme).CallbackPath;
-        PathString[] signInPaths = ["/login", "/login/step-up", callback];
-        var limiter = PartitionedRateLimiter.Create<HttpContext, string>(ctx =>
-            signInPaths.Any(p => ctx.Request.Path.Equals(p, StringComparison.OrdinalIgnoreCase))
-                ? RateLimitPartition.GetFixedWindowLimiter(ClientIp(ctx), _ => FixedWindow(options.SignIn))
-                : RateLimitPartition.GetNoLimiter(""));
+        var signIn = app.Services.GetRequiredService<SignInLimiter>();
         return app.UseRateLimiter(new RateLimiterOptions
         {
-            GlobalLimiter = limiter,
+            GlobalLimiter = signIn.Limiter.WithTranslatedKey<HttpContext>(
+                ctx => signIn.IsSignInPath(ctx.Request.Path) ? SignInLimiter.KeyFor(ctx) : SignInLimiter.Unlimited, leaveOpen: true),
             RejectionStatusCode = StatusCodes.Status429TooManyRequests,
-            OnRejected = (ctx, ct) => RejectAsync(ctx, "sign-in", ClientIp(ctx.HttpContext), options.SignIn, ct),
+            OnRejected = (ctx, ct) => RejectAsync(ctx.HttpContext, ctx.Lease, "sign-in", ClientIp(ctx.HttpContext), options.SignIn, ct),
         });
+    }
+
+    /// <summary>
+    /// Called just before a challenge redirects a browser to the identity provider: a challenge from a path the sign-in
+    /// middleware has not already counted takes a permit from the caller's sign-in budget; over the limit the answer is
+    /// 429 (with Retry-After, audited) and no outbound reachability probe is made. True when refused.
+    /// </summary>
+    public static async Task<bool> RefuseChallengeOverLimitAsync(HttpContext http)
+    {
+        var signIn = http.RequestServices.GetRequiredService<SignInLimiter>();
+        if (signIn.IsSignInPath(http.Request.Path)) return false;
+        using var lease = signIn.Limiter.AttemptAcquire(SignInLimiter.KeyFor(http));
+        if (lease.IsAcquired) return false;
+        var options = http.RequestServices.GetRequiredService<RateLimitOptions>();
+        http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        await RejectAsync(http, lease, "sign-in", ClientIp(http), options.SignIn, http.RequestAborted);
+        return true;
     }
 
     /// <summary>After authorization: the user is known, and requests the policy refused never reach the limit.</summary>
@@ -75,7 +93,7 @@ public static class DashboardRateLimits
             GlobalLimiter = actions.Limiter.WithTranslatedKey<HttpContext>(
                 ctx => IsActionRequest(ctx) ? ActionLimiter.KeyFor(ctx.User) : ActionLimiter.Unlimited, leaveOpen: true),
             RejectionStatusCode = StatusCodes.Status429TooManyRequests,
-            OnRejected = (ctx, ct) => RejectAsync(ctx, "actions", ActionLimiter.UserOf(ctx.HttpContext.User), options.Actions, ct),
+            OnRejected = (ctx, ct) => RejectAsync(ctx.HttpContext, ctx.Lease, "actions", ActionLimiter.UserOf(ctx.HttpContext.User), options.Actions, ct),
         });
     }
 
@@ -93,12 +111,11 @@ public static class DashboardRateLimits
         AutoReplenishment = true,
     };
 
-    private static string ClientIp(HttpContext ctx) => ctx.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+    internal static string ClientIp(HttpContext ctx) => ctx.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 
-    private static async ValueTask RejectAsync(OnRejectedContext ctx, string limit, string partition, WindowLimit window, CancellationToken ct)
+    private static async ValueTask RejectAsync(HttpContext http, RateLimitLease lease, string limit, string partition, WindowLimit window, CancellationToken ct)
     {
-        var http = ctx.HttpContext;
-        TimeSpan? retryAfter = ctx.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : null;
+        TimeSpan? retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : null;
         http.Response.Headers.RetryAfter = RetryAfterSeconds(retryAfter, window).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var user = http.User.Identity?.IsAuthenticated == true ? ActionLimiter.UserOf(http.User) : "anonymous";
         await http.RequestServices.GetRequiredService<RateLimitRefusals>().RecordAsync(limit, partition, user,
@@ -109,6 +126,31 @@ public static class DashboardRateLimits
 
     internal static int RetryAfterSeconds(TimeSpan? retryAfter, WindowLimit window) =>
         Math.Max(1, (int)Math.Ceiling((retryAfter ?? window.Window).TotalSeconds));
+}
+
+/// <summary>
+/// The per-address sign-in budget: /login, step-up and the OIDC callback (counted by the middleware) and every other
+/// challenge (counted in the OIDC redirect event).
+/// </summary>
+public sealed class SignInLimiter(RateLimitOptions options, IOptionsMonitor<OpenIdConnectOptions> oidc) : IDisposable
+{
+    public const string Unlimited = "";
+
+    private PathString[]? _paths;
+
+    public PartitionedRateLimiter<string> Limiter { get; } = PartitionedRateLimiter.Create<string, string>(key =>
+        key == Unlimited
+            ? RateLimitPartition.GetNoLimiter(Unlimited)
+            : RateLimitPartition.GetFixedWindowLimiter(key, _ => DashboardRateLimits.FixedWindow(options.SignIn)));
+
+    /// <summary>The paths the sign-in middleware counts itself.</summary>
+    public bool IsSignInPath(PathString path) =>
+        (_paths ??= ["/login", "/login/step-up", oidc.Get(AuthenticationSetup.OidcScheme).CallbackPath])
+        .Any(p => path.Equals(p, StringComparison.OrdinalIgnoreCase));
+
+    public static string KeyFor(HttpContext ctx) => "ip:" + DashboardRateLimits.ClientIp(ctx);
+
+    public void Dispose() => Limiter.Dispose();
 }
 
 /// <summary>One per-user fixed-window budget for operator actions, shared by the HTTP endpoints and the hub methods.</summary>

@@ -10,6 +10,7 @@ public sealed class OperationsDbContext(DbContextOptions<OperationsDbContext> op
     public DbSet<RunRecord> Runs => Set<RunRecord>();
     public DbSet<StepRecord> Steps => Set<StepRecord>();
     public DbSet<AuditEntry> Audit => Set<AuditEntry>();
+    public DbSet<SessionRecord> Sessions => Set<SessionRecord>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {
@@ -53,6 +54,15 @@ public sealed class OperationsDbContext(DbContextOptions<OperationsDbContext> op
             e.HasIndex(a => a.At);
             e.HasIndex(a => a.User);
             e.HasIndex(a => a.Action);
+        });
+        model.Entity<SessionRecord>(e =>
+        {
+            // Kept in step with SchemaUpgrade's CREATE TABLE for databases created before sessions existed.
+            e.ToTable("sessions");
+            e.HasKey(s => s.Key);
+            e.Property(s => s.Key).HasMaxLength(SessionRecord.KeyLength);
+            e.Property(s => s.User).HasMaxLength(SessionRecord.UserLength);
+            e.HasIndex(s => s.ExpiresAt);
         });
     }
 

@@ -22,16 +22,35 @@ internal static class SchemaUpgrade
         new("run_steps", nameof(StepRecord.ProcessHost), "TEXT", $"character varying({ProcessHostLength})"),
     ];
 
+    // Tables introduced after the first release: created when missing (EnsureCreated does nothing on an existing database).
+    // Same names and types as the EF model (OperationsDbContext); SQLite stores DateTimeOffset as UTC ticks.
+    private static readonly string[] SqliteTables =
+    [
+        $"CREATE TABLE IF NOT EXISTS \"sessions\" (\"Key\" TEXT NOT NULL CONSTRAINT \"PK_sessions\" PRIMARY KEY, \"User\" TEXT NOT NULL, " +
+        "\"Ticket\" BLOB NOT NULL, \"CreatedAt\" INTEGER NOT NULL, \"UpdatedAt\" INTEGER NOT NULL, \"ExpiresAt\" INTEGER NOT NULL);",
+        "CREATE INDEX IF NOT EXISTS \"IX_sessions_ExpiresAt\" ON \"sessions\" (\"ExpiresAt\");",
+    ];
+
+    internal static readonly string[] PostgresTables =
+    [
+        $"CREATE TABLE IF NOT EXISTS \"sessions\" (\"Key\" character varying({SessionRecord.KeyLength}) NOT NULL CONSTRAINT \"PK_sessions\" PRIMARY KEY, " +
+        $"\"User\" character varying({SessionRecord.UserLength}) NOT NULL, \"Ticket\" bytea NOT NULL, \"CreatedAt\" timestamp with time zone NOT NULL, " +
+        "\"UpdatedAt\" timestamp with time zone NOT NULL, \"ExpiresAt\" timestamp with time zone NOT NULL);",
+        "CREATE INDEX IF NOT EXISTS \"IX_sessions_ExpiresAt\" ON \"sessions\" (\"ExpiresAt\");",
+    ];
+
     public static async Task ApplyAsync(OperationsDbContext db, CancellationToken ct)
     {
         if (db.Database.IsNpgsql())
         {
             // IF NOT EXISTS makes this idempotent and safe when several replicas start at once.
-            foreach (var sql in PostgresStatements())
+            foreach (var sql in PostgresStatements().Concat(PostgresTables))
                 await db.Database.ExecuteSqlRawAsync(sql, ct).ConfigureAwait(false);
             return;
         }
         if (!db.Database.IsSqlite()) return;
+        foreach (var sql in SqliteTables)
+            await db.Database.ExecuteSqlRawAsync(sql, ct).ConfigureAwait(false);
         foreach (var table in Added.Select(c => c.Table).Distinct(StringComparer.Ordinal))
         {
             var existing = await SqliteColumnsAsync(db.Database.GetDbConnection(), table, ct).ConfigureAwait(false);

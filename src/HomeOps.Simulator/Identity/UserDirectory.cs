@@ -44,7 +44,9 @@ internal sealed class UserDirectory
     public SimulatedUser? Verify(string? username, string? password)
     {
         var offered = Digest(password ?? string.Empty);
-        if (string.IsNullOrEmpty(username) || !_byUsername.TryGetValue(username, out var entry))
+        Entry? entry;
+        lock (_byUsername) entry = string.IsNullOrEmpty(username) ? null : _byUsername.GetValueOrDefault(username);
+        if (entry is null)
         {
             CryptographicOperations.FixedTimeEquals(offered, DecoyDigest);
             return null;
@@ -53,13 +55,36 @@ internal sealed class UserDirectory
         return CryptographicOperations.FixedTimeEquals(offered, entry.PasswordDigest) ? entry.User : null;
     }
 
-    public SimulatedUser? FindByUsername(string? username) =>
-        username is not null && _byUsername.TryGetValue(username, out var entry) ? entry.User : null;
+    public SimulatedUser? FindByUsername(string? username)
+    {
+        lock (_byUsername) return username is not null && _byUsername.TryGetValue(username, out var entry) ? entry.User : null;
+    }
 
-    public SimulatedUser? FindBySubject(string? subject) =>
-        subject is not null && _bySubject.TryGetValue(subject, out var entry) ? entry.User : null;
+    public SimulatedUser? FindBySubject(string? subject)
+    {
+        lock (_byUsername) return subject is not null && _bySubject.TryGetValue(subject, out var entry) ? entry.User : null;
+    }
 
-    public string SubjectOf(SimulatedUser user) => _byUsername[user.Username].Subject;
+    /// <summary>
+    /// Changes a user's group membership, as an Authentik admin would: from now on userinfo and new tokens carry the new
+    /// groups (tokens already issued keep theirs until they expire, as Authentik's JWTs do).
+    /// </summary>
+    public void SetGroups(string username, IReadOnlyList<string> groups)
+    {
+        lock (_byUsername)
+        {
+            var entry = _byUsername.TryGetValue(username, out var e) ? e : throw new ArgumentException($"No simulated user '{username}'.", nameof(username));
+            var user = entry.User;
+            var changed = entry with { User = new SimulatedUser(user.Username, user.Password, groups, user.Name, user.Email) };
+            _byUsername[username] = changed;
+            _bySubject[entry.Subject] = changed;
+        }
+    }
+
+    public string SubjectOf(SimulatedUser user)
+    {
+        lock (_byUsername) return _byUsername[user.Username].Subject;
+    }
 
     /// <summary>
     /// Authentik's default subject mode is a hashed user id (64 hex characters). Derived from the username only,

@@ -56,7 +56,7 @@ public sealed class SecretsAndExposureTests(RenderedBase rendered) : IClassFixtu
     public void External_secrets_use_the_onepassword_connect_cluster_store()
     {
         var externalSecrets = _m.OfKind("ExternalSecret").ToList();
-        Assert.Equal(2, externalSecrets.Count);
+        Assert.Equal(3, externalSecrets.Count);
         foreach (var es in externalSecrets)
         {
             Assert.Equal("external-secrets.io/v1", Str(es, "apiVersion"));
@@ -64,7 +64,30 @@ public sealed class SecretsAndExposureTests(RenderedBase rendered) : IClassFixtu
             Assert.Equal("onepassword-connect", Str(es, "spec", "secretStoreRef", "name"));
             Assert.Equal("Owner", Str(es, "spec", "target", "creationPolicy"));
             Assert.All(Items(es, "spec", "data"), d => Assert.False(string.IsNullOrEmpty(Str(d, "remoteRef", "key"))));
+            Assert.All(Items(es, "spec", "dataFrom"), d => Assert.False(string.IsNullOrEmpty(Str(d, "extract", "key"))));
         }
+    }
+
+    [Fact]
+    public void The_data_protection_keys_are_encrypted_with_a_certificate_mounted_read_only_from_an_external_secret()
+    {
+        var pod = At(_m.Single("Deployment", "homeops-dashboard"), "spec", "template", "spec")!;
+        var container = Items(pod, "containers").First();
+        var config = At(_m.Single("ConfigMap", Str(Assert.Single(Items(container, "envFrom")), "configMapRef", "name")), "data")!;
+        var certificate = Str(config, "DataProtection__CertificatePath");
+        var key = Str(config, "DataProtection__CertificateKeyPath");
+        Assert.False(string.IsNullOrEmpty(certificate));
+        Assert.False(string.IsNullOrEmpty(key));
+        Assert.Null(Str(config, "DataProtection__AllowUnencryptedKeys"));
+
+        // The files sit on a read-only mount of a Secret an ExternalSecret produces, not on the backed-up data volume.
+        var mount = Assert.Single(Items(container, "volumeMounts"), m => certificate!.StartsWith(Str(m, "mountPath")! + "/", StringComparison.Ordinal));
+        Assert.Equal("true", Str(mount, "readOnly"));
+        Assert.StartsWith(Str(mount, "mountPath")! + "/", key);
+        var volume = Assert.Single(Items(pod, "volumes"), v => Str(v, "name") == Str(mount, "name"));
+        var secretName = Str(volume, "secret", "secretName");
+        Assert.Contains(_m.OfKind("ExternalSecret"), e => Str(e, "spec", "target", "name") == secretName);
+        Assert.DoesNotContain(Str(config, "Auth__DataProtectionKeysPath")!, Str(mount, "mountPath"));
     }
 
     [Fact]
