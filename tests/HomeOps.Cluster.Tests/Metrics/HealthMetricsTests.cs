@@ -1,3 +1,4 @@
+using HomeOps.Cluster.Sources;
 using HomeOps.Cluster.Metrics;
 using HomeOps.Cluster.Model;
 using HomeOps.Cluster.State;
@@ -8,7 +9,7 @@ namespace HomeOps.Cluster.Tests.Metrics;
 /// <summary>The formatter's output, read back with an independent strict parser and checked against the hand-built model.</summary>
 public sealed class HealthMetricsTests
 {
-    private static readonly string Text = HealthMetrics.Format(Build(), Now);
+    private static readonly string Text = HealthMetrics.Format(Build(), ClusterOptions.DefaultExpectedNodes, Now);
     private static readonly IReadOnlyList<ExpositionFamily> Families = ExpositionParser.Parse(Text);
 
     [Fact]
@@ -126,7 +127,7 @@ public sealed class HealthMetricsTests
     public void Bgp_sessions_only_where_the_api_reports_them()
     {
         var v2Only = ClusterReducers.Reduce(Build(), new ResourcesReplaced(Kinds.BgpPeeringPolicy, [], Now));
-        var families = ExpositionParser.Parse(HealthMetrics.Format(v2Only, Now));
+        var families = ExpositionParser.Parse(HealthMetrics.Format(v2Only, ClusterOptions.DefaultExpectedNodes, Now));
         Assert.Equal(1, families.Value("homeops_bgp_session_state_known", ("api", "V2")));
         Assert.Equal(1, families.Value("homeops_bgp_peer_established", ("node", "mini01"), ("peer", "172.29.51.1")));
         Assert.Equal(0, families.Value("homeops_bgp_peer_established", ("node", "mini02"), ("peer", "172.29.51.1")));
@@ -172,7 +173,7 @@ public sealed class HealthMetricsTests
     [Fact]
     public void The_same_state_gives_the_same_bytes_whatever_the_insertion_order()
     {
-        Assert.Equal(Text, HealthMetrics.Format(Build(reverse: true), Now));
+        Assert.Equal(Text, HealthMetrics.Format(Build(reverse: true), ClusterOptions.DefaultExpectedNodes, Now));
         var nodes = Families.Family("homeops_node_ready").Samples.Select(s => s.Label("node")).ToList();
         Assert.Equal(nodes.Order(StringComparer.Ordinal), nodes);
     }
@@ -180,7 +181,7 @@ public sealed class HealthMetricsTests
     [Fact]
     public void An_empty_model_still_renders_every_family_with_help_and_type()
     {
-        var empty = HealthMetrics.Format(HomeOps.Cluster.State.ClusterState.Initial(Now), Now);
+        var empty = HealthMetrics.Format(HomeOps.Cluster.State.ClusterState.Initial(Now), ClusterOptions.DefaultExpectedNodes, Now);
         var families = ExpositionParser.Parse(empty);
         Assert.Equal(Families.Select(f => f.Name), families.Select(f => f.Name));
         Assert.Empty(families.Family("homeops_node_ready").Samples);
