@@ -25,11 +25,24 @@ public sealed class HealthMetricsTests
             "homeops_longhorn_disk_used_bytes", "homeops_longhorn_disk_maximum_bytes", "homeops_bgp_session_state_known", "homeops_bgp_peer_established",
             "homeops_authentik_outpost_healthy", "homeops_authentik_outpost_last_seen_age_seconds", "homeops_authentik_token_expiry_seconds",
             "homeops_source_live", "homeops_source_state", "homeops_source_last_event_age_seconds", "homeops_source_reconnects_total",
+            "homeops_area_health", "homeops_area_ok", "homeops_area_total",
         ];
         Assert.Equal(expected, Families.Select(f => f.Name));
         Assert.All(Families, f => Assert.False(string.IsNullOrWhiteSpace(f.Help), $"{f.Name} has no HELP"));
         Assert.Equal("counter", Families.Family("homeops_source_reconnects_total").Type);
         Assert.All(Families.Where(f => f.Name != "homeops_source_reconnects_total"), f => Assert.Equal("gauge", f.Type));
+    }
+
+    [Fact]
+    public void An_expected_node_that_is_not_registered_is_not_ready_and_counts_in_the_nodes_area()
+    {
+        Assert.Null(Families.Family("homeops_node_ready").Samples.FirstOrDefault(s => s.Labels.GetValueOrDefault("node") == "mini04"));
+        var families = ExpositionParser.Parse(HealthMetrics.Format(Build(), ["mini01", "mini02", "mini03", "mini04"], Now));
+        Assert.Equal(0, families.Value("homeops_node_ready", ("node", "mini04")));
+        Assert.Equal(5, families.Value("homeops_area_total", ("area", "Nodes")));
+        Assert.Equal(2, families.Value("homeops_area_ok", ("area", "Nodes")));   // mini01 and the hostile-named node are Ready
+        Assert.Equal(1, families.Value("homeops_area_health", ("area", "Nodes"), ("health", "Failed")));
+        Assert.Equal(0, families.Value("homeops_area_health", ("area", "Nodes"), ("health", "Healthy")));
     }
 
     [Fact]
