@@ -174,14 +174,22 @@ public sealed partial class OneVerdictTests : IAsyncLifetime
 
     private async Task<string?> CliAreaHealthAsync(Area area, CancellationToken ct)
     {
-        var tokenFile = Path.Combine(Directory.CreateTempSubdirectory("homeops-cli-").FullName, "authentik-token");
+        var folder = Directory.CreateTempSubdirectory("homeops-cli-");
+        var tokenFile = Path.Combine(folder.FullName, "authentik-token");
         await File.WriteAllTextAsync(tokenFile, _dashboard.Simulator.AuthentikToken, ct);
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        await StatusCommand.RunAsync(
-            ["status", "--kubeconfig", _dashboard.Simulator.KubeconfigPath, "--output", "json",
-             "--authentik-url", _dashboard.Simulator.AuthentikBaseUri.ToString(), "--authentik-token-file", tokenFile],
-            stdout, stderr, ct);
+        try
+        {
+            await StatusCommand.RunAsync(
+                ["status", "--kubeconfig", _dashboard.Simulator.KubeconfigPath, "--output", "json",
+                 "--authentik-url", _dashboard.Simulator.AuthentikBaseUri.ToString(), "--authentik-token-file", tokenFile],
+                stdout, stderr, ct);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
         try
         {
             var json = JsonNode.Parse(stdout.ToString());
