@@ -1,3 +1,5 @@
+using HomeOps.Cluster.Sources;
+
 namespace HomeOps.Cli;
 
 public enum OutputFormat
@@ -15,6 +17,16 @@ public sealed record CliArguments(
     bool Simulator,
     OutputFormat Output)
 {
+    /// <summary>Nodes the cluster should have (<c>--expected-nodes</c>, as <c>Cluster:ExpectedNodes</c> in the dashboard).</summary>
+    public IReadOnlyList<string> ExpectedNodes { get; init; } = ClusterOptions.DefaultExpectedNodes;
+
+    /// <summary>Authentik to read outposts and tokens from; null: the Authentik area is not read.</summary>
+    public string? AuthentikUrl { get; init; }
+
+    public string? AuthentikTokenFile { get; init; }
+
+    public string? AuthentikCaBundle { get; init; }
+
     public const string Usage = """
         Usage: homeops status [options]
 
@@ -26,13 +38,23 @@ public sealed record CliArguments(
           --context NAME       kubeconfig context to use (default: the current context)
           --simulator          start the embedded home-ops simulator and read from it
 
+        Areas:
+          --expected-nodes A,B,C   nodes the cluster should have; a missing one fails the Nodes area
+                                   (default: mini01,mini02,mini03, as the dashboard's Cluster:ExpectedNodes)
+          --authentik-url URL      also read Authentik's outposts and tokens (the Authentik area)
+          --authentik-token-file F file holding the Authentik API token (never pass a token as an argument)
+          --authentik-ca PEM       CA bundle to trust for Authentik's certificate
+
         Output:
-          --output table|json  aligned table grouped by area (default), or one JSON array of
-                               {kind, apiVersion, namespace, name, health, reason, message}
+          --output table|json  aligned table grouped by area (default), or one JSON object
+                               {"areas": [{area, total, ok, worst, freshness, live, count, countLabel}],
+                                "entries": [{kind, apiVersion, namespace, name, health, reason, message}]}
+                               with the dashboard's area verdicts (the same as /api/v1/health)
           -h, --help           show this help
 
-        Exit codes: 0 every object is Healthy or Suspended; 1 otherwise (or a kind could not be read);
-                    2 bad input (unknown option, missing folder, malformed JSON file, unreachable cluster).
+        Exit codes: 0 every object is Healthy or Suspended and no area is Failed or Degraded; 1 otherwise (or a
+                    kind could not be read); 2 bad input (unknown option, missing folder, malformed JSON file,
+                    unreachable cluster).
         """;
 
     /// <summary>Parses <paramref name="args"/>; throws <see cref="BadInputException"/> with a message for the user.</summary>
@@ -42,7 +64,8 @@ public sealed record CliArguments(
         if (args[0] is "-h" or "--help" or "help") return new CliArguments(true, null, null, null, false, OutputFormat.Table);
         if (args[0] != "status") throw new BadInputException($"unknown command '{args[0]}': expected `status`");
 
-        string? from = null, kubeconfig = null, context = null;
+        string? from = null, kubeconfig = null, context = null, authentikUrl = null, authentikTokenFile = null, authentikCa = null;
+        IReadOnlyList<string> expectedNodes = ClusterOptions.DefaultExpectedNodes;
         var simulator = false;
         var output = OutputFormat.Table;
         for (var i = 1; i < args.Count; i++)
@@ -87,6 +110,21 @@ public sealed record CliArguments(
                         var other => throw new BadInputException($"unknown output format '{other}': expected table or json"),
                     };
                     break;
+                case "--expected-nodes":
+                    expectedNodes = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                    if (ClusterOptions.ValidateExpectedNodes(expectedNodes) is { } problem)
+                        throw new BadInputException($"--expected-nodes: {problem}");
+                    if (expectedNodes.Count == 0) throw new BadInputException("--expected-nodes needs at least one node name");
+                    break;
+                case "--authentik-url":
+                    authentikUrl = Value();
+                    break;
+                case "--authentik-token-file":
+                    authentikTokenFile = Value();
+                    break;
+                case "--authentik-ca":
+                    authentikCa = Value();
+                    break;
                 default:
                     throw new BadInputException($"unknown option '{arg}'");
             }
@@ -95,7 +133,16 @@ public sealed record CliArguments(
         if (sources > 1) throw new BadInputException("choose one source: --from, --kubeconfig or --simulator");
         if (context is not null && (from is not null || simulator))
             throw new BadInputException("--context applies to a kubeconfig source only");
-        return new CliArguments(false, from, kubeconfig, context, simulator, output);
+        if ((authentikUrl is null) != (authentikTokenFile is null))
+            throw new BadInputException("--authentik-url and --authentik-token-file go together");
+        if (authentikCa is not null && authentikUrl is null) throw new BadInputException("--authentik-ca needs --authentik-url");
+        return new CliArguments(false, from, kubeconfig, context, simulator, output)
+        {
+            ExpectedNodes = expectedNodes,
+            AuthentikUrl = authentikUrl,
+            AuthentikTokenFile = authentikTokenFile,
+            AuthentikCaBundle = authentikCa,
+        };
     }
 }
 

@@ -1,5 +1,8 @@
 using HomeOps.Cli.Output;
 using HomeOps.Cli.Sources;
+using HomeOps.Cluster.Areas;
+using HomeOps.Cluster.Model;
+using HomeOps.Cluster.Reports;
 
 namespace HomeOps.Cli;
 
@@ -34,9 +37,9 @@ public static class StatusCommand
         }
 
         SourceResult result;
+        var now = DateTimeOffset.UtcNow;
         try
         {
-            var now = DateTimeOffset.UtcNow;
             if (options.From is { } dir) result = DirectorySource.Read(dir, now, stderr);
             else if (options.Simulator) result = await SimulatorSource.ReadAsync(now, stderr, ct);
             else if ((options.Kubeconfig ?? DefaultKubeconfig()) is { } kubeconfig)
@@ -48,6 +51,8 @@ public static class StatusCommand
                 await stderr.WriteLineAsync(CliArguments.Usage);
                 return BadInput;
             }
+            if (options.AuthentikUrl is { } authentikUrl)
+                result = result.Plus(await AuthentikSource.ReadAsync(authentikUrl, options.AuthentikTokenFile!, options.AuthentikCaBundle, now, stderr, ct));
         }
         catch (BadInputException e)
         {
@@ -56,10 +61,14 @@ public static class StatusCommand
         }
 
         var rows = StatusRow.From(result.Snapshots);
-        if (options.Output == OutputFormat.Json) JsonOutputWriter.Write(rows, stdout);
-        else TableWriter.Write(rows, stdout);
+        // The dashboard's own area rollups over what was read: a missing expected node fails the Nodes area here too.
+        var areas = AreaRollups.All(StatusState.Of(result, now), options.ExpectedNodes);
+        if (options.Output == OutputFormat.Json) JsonOutputWriter.Write([.. areas.Select(a => AreaReport.From(a, now))], rows, stdout);
+        else TableWriter.Write(rows, areas, stdout);
         await stdout.FlushAsync(ct);
-        return !result.Incomplete && rows.All(r => r.Snapshot.Verdict.IsOk) ? Ok : NotOk;
+        // An area that is Unknown (BGPv1 sessions, a kind not read) is not a failure; a Failed or Degraded one is.
+        var areasOk = areas.All(a => a.Health is not (HealthStatus.Failed or HealthStatus.Degraded));
+        return !result.Incomplete && areasOk && rows.All(r => r.Snapshot.Verdict.IsOk) ? Ok : NotOk;
     }
 
     /// <summary>The first existing file of <c>$KUBECONFIG</c> (a path list), else <c>~/.kube/config</c> when present.</summary>

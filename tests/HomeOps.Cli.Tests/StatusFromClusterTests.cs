@@ -11,7 +11,7 @@ public sealed class StatusFromClusterTests
     {
         var result = await CliProcess.RunAsync("status", "--simulator", "--output", "json");
         using var doc = JsonDocument.Parse(result.Stdout);
-        var rows = doc.RootElement.EnumerateArray().ToList();
+        var rows = doc.RootElement.GetProperty("entries").EnumerateArray().ToList();
         var nodes = rows.Where(r => r.GetProperty("kind").GetString() == "Node" && r.GetProperty("apiVersion").GetString() == "v1")
             .Select(r => r.GetProperty("name").GetString()).Order().ToList();
         Assert.Equal(["mini01", "mini02", "mini03"], nodes);
@@ -21,6 +21,31 @@ public sealed class StatusFromClusterTests
 
         var allOk = rows.All(r => r.GetProperty("health").GetString() is "Healthy" or "Suspended");
         Assert.True(result.ExitCode == (allOk ? 0 : 1), result.ToString());
+    }
+
+    [Fact]
+    public async Task An_expected_node_that_is_gone_fails_the_nodes_area_in_json_and_table_and_the_exit_code()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var sim = await SimulatorHost.StartAsync(new SimulatorOptions { Scenarios = { Enabled = false } }, cancellationToken: ct);
+        sim.Cluster.Delete(HomeOps.Cluster.Model.Kinds.Node, null, "mini03");
+
+        var json = await CliProcess.RunAsync("status", "--kubeconfig", sim.KubeconfigPath, "--output", "json");
+        using var doc = JsonDocument.Parse(json.Stdout);
+        var nodes = doc.RootElement.GetProperty("areas").EnumerateArray().Single(a => a.GetProperty("area").GetString() == "Nodes");
+        Assert.Equal("Failed", nodes.GetProperty("worst").GetString());
+        Assert.Equal("2/3", nodes.GetProperty("count").GetString());
+        Assert.Equal(1, json.ExitCode);
+
+        var table = await CliProcess.RunAsync("status", "--kubeconfig", sim.KubeconfigPath);
+        Assert.Contains(table.Stdout.Split('\n'), l => l.StartsWith("Nodes ", StringComparison.Ordinal) && l.Contains("Failed") && l.Contains("missing: mini03"));
+        Assert.Equal(1, table.ExitCode);
+
+        // Told that two nodes is the cluster, the same state is Healthy.
+        var two = await CliProcess.RunAsync("status", "--kubeconfig", sim.KubeconfigPath, "--output", "json", "--expected-nodes", "mini01,mini02");
+        using var twoDoc = JsonDocument.Parse(two.Stdout);
+        Assert.Equal("Healthy", twoDoc.RootElement.GetProperty("areas").EnumerateArray()
+            .Single(a => a.GetProperty("area").GetString() == "Nodes").GetProperty("worst").GetString());
     }
 
     [Fact]
@@ -38,7 +63,7 @@ public sealed class StatusFromClusterTests
         var result = await CliProcess.RunAsync("status", "--kubeconfig", sim.KubeconfigPath, "--output", "json");
         Assert.True(result.ExitCode == 1, result.ToString());
         using var doc = JsonDocument.Parse(result.Stdout);
-        var mini02 = doc.RootElement.EnumerateArray().Single(r =>
+        var mini02 = doc.RootElement.GetProperty("entries").EnumerateArray().Single(r =>
             r.GetProperty("kind").GetString() == "Node" && r.GetProperty("apiVersion").GetString() == "v1" && r.GetProperty("name").GetString() == "mini02");
         Assert.Equal(("Failed", "KubeletNotReady"), (mini02.GetProperty("health").GetString(), mini02.GetProperty("reason").GetString()));
 
@@ -60,7 +85,7 @@ public sealed class StatusFromClusterTests
         Assert.Contains("CiliumBGPAdvertisement (cilium.io): not installed", result.Stderr);
         Assert.Matches("error: Backup \\(longhorn.io/v1beta2\\): forbidden", result.Stderr);
         using var doc = JsonDocument.Parse(result.Stdout);
-        var kinds = doc.RootElement.EnumerateArray().Select(r => r.GetProperty("kind").GetString()).ToHashSet();
+        var kinds = doc.RootElement.GetProperty("entries").EnumerateArray().Select(r => r.GetProperty("kind").GetString()).ToHashSet();
         Assert.DoesNotContain("Backup", kinds);
         Assert.DoesNotContain("CiliumBGPAdvertisement", kinds);
         Assert.Contains("Volume", kinds);

@@ -9,7 +9,7 @@ public sealed class StatusNewKindsTests
     private static List<JsonElement> Rows(CliProcess.Result result)
     {
         using var doc = JsonDocument.Parse(result.Stdout);
-        return [.. doc.RootElement.EnumerateArray().Select(r => r.Clone())];
+        return [.. doc.RootElement.GetProperty("entries").EnumerateArray().Select(r => r.Clone())];
     }
 
     private static string Str(JsonElement row, string name) => row.GetProperty(name).GetString() ?? "";

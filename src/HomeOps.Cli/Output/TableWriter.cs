@@ -1,3 +1,4 @@
+using HomeOps.Cluster.Areas;
 using HomeOps.Cluster.Model;
 
 namespace HomeOps.Cli.Output;
@@ -12,7 +13,30 @@ public static class TableWriter
     private const int MaxReason = 32;
     private const int MaxMessage = 140;
 
-    public static void Write(IReadOnlyList<StatusRow> rows, TextWriter output)
+    public static void Write(IReadOnlyList<StatusRow> rows, IReadOnlyList<IAreaRollup> areas, TextWriter output)
+    {
+        WriteObjects(rows, output);
+        WriteAreas(areas, output);
+    }
+
+    /// <summary>The areas' verdicts as the overview tiles show them, e.g. "Nodes  Failed  2/3 nodes Ready  missing: mini03".</summary>
+    public static void WriteAreas(IReadOnlyList<IAreaRollup> areas, TextWriter output)
+    {
+        output.WriteLine();
+        var cells = areas.Select(a => new[]
+        {
+            a.Area,
+            a.Health.ToString(),
+            $"{a.Count} {a.CountLabel}",
+            a is NodesRollup { Missing.Count: > 0 } n ? Terminal.Clean($"missing: {string.Join(", ", n.Missing)}", MaxMessage) : "",
+        }).ToList();
+        string[] header = ["AREA", "HEALTH", "COUNT", ""];
+        var widths = Enumerable.Range(0, header.Length - 1).Select(c => Math.Max(header[c].Length, cells.Max(r => r[c].Length))).ToArray();
+        WriteLine(output, header, widths);
+        foreach (var line in cells) WriteLine(output, line, widths);
+    }
+
+    private static void WriteObjects(IReadOnlyList<StatusRow> rows, TextWriter output)
     {
         if (rows.Count == 0)
         {

@@ -59,7 +59,8 @@ public static class DirectorySource
                     notes.WriteLine($"note: {display}: skipped {string.Join(", ", skipped.Distinct())}{(read > 0 ? $" ({read} read)" : "")}");
             }
         }
-        return new SourceResult(snapshots, Incomplete: false);
+        // A dump holds what it holds: each kind found is taken as its complete list (so a missing expected node is reported).
+        return new SourceResult(snapshots, Incomplete: false, snapshots.Select(s => s.Kind).DistinctBy(k => k.Key).ToList(), []);
     }
 
     /// <summary>The objects of a document. Items of a typed list (<c>KustomizationList</c>) may omit apiVersion/kind: they get the list's.</summary>

@@ -33,16 +33,20 @@ public static class KubernetesSource
         {
             var served = await ServedVersionsAsync(client, notes, cancellationToken);
             var snapshots = new List<ResourceSnapshot>();
+            var listed = new List<KindInfo>();
+            var notInstalled = new List<KindInfo>();
             var incomplete = false;
             foreach (var kind in Kinds.Watched)
             {
                 var outcome = await ListAsync(client, kind, served, now, cancellationToken);
                 switch (outcome)
                 {
-                    case Listed listed:
-                        snapshots.AddRange(listed.Snapshots);
+                    case Listed read:
+                        snapshots.AddRange(read.Snapshots);
+                        listed.Add(kind);
                         break;
                     case NotInstalled:
+                        notInstalled.Add(kind);
                         notes.WriteLine($"note: {kind.Kind} ({kind.Group}): not installed, skipped");
                         break;
                     case Forbidden forbidden:
@@ -55,7 +59,7 @@ public static class KubernetesSource
                         break;
                 }
             }
-            return new SourceResult(snapshots, incomplete);
+            return new SourceResult(snapshots, incomplete, listed, notInstalled);
         }
         catch (HttpRequestException e)
         {

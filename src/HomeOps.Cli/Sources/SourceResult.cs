@@ -2,5 +2,16 @@ using HomeOps.Cluster.Model;
 
 namespace HomeOps.Cli.Sources;
 
-/// <summary>What a source read: decoded objects, and whether some kind could not be read (forbidden, failed).</summary>
-public sealed record SourceResult(IReadOnlyList<ResourceSnapshot> Snapshots, bool Incomplete);
+/// <summary>
+/// What a source read: decoded objects, whether some kind could not be read (forbidden, failed), the kinds it listed
+/// completely (their absence of an object is a fact, e.g. a missing node) and the kinds the API does not serve.
+/// </summary>
+public sealed record SourceResult(
+    IReadOnlyList<ResourceSnapshot> Snapshots,
+    bool Incomplete,
+    IReadOnlyCollection<KindInfo> Listed,
+    IReadOnlyCollection<KindInfo> NotInstalled)
+{
+    public SourceResult Plus(SourceResult other) =>
+        new([.. Snapshots, .. other.Snapshots], Incomplete || other.Incomplete, [.. Listed, .. other.Listed], [.. NotInstalled, .. other.NotInstalled]);
+}

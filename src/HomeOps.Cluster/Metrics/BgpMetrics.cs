@@ -1,3 +1,4 @@
+using HomeOps.Cluster.Areas;
 using HomeOps.Cluster.Health;
 using HomeOps.Cluster.Model;
 using HomeOps.Cluster.State;
@@ -15,7 +16,7 @@ internal static class BgpMetrics
 {
     public static IEnumerable<MetricFamily> Build(ClusterState state)
     {
-        var report = BgpStatus.Evaluate(state);
+        var report = AreaRollups.Bgp(state).Status;
         var known = new MetricFamily("homeops_bgp_session_state_known", MetricType.Gauge,
             "1 when live BGP session state is in the API (BGPv2 CiliumBGPNodeConfig status, no BGPv1 policy overriding it), else 0; api is the active BGP API.",
             "api");

@@ -1,4 +1,5 @@
 using System.Text;
+using HomeOps.Cluster.Areas;
 using HomeOps.Cluster.State;
 
 namespace HomeOps.Cluster.Metrics;
@@ -10,21 +11,23 @@ namespace HomeOps.Cluster.Metrics;
 /// </summary>
 public static class HealthMetrics
 {
-    public static IReadOnlyList<MetricFamily> Build(ClusterState state, DateTimeOffset now) =>
+    /// <param name="expectedNodes"><c>Cluster:ExpectedNodes</c>: an absent one is a node that is not Ready and a Failed Nodes area.</param>
+    public static IReadOnlyList<MetricFamily> Build(ClusterState state, IReadOnlyList<string> expectedNodes, DateTimeOffset now) =>
     [
-        .. NodeMetrics.Build(state),
+        .. NodeMetrics.Build(AreaRollups.Nodes(state, expectedNodes)),
         .. FluxMetrics.Build(state),
         .. ObjectHealthMetrics.Build(state),
         .. LonghornMetrics.Build(state, now),
         .. BgpMetrics.Build(state),
         .. AuthentikMetrics.Build(state, now),
         .. SourceMetrics.Build(state, now),
+        .. AreaMetrics.Build(AreaRollups.All(state, expectedNodes)),
     ];
 
-    public static string Format(ClusterState state, DateTimeOffset now)
+    public static string Format(ClusterState state, IReadOnlyList<string> expectedNodes, DateTimeOffset now)
     {
         var sb = new StringBuilder(16 * 1024);
-        foreach (var family in Build(state, now))
+        foreach (var family in Build(state, expectedNodes, now))
             family.WriteTo(sb);
         return sb.ToString();
     }

@@ -1,3 +1,4 @@
+using HomeOps.Cluster.Areas;
 using HomeOps.Cluster.Health;
 using HomeOps.Cluster.Model;
 using HomeOps.Cluster.State;
@@ -15,13 +16,22 @@ public sealed record HealthEntry(string Key, string Kind, string ApiVersion, str
             message ?? s.Verdict.Message);
 }
 
-/// <summary>An area's summary: how many objects are OK, the worst health, and how fresh the data is.</summary>
-public sealed record AreaReport(string Area, int Total, int Ok, string Worst, string Freshness, bool Live);
+/// <summary>
+/// An area's verdict as the API, the hub and the CLI send it: <see cref="IAreaRollup"/> flattened. <c>Ok</c>/<c>Total</c>
+/// are the numbers of <c>Count</c> ("2/3"; BGP with unknown sessions: "?/N"), <c>CountLabel</c> says what they count.
+/// </summary>
+public sealed record AreaReport(string Area, int Total, int Ok, string Worst, string Freshness, bool Live, string Count, string CountLabel)
+{
+    public static AreaReport From(IAreaRollup rollup, DateTimeOffset now) =>
+        new(rollup.Area, rollup.Total, rollup.Ok, rollup.Health.ToString(), rollup.Freshness.Describe(now), rollup.Freshness.IsLive,
+            rollup.Count, rollup.CountLabel);
+}
 
 /// <summary>The JSON API's and the hub's snapshot: a summary per area plus one entry per object.</summary>
 public sealed record HealthReport(DateTimeOffset GeneratedAt, IReadOnlyList<AreaReport> Areas, IReadOnlyList<HealthEntry> Entries)
 {
-    public static HealthReport From(ClusterState state, DateTimeOffset now)
+    /// <param name="expectedNodes"><c>Cluster:ExpectedNodes</c>: an absent one makes the Nodes area Failed.</param>
+    public static HealthReport From(ClusterState state, IReadOnlyList<string> expectedNodes, DateTimeOffset now)
     {
         var all = state.AllItems.ToList();
         var graph = FluxGraph.Build(all);
@@ -30,11 +40,12 @@ public sealed record HealthReport(DateTimeOffset GeneratedAt, IReadOnlyList<Area
             .ThenBy(s => s.Meta.Namespace ?? "", StringComparer.Ordinal).ThenBy(s => s.Meta.Name, StringComparer.Ordinal)
             .Select(s => Entry(s, graph))
             .ToList();
-        return new HealthReport(now, AreasOf(state, now), entries);
+        return new HealthReport(now, AreasOf(state, expectedNodes, now), entries);
     }
 
-    public static IReadOnlyList<AreaReport> AreasOf(ClusterState state, DateTimeOffset now) =>
-        Enum.GetValues<Area>().Select(area => Summarise(state, area, now)).ToList();
+    /// <summary>Every area's verdict, from <see cref="AreaRollups"/> (the objects the tiles show).</summary>
+    public static IReadOnlyList<AreaReport> AreasOf(ClusterState state, IReadOnlyList<string> expectedNodes, DateTimeOffset now) =>
+        AreaRollups.All(state, expectedNodes).Select(r => AreaReport.From(r, now)).ToList();
 
     /// <summary>An entry whose message names the Flux root cause when the object is only waiting on a dependency.</summary>
     public static HealthEntry Entry(ResourceSnapshot s, FluxGraph graph)
@@ -47,27 +58,4 @@ public sealed record HealthReport(DateTimeOffset GeneratedAt, IReadOnlyList<Area
         }
         return HealthEntry.From(s);
     }
-
-    private static AreaReport Summarise(ClusterState state, Area area, DateTimeOffset now)
-    {
-        var slices = state.SlicesIn(area).ToList();
-        var items = slices.SelectMany(s => s.Items.Values).ToList();
-        var worst = items.Count == 0 ? HealthStatus.Unknown : items.Select(i => i.Verdict.Health).MaxBy(Severity);
-        var stalest = slices.Where(s => s.Freshness.State != FeedState.NotInstalled)
-            .OrderBy(s => s.Freshness.IsLive).ThenBy(s => s.Freshness.State).FirstOrDefault();
-        var live = stalest?.Freshness.IsLive ?? false;
-        return new AreaReport(area.ToString(), items.Count, items.Count(i => i.Verdict.IsOk), worst.ToString(),
-            stalest?.Freshness.Describe(now) ?? "not installed", live);
-    }
-
-    /// <summary>Ordering for "worst": Failed > Degraded > Unknown > Progressing > Suspended > Healthy.</summary>
-    public static int Severity(HealthStatus h) => h switch
-    {
-        HealthStatus.Failed => 5,
-        HealthStatus.Degraded => 4,
-        HealthStatus.Unknown => 3,
-        HealthStatus.Progressing => 2,
-        HealthStatus.Suspended => 1,
-        _ => 0,
-    };
 }

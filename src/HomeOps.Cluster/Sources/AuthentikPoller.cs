@@ -131,7 +131,7 @@ public sealed class AuthentikPoller : BackgroundService
         "TLS: the Authentik server's certificate is not trusted (self-signed? set Authentik:CaBundlePath to its CA bundle)";
 
     /// <summary>An operator-facing reason. Built from status codes and exception types only, so no header (token) can leak.</summary>
-    internal static string Describe(Exception ex) => ex switch
+    public static string Describe(Exception ex) => ex switch
     {
         AuthentikApiException api => api.Message,
         HttpRequestException { StatusCode: HttpStatusCode.Unauthorized } => TokenRejected,

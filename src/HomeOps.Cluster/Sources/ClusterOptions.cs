@@ -51,6 +51,34 @@ public sealed class ClusterOptions
     /// <summary>Page size for list calls (client-go uses 500).</summary>
     public int ListPageSize { get; set; } = 500;
 
+    /// <summary>The home-ops nodes: the default of <see cref="ExpectedNodes"/>.</summary>
+    public static readonly IReadOnlyList<string> DefaultExpectedNodes = ["mini01", "mini02", "mini03"];
+
+    /// <summary>
+    /// Nodes the cluster is expected to have (<c>Cluster:ExpectedNodes</c>; the old <c>Dashboard:ExpectedNodes</c> is still
+    /// read). A missing one makes the Nodes area Failed everywhere instead of being dropped from "n/total". Null or empty
+    /// means <see cref="DefaultExpectedNodes"/> (binding a configured array must not append to a default one).
+    /// </summary>
+    public string[]? ExpectedNodes { get; set; }
+
+    public IReadOnlyList<string> ExpectedNodeNames => ExpectedNodes is { Length: > 0 } e ? e : DefaultExpectedNodes;
+
+    /// <summary>The problem with <paramref name="names"/> as expected node names, or null when they are valid.</summary>
+    public static string? ValidateExpectedNodes(IReadOnlyList<string> names)
+    {
+        foreach (var name in names)
+            if (!IsNodeName(name)) return $"'{name}' is not a Kubernetes node name (lowercase letters, digits, '-' and '.', at most 253)";
+        var duplicate = names.GroupBy(n => n, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        return duplicate is null ? null : $"'{duplicate.Key}' is listed twice";
+    }
+
+    // A DNS-1123 subdomain, as Kubernetes requires of node names.
+    private static bool IsNodeName(string name) =>
+        name.Length is > 0 and <= 253 && name.Split('.').All(label =>
+            label.Length is > 0 and <= 63 && char.IsAsciiLetterLower(label[0]) | char.IsAsciiDigit(label[0])
+            && char.IsAsciiLetterLower(label[^1]) | char.IsAsciiDigit(label[^1])
+            && label.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-'));
+
     public override string ToString() =>
         $"Mode={Mode}, Kubeconfig={Kubeconfig}, Context={Context}, Backoff={BackoffInitial}..{BackoffMax}, StaleAfter={StaleAfter}, DiscoveryInterval={DiscoveryInterval}";
 }

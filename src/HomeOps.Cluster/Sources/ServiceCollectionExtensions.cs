@@ -18,7 +18,16 @@ public static class ServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddClusterSources(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ClusterOptions>().Bind(configuration.GetSection(ClusterOptions.Section));
+        services.AddOptions<ClusterOptions>()
+            .Bind(configuration.GetSection(ClusterOptions.Section))
+            // Before the setting moved here (the CLI and every consumer need it, not only the UI) it was Dashboard:ExpectedNodes.
+            .PostConfigure(o =>
+            {
+                if (o.ExpectedNodes is not { Length: > 0 })
+                    o.ExpectedNodes = configuration.GetSection("Dashboard:ExpectedNodes").Get<string[]>();
+            })
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClusterOptions>, ExpectedNodesValidation>());
         services.AddOptions<AuthentikOptions>().Bind(configuration.GetSection(AuthentikOptions.Section));
 
         services.TryAddSingleton(TimeProvider.System);
@@ -53,4 +62,13 @@ public static class ServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<AuthentikPoller>());
         return services;
     }
+}
+
+/// <summary>Refuses to start with expected node names no node could have (a typo would report a node missing forever).</summary>
+internal sealed class ExpectedNodesValidation : IValidateOptions<ClusterOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ClusterOptions options) =>
+        ClusterOptions.ValidateExpectedNodes(options.ExpectedNodeNames) is { } problem
+            ? ValidateOptionsResult.Fail($"Cluster:ExpectedNodes: {problem}")
+            : ValidateOptionsResult.Success;
 }

@@ -1,8 +1,10 @@
 using HomeOps.Cluster.Reports;
+using HomeOps.Cluster.Sources;
 using HomeOps.Cluster.State;
 using HomeOps.Dashboard.Auth;
 using HomeOps.Dashboard.Hubs;
 using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.Extensions.Options;
 
 namespace HomeOps.Dashboard.Endpoints;
 
@@ -12,8 +14,8 @@ public static class ClusterApi
     public static WebApplication MapClusterApi(this WebApplication app)
     {
         // The status command's shape, plus a summary per area (homepage's customapi widget can read it).
-        app.MapGet("/api/v1/health", (ClusterStore store, TimeProvider time) =>
-                Results.Json(HealthReport.From(store.Value, time.GetUtcNow())))
+        app.MapGet("/api/v1/health", (ClusterStore store, IOptions<ClusterOptions> cluster, TimeProvider time) =>
+                Results.Json(HealthReport.From(store.Value, cluster.Value.ExpectedNodeNames, time.GetUtcNow())))
             .RequireAuthorization(Policies.Viewer)
             .WithName("api-health");
 

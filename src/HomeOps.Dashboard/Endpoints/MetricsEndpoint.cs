@@ -1,6 +1,7 @@
 using HomeOps.Cluster.Metrics;
 using HomeOps.Cluster.Sources;
 using HomeOps.Cluster.State;
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace HomeOps.Dashboard.Endpoints;
@@ -49,7 +50,7 @@ public static class MetricsEndpoint
 
     public static WebApplication MapMetricsEndpoint(this WebApplication app)
     {
-        app.MapGet(Path, (HttpContext http, IState<ClusterState> state, TimeProvider time, IConfiguration configuration) =>
+        app.MapGet(Path, (HttpContext http, IState<ClusterState> state, IOptions<ClusterOptions> cluster, TimeProvider time, IConfiguration configuration) =>
             {
                 // Prometheus gets plain status codes, never the people-facing "not found" page re-executed in their place.
                 if (http.Features.Get<IStatusCodePagesFeature>() is { } pages) pages.Enabled = false;
@@ -64,7 +65,7 @@ public static class MetricsEndpoint
                     return Results.Text("unauthorized\n", "text/plain; charset=utf-8", statusCode: StatusCodes.Status401Unauthorized);
                 }
                 http.Response.Headers.CacheControl = "no-store";
-                return Results.Text(HealthMetrics.Format(state.Value, time.GetUtcNow()), PrometheusText.ContentType);
+                return Results.Text(HealthMetrics.Format(state.Value, cluster.Value.ExpectedNodeNames, time.GetUtcNow()), PrometheusText.ContentType);
             })
             .AllowAnonymous()
             .ExcludeFromDescription()

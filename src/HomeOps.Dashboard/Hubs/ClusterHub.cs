@@ -1,4 +1,5 @@
 using HomeOps.Cluster.Reports;
+using HomeOps.Cluster.Sources;
 using HomeOps.Cluster.State;
 using HomeOps.Dashboard.Auth;
 using HomeOps.Operations.Engine;
@@ -27,19 +28,20 @@ public sealed record HealthDelta(DateTimeOffset At, IReadOnlyList<HealthEntry> U
 /// a snapshot, then coalesced changes, and any run's events on request (<see cref="StreamRun"/>). Viewers by cookie or by a bearer token from the same Authentik provider.
 /// </summary>
 [Authorize(Policy = Policies.Viewer)]
-public sealed class ClusterHub(ClusterStore store, TimeProvider time, IOptions<AuthOptions> authOptions, IOperationsEngine engine) : Hub<IClusterHubClient>
+public sealed class ClusterHub(ClusterStore store, TimeProvider time, IOptions<AuthOptions> authOptions, IOptions<ClusterOptions> clusterOptions,
+    IOperationsEngine engine) : Hub<IClusterHubClient>
 {
     public const string Path = "/hubs/cluster";
 
     public override async Task OnConnectedAsync()
     {
-        await Clients.Caller.Snapshot(HealthReport.From(store.Value, time.GetUtcNow()));
+        await Clients.Caller.Snapshot(HealthReport.From(store.Value, clusterOptions.Value.ExpectedNodeNames, time.GetUtcNow()));
         await base.OnConnectedAsync();
     }
 
     /// <summary>The current snapshot on demand (e.g. after a client-side gap).</summary>
     [Authorize(Policy = Policies.Viewer)]
-    public HealthReport GetSnapshot() => HealthReport.From(store.Value, time.GetUtcNow());
+    public HealthReport GetSnapshot() => HealthReport.From(store.Value, clusterOptions.Value.ExpectedNodeNames, time.GetUtcNow());
 
     /// <summary>
     /// One run, live: its state and stored log, then step and status changes and output lines until the run stops

@@ -1,5 +1,6 @@
 using HomeOps.Cluster.Health;
 using HomeOps.Cluster.Reports;
+using HomeOps.Cluster.Sources;
 using HomeOps.Cluster.State;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
@@ -11,7 +12,7 @@ namespace HomeOps.Dashboard.Hubs;
 /// every connection (all connections are authorized viewers), so the cost does not grow with work per client.
 /// </summary>
 public sealed class ClusterHubBroadcaster(ClusterStore store, IHubContext<ClusterHub, IClusterHubClient> hub, TimeProvider time,
-    IOptions<DashboardOptions> options, ILogger<ClusterHubBroadcaster> logger) : IHostedService
+    IOptions<DashboardOptions> options, IOptions<ClusterOptions> clusterOptions, ILogger<ClusterHubBroadcaster> logger) : IHostedService
 {
     private CoalescingSubscription? _subscription;
 
@@ -25,7 +26,7 @@ public sealed class ClusterHubBroadcaster(ClusterStore store, IHubContext<Cluste
     {
         try
         {
-            await hub.Clients.All.Changes(Delta(state, changes, time.GetUtcNow()));
+            await hub.Clients.All.Changes(Delta(state, changes, clusterOptions.Value.ExpectedNodeNames, time.GetUtcNow()));
         }
         catch (Exception ex)
         {
@@ -33,7 +34,7 @@ public sealed class ClusterHubBroadcaster(ClusterStore store, IHubContext<Cluste
         }
     }
 
-    public static HealthDelta Delta(ClusterState state, ChangeSet changes, DateTimeOffset now)
+    public static HealthDelta Delta(ClusterState state, ChangeSet changes, IReadOnlyList<string> expectedNodes, DateTimeOffset now)
     {
         var upserted = new List<HealthEntry>();
         var removed = new List<string>();
@@ -49,7 +50,7 @@ public sealed class ClusterHubBroadcaster(ClusterStore store, IHubContext<Cluste
                     removed.Add(key);
             }
         }
-        return new HealthDelta(now, upserted, removed, HealthReport.AreasOf(state, now));
+        return new HealthDelta(now, upserted, removed, HealthReport.AreasOf(state, expectedNodes, now));
     }
 
     public Task StopAsync(CancellationToken cancellationToken)

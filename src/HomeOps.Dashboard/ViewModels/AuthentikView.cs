@@ -1,3 +1,4 @@
+using HomeOps.Cluster.Areas;
 using HomeOps.Cluster.Model;
 using HomeOps.Cluster.State;
 
@@ -43,15 +44,18 @@ public sealed record TokenRow(
         : DaysLeft < 0 ? $"expired {-DaysLeft} d ago" : $"expires in {DaysLeft} d";
 }
 
-public sealed record AuthentikSummary(
-    HealthStatus Health,
-    int HealthyOutposts,
-    int Outposts,
-    TokenRow? ApiToken,
-    IReadOnlyList<OutpostRow> Problems,
-    Freshness Freshness) : IAreaSummary
+/// <summary>The Authentik tile and page: the Cluster rollup (health, counts), the API token and the outposts with a problem.</summary>
+public sealed record AuthentikSummary(AuthentikRollup Rollup, TokenRow? ApiToken, IReadOnlyList<OutpostRow> Problems)
 {
-    public string Count => $"{HealthyOutposts}/{Outposts}";
+    public HealthStatus Health => Rollup.Health;
+
+    public int HealthyOutposts => Rollup.HealthyOutposts;
+
+    public int Outposts => Rollup.Outposts;
+
+    public Freshness Freshness => Rollup.Freshness;
+
+    public string Count => Rollup.Count;
 }
 
 /// <summary>Authentik area: outposts (health, last seen, version drift, providers) and API tokens (expiry).</summary>
@@ -86,15 +90,6 @@ public static class AuthentikView
             .ThenBy(t => t.Expires ?? DateTimeOffset.MaxValue)
             .FirstOrDefault();
 
-    public static AuthentikSummary Summarize(ClusterState state, DateTimeOffset now)
-    {
-        var outposts = Outposts(state);
-        var tokens = Tokens(state, now);
-        var health = AreaFreshness.HasData(state, Area.Authentik)
-            ? HealthOrder.Worst(outposts.Select(o => o.Health).Concat(tokens.Select(t => t.Health)))
-            : HealthStatus.Unknown;
-        return new AuthentikSummary(health, outposts.Count(o => o.Health == HealthStatus.Healthy), outposts.Count,
-            ApiToken(tokens), outposts.Where(o => HealthOrder.IsProblem(o.Health)).ToList(),
-            AreaFreshness.Of(state, Area.Authentik));
-    }
+    public static AuthentikSummary Summarize(ClusterState state, DateTimeOffset now) =>
+        new(AreaRollups.Authentik(state), ApiToken(Tokens(state, now)), Outposts(state).Where(o => HealthOrder.IsProblem(o.Health)).ToList());
 }

@@ -1,3 +1,4 @@
+using HomeOps.Cluster.Areas;
 using HomeOps.Cluster.Health;
 using HomeOps.Cluster.Model;
 using HomeOps.Cluster.State;
@@ -42,17 +43,23 @@ public sealed record FluxProblem(RootCause Cause, FluxRow? Row, int Blocking)
     public string Key => $"{Cause.Kind}/{Cause.Namespace}/{Cause.Name}";
 }
 
-public sealed record FluxSummary(
-    HealthStatus Health,
-    int Ready,
-    int Total,
-    int Suspended,
-    IReadOnlyList<FluxProblem> RootCauses,
-    int Waiting,
-    Freshness Freshness) : IAreaSummary
+/// <summary>The Flux tile and page: the Cluster rollup (health, counts) and the root causes to show.</summary>
+public sealed record FluxSummary(FluxRollup Rollup, IReadOnlyList<FluxProblem> RootCauses)
 {
+    public HealthStatus Health => Rollup.Health;
+
+    public int Ready => Rollup.Ready;
+
+    public int Total => Rollup.Total;
+
+    public int Suspended => Rollup.Suspended;
+
+    public int Waiting => Rollup.Waiting;
+
+    public Freshness Freshness => Rollup.Freshness;
+
     /// <summary>Kustomizations Ready out of all Kustomizations, counted live (never a hard-coded 31 or 32).</summary>
-    public string Count => $"{Ready}/{Total}";
+    public string Count => Rollup.Count;
 }
 
 /// <summary>
@@ -73,8 +80,11 @@ public static class FluxView
     /// <summary>Worst first; the list and its rows are shared between circuits: read them, never change them.</summary>
     public static IReadOnlyList<FluxRow> Rows(ClusterState state) => Shared(state).Rows;
 
-    public static FluxSummary Summarize(ClusterState state) =>
-        SharedSummary.Get(ViewInputs.OfArea(state, Area.Flux, [.. ViewInputs.Of(state, RowKinds)]), () => Compute(state));
+    public static FluxSummary Summarize(ClusterState state)
+    {
+        var rollup = AreaRollups.Flux(state);
+        return SharedSummary.Get([rollup, .. ViewInputs.Of(state, RowKinds)], () => new FluxSummary(rollup, RootCauses(state)));
+    }
 
     private static FluxRows Shared(ClusterState state) =>
         SharedRows.Get(ViewInputs.Of(state, RowKinds), () =>
@@ -83,10 +93,10 @@ public static class FluxView
             return new FluxRows(graph, Rows(state, graph));
         });
 
-    private static FluxSummary Compute(ClusterState state)
+    /// <summary>What blocks the waiting objects, most blocking first: the graph's failing roots and failing GitRepositories.</summary>
+    private static IReadOnlyList<FluxProblem> RootCauses(ClusterState state)
     {
         var (graph, rows) = Shared(state);
-        var kustomizations = rows.Where(r => r.Kind.Key == Kinds.Kustomization.Key).ToList();
         var waiting = rows.Where(r => HealthOrder.IsProblem(r.Health) && r.WaitingOnDependency).ToList();
         var byKey = rows.ToDictionary(r => (r.Kind.Kind, r.Namespace, r.Name));
 
@@ -97,25 +107,13 @@ public static class FluxView
         // GitRepositories are not in the dependsOn graph but block everything when they fail.
         var sources = rows.Where(r => r.Kind.Key == Kinds.GitRepository.Key && HealthOrder.IsProblem(r.Health))
             .Select(r => new RootCause(r.Kind.Kind, r.Namespace, r.Name, r.Health, r.Reason, r.Message));
-        var causes = graph.FailingRoots().Select(RootCause.From).Concat(sources)
+        return graph.FailingRoots().Select(RootCause.From).Concat(sources)
             .Select(c => new FluxProblem(c, byKey.GetValueOrDefault((c.Kind, c.Namespace, c.Name)),
                 blocking.GetValueOrDefault((c.Kind, c.Namespace, c.Name))))
             .OrderByDescending(p => p.Blocking)
             .ThenByDescending(p => HealthOrder.Severity(p.Cause.Health))
             .ThenBy(p => p.Cause.Name, StringComparer.Ordinal)
             .ToList();
-
-        var health = AreaFreshness.HasData(state, Area.Flux)
-            ? HealthOrder.Worst(rows.Select(r => r.Health))
-            : HealthStatus.Unknown;
-        return new FluxSummary(
-            health,
-            kustomizations.Count(r => r.Health == HealthStatus.Healthy),
-            kustomizations.Count,
-            rows.Count(r => r.Suspended),
-            causes,
-            waiting.Count,
-            AreaFreshness.Of(state, Area.Flux));
     }
 
     private static FluxGraph Graph(ClusterState state) =>

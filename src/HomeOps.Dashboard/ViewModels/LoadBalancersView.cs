@@ -1,3 +1,4 @@
+using HomeOps.Cluster.Areas;
 using HomeOps.Cluster.Health;
 using HomeOps.Cluster.Model;
 using HomeOps.Cluster.State;
@@ -27,15 +28,18 @@ public sealed record PoolUsageRow(string Name, HealthStatus Health, string Block
     public string Usage => IpsTotal is { } t && IpsAvailable is { } a ? $"{t - a} of {t} used" : $"{Assigned} in use";
 }
 
-/// <summary>The LoadBalancers tile: Services with an address n/total, and those pending.</summary>
-public sealed record LoadBalancersSummary(
-    HealthStatus Health,
-    int WithAddress,
-    int Services,
-    IReadOnlyList<LoadBalancerRow> Problems,
-    Freshness Freshness) : IAreaSummary
+/// <summary>The LoadBalancers tile and page: the Cluster rollup (health, counts) and the Services with a problem.</summary>
+public sealed record LoadBalancersSummary(LoadBalancersRollup Rollup, IReadOnlyList<LoadBalancerRow> Problems)
 {
-    public string Count => $"{WithAddress}/{Services}";
+    public HealthStatus Health => Rollup.Health;
+
+    public int WithAddress => Rollup.WithAddress;
+
+    public int Services => Rollup.Services;
+
+    public Freshness Freshness => Rollup.Freshness;
+
+    public string Count => Rollup.Count;
 }
 
 /// <summary>
@@ -49,7 +53,7 @@ public static class LoadBalancersView
         {
             var d = (ServiceDetails)s.Details;
             return new LoadBalancerRow(s.Key, s.Meta.Namespace ?? "", s.Meta.Name, s.Verdict.Health, s.Verdict.Reason, s.Verdict.Message,
-                d.HasAddress ? string.Join(", ", d.IngressAddresses) : "", d.PoolLabel, d.PoolAnnotation, s);
+                LoadBalancersRollup.AddressesOf(d), d.PoolLabel, d.PoolAnnotation, s);
         }), r => r.Health, r => $"{r.Namespace}/{r.Name}");
 
     public static IReadOnlyList<PoolUsageRow> Pools(ClusterState state) =>
@@ -57,15 +61,6 @@ public static class LoadBalancersView
             p.Details is null ? "" : string.Join(", ", p.Details.Blocks), p.Assigned.Length, p.Requesting.Length, p.PendingRequesting.Length,
             p.Details?.IpsTotal, p.Details?.IpsAvailable, p.Pool)), r => r.Health, r => r.Name);
 
-    public static LoadBalancersSummary Summarize(ClusterState state)
-    {
-        var services = Services(state);
-        var slice = state.Slice(Kinds.Service);
-        var health = slice.Freshness.Synced || slice.Items.Count > 0
-            ? HealthOrder.Worst(services.Select(s => s.Health))
-            : HealthStatus.Unknown;
-        return new LoadBalancersSummary(health, services.Count(s => s.Addresses.Length > 0), services.Count,
-            services.Where(s => HealthOrder.IsProblem(s.Health)).ToList(),
-            AreaFreshness.Combine([slice.Freshness, state.Slice(Kinds.LoadBalancerIPPool).Freshness]));
-    }
+    public static LoadBalancersSummary Summarize(ClusterState state) =>
+        new(AreaRollups.LoadBalancers(state), Services(state).Where(s => HealthOrder.IsProblem(s.Health)).ToList());
 }

@@ -1,9 +1,8 @@
+using HomeOps.Cluster.Areas;
 using HomeOps.Cluster.Model;
 using HomeOps.Cluster.State;
 
 namespace HomeOps.Dashboard.ViewModels;
-
-public enum VolumeBucket { Healthy, Degraded, Faulted, Detached, Other }
 
 public sealed record VolumeRow(
     string Key,
@@ -81,19 +80,23 @@ public sealed record BackupRow(
 /// <summary>A Longhorn problem that is not a volume (a node, a disk, a backup), so a failing tile always says why.</summary>
 public sealed record LonghornProblem(string Key, string What, HealthStatus Health, string Reason, string Message);
 
-public sealed record LonghornSummary(
-    HealthStatus Health,
-    int Ok,
-    int Total,
-    IReadOnlyDictionary<VolumeBucket, int> Buckets,
-    IReadOnlyList<LonghornNodeRow> Nodes,
-    IReadOnlyList<LonghornProblem> OtherProblems,
-    Freshness Freshness) : IAreaSummary
+/// <summary>The Longhorn tile and page: the Cluster rollup (health, counts, buckets), the Longhorn nodes and the problems that are not volumes.</summary>
+public sealed record LonghornSummary(LonghornRollup Rollup, IReadOnlyList<LonghornNodeRow> Nodes, IReadOnlyList<LonghornProblem> OtherProblems)
 {
-    /// <summary>Volumes needing no action (healthy, or detached and idle) out of all volumes.</summary>
-    public string Count => $"{Ok}/{Total}";
+    public HealthStatus Health => Rollup.Health;
 
-    public int this[VolumeBucket bucket] => Buckets.GetValueOrDefault(bucket);
+    public int Ok => Rollup.Ok;
+
+    public int Total => Rollup.Total;
+
+    public IReadOnlyDictionary<VolumeBucket, int> Buckets => Rollup.Buckets;
+
+    public Freshness Freshness => Rollup.Freshness;
+
+    /// <summary>Volumes needing no action (healthy, or detached and idle) out of all volumes.</summary>
+    public string Count => Rollup.Count;
+
+    public int this[VolumeBucket bucket] => Rollup[bucket];
 }
 
 /// <summary>Longhorn area: volumes by robustness, disks per node, backups.</summary>
@@ -125,49 +128,31 @@ public static class LonghornView
                 .ThenBy(b => b.Name, StringComparer.Ordinal)
                 .ToList());
 
-    public static LonghornSummary Summarize(ClusterState state) =>
-        SharedSummary.Get(ViewInputs.OfArea(state, Area.Longhorn), () => Compute(state));
-
-    private static LonghornSummary Compute(ClusterState state)
+    public static LonghornSummary Summarize(ClusterState state)
     {
-        var volumes = Volumes(state);
+        var rollup = AreaRollups.Longhorn(state);
+        return SharedSummary.Get([rollup], () => Compute(state, rollup));
+    }
+
+    private static LonghornSummary Compute(ClusterState state, LonghornRollup rollup)
+    {
         var nodes = Nodes(state);
         var backups = Backups(state);
-        var healths = volumes.Select(v => v.Health).Concat(nodes.Select(n => n.Health)).Concat(backups.Select(b => b.Health));
         var others = nodes.Where(n => HealthOrder.IsProblem(n.Health))
             .Select(n => new LonghornProblem(n.Key, $"node {n.Name}", n.Health, n.Reason, n.Message))
             .Concat(backups.Where(b => HealthOrder.IsProblem(b.Health))
                 .Select(b => new LonghornProblem(b.Key, $"backup {b.Name}", b.Health, b.Reason, b.Message)))
             .OrderByDescending(p => HealthOrder.Severity(p.Health))
             .ToList();
-        var health = AreaFreshness.HasData(state, Area.Longhorn) ? HealthOrder.Worst(healths) : HealthStatus.Unknown;
-        var buckets = Enum.GetValues<VolumeBucket>().ToDictionary(b => b, b => volumes.Count(v => v.Bucket == b));
-        return new LonghornSummary(
-            health,
-            volumes.Count(v => !HealthOrder.IsProblem(v.Health)),
-            volumes.Count,
-            buckets,
-            nodes,
-            others,
-            AreaFreshness.Of(state, Area.Longhorn));
+        return new LonghornSummary(rollup, nodes, others);
     }
-
-    /// <summary>Faulted wins over detached (a faulted volume is detached); a detached volume reports robustness "unknown", which is not an error.</summary>
-    public static VolumeBucket BucketOf(string state, string robustness) => robustness.ToLowerInvariant() switch
-    {
-        "faulted" => VolumeBucket.Faulted,
-        "degraded" => VolumeBucket.Degraded,
-        "healthy" => VolumeBucket.Healthy,
-        _ when state.Equals("detached", StringComparison.OrdinalIgnoreCase) => VolumeBucket.Detached,
-        _ => VolumeBucket.Other,
-    };
 
     private static VolumeRow ToVolume(ResourceSnapshot v)
     {
         var d = v.Details as LonghornVolumeDetails;
         return new VolumeRow(
             v.Key, v.Meta.Name, v.Verdict.Health, v.Verdict.Reason, v.Verdict.Message,
-            d?.State ?? "", d?.Robustness ?? "", BucketOf(d?.State ?? "", d?.Robustness ?? ""),
+            d?.State ?? "", d?.Robustness ?? "", LonghornRollup.BucketOf(v),
             d?.NumberOfReplicas ?? 0, d?.SizeBytes ?? 0, d?.ActualSizeBytes ?? 0, d?.LastBackupAt,
             d?.PvcNamespace ?? "", d?.PvcName ?? "", d?.NodeId ?? "", v);
     }

@@ -1,3 +1,4 @@
+using HomeOps.Cluster.Areas;
 using HomeOps.Cluster.Model;
 using HomeOps.Cluster.State;
 
@@ -25,22 +26,28 @@ public sealed record NodeRow(
     public bool Missing => Resource is null;
 }
 
-public sealed record NodesSummary(
-    HealthStatus Health,
-    int Ready,
-    int Total,
-    IReadOnlyList<string> Missing,
-    IReadOnlyList<NodeRow> NotReady,
-    IReadOnlyList<string> Cordoned,
-    Freshness Freshness) : IAreaSummary
+/// <summary>The Nodes tile and page: the Cluster rollup (health, counts, missing nodes) and the rows of the nodes not Ready.</summary>
+public sealed record NodesSummary(NodesRollup Rollup, IReadOnlyList<NodeRow> NotReady)
 {
-    public string Count => $"{Ready}/{Total}";
+    public HealthStatus Health => Rollup.Health;
+
+    public int Ready => Rollup.Ready;
+
+    public int Total => Rollup.Total;
+
+    public IReadOnlyList<string> Missing => Rollup.Missing;
+
+    public IReadOnlyList<string> Cordoned => Rollup.Cordoned;
+
+    public Freshness Freshness => Rollup.Freshness;
+
+    public string Count => Rollup.Count;
 }
 
-/// <summary>Nodes area: Ready is read from the Ready condition (never a substring of "NotReady"), health from the verdicts.</summary>
+/// <summary>Nodes area rows. Which nodes exist, are Ready or are missing is <see cref="NodesRollup"/>'s; a row maps one to columns.</summary>
 public static class NodesView
 {
-    public const string ReadyMissing = "Missing";
+    public const string ReadyMissing = NodesRollup.ReadyMissing;
 
     private static readonly string[] PressureTypes = ["MemoryPressure", "DiskPressure", "PIDPressure", "NetworkUnavailable"];
 
@@ -52,46 +59,23 @@ public static class NodesView
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, NodeRow> MissingRows = new(StringComparer.Ordinal);
 
     /// <summary>Worst first; the list and its rows are shared between circuits: read them, never change them.</summary>
-    public static IReadOnlyList<NodeRow> Rows(ClusterState state, IReadOnlyList<string> expectedNodes) =>
-        SharedRows.Get([state.Slice(Kinds.Node), expectedNodes], () => ComputeRows(state, expectedNodes));
-
-    public static NodesSummary Summarize(ClusterState state, IReadOnlyList<string> expectedNodes) =>
-        SharedSummary.Get([state.Slice(Kinds.Node), expectedNodes], () => ComputeSummary(state, expectedNodes));
-
-    private static IReadOnlyList<NodeRow> ComputeRows(ClusterState state, IReadOnlyList<string> expectedNodes)
+    public static IReadOnlyList<NodeRow> Rows(ClusterState state, IReadOnlyList<string> expectedNodes)
     {
-        var rows = state.Items(Kinds.Node).Select(n => RowsOf.Get(n, ToRow)).ToList();
-        // A node that never registered (or was deleted) is the worst kind of problem: say so instead of counting 2/2.
-        if (state.Slice(Kinds.Node).Freshness.Synced)
-        {
-            var present = rows.Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
-            rows.AddRange(expectedNodes.Where(n => !present.Contains(n)).Select(n => MissingRows.GetOrAdd(n, MissingRow)));
-        }
-        return HealthOrder.WorstFirst(rows, r => r.Health, r => r.Name);
+        var rollup = AreaRollups.Nodes(state, expectedNodes);
+        return SharedRows.Get([rollup], () =>
+            rollup.Nodes.Select(n => n.Resource is { } node ? RowsOf.Get(node, ToRow) : MissingRows.GetOrAdd(n.Name, _ => MissingRow(n))).ToList());
     }
 
-    private static NodesSummary ComputeSummary(ClusterState state, IReadOnlyList<string> expectedNodes)
+    public static NodesSummary Summarize(ClusterState state, IReadOnlyList<string> expectedNodes)
     {
-        var rows = Rows(state, expectedNodes);
-        var freshness = state.Slice(Kinds.Node).Freshness;
-        var synced = freshness.Synced || rows.Count > 0;
-        var total = synced ? rows.Count : expectedNodes.Count;
-        var ready = rows.Count(r => r.ReadyStatus == "True");
-        var health = synced ? HealthOrder.Worst(rows.Select(r => r.Health), HealthStatus.Unknown) : HealthStatus.Unknown;
-        return new NodesSummary(
-            health,
-            ready,
-            total,
-            rows.Where(r => r.Missing).Select(r => r.Name).ToList(),
-            rows.Where(r => !r.Missing && r.ReadyStatus != "True").ToList(),
-            rows.Where(r => r.Cordoned).Select(r => r.Name).ToList(),
-            freshness);
+        var rollup = AreaRollups.Nodes(state, expectedNodes);
+        return SharedSummary.Get([rollup], () =>
+            new NodesSummary(rollup, Rows(state, expectedNodes).Where(r => !r.Missing && r.ReadyStatus != "True").ToList()));
     }
 
     public static NodeRow ToRow(ResourceSnapshot node)
     {
         var d = node.Details as NodeDetails;
-        var ready = node.FindCondition("Ready")?.Status ?? "Unknown";
         var pressures = node.Conditions
             .Where(c => c.IsTrue && PressureTypes.Contains(c.Type, StringComparer.Ordinal))
             .Select(c => c.Type)
@@ -103,7 +87,7 @@ public static class NodesView
             node.Verdict.Health,
             node.Verdict.Reason,
             node.Verdict.Message,
-            ready,
+            NodesRollup.ReadyStatusOf(node),
             d?.Unschedulable ?? false,
             d is null ? [] : d.Roles,
             d?.TalosVersion ?? "",
@@ -115,8 +99,7 @@ public static class NodesView
             node);
     }
 
-    private static NodeRow MissingRow(string name) => new(
-        $"missing:{name}", name, HealthStatus.Failed, "NodeMissing",
-        $"{name} is expected but not registered with the Kubernetes API.",
-        ReadyMissing, false, [], "", "", [], [], [], [], null);
+    private static NodeRow MissingRow(NodeEntry missing) => new(
+        $"missing:{missing.Name}", missing.Name, missing.Verdict.Health, missing.Verdict.Reason, missing.Verdict.Message,
+        missing.ReadyStatus, false, [], "", "", [], [], [], [], null);
 }

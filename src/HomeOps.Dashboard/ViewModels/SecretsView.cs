@@ -1,3 +1,4 @@
+using HomeOps.Cluster.Areas;
 using HomeOps.Cluster.Health;
 using HomeOps.Cluster.Model;
 using HomeOps.Cluster.State;
@@ -39,18 +40,24 @@ public sealed record AtRiskRow(string Name, HealthStatus CurrentHealth, string C
     public string TestId => RowIds.For("atrisk", Name);
 }
 
-/// <summary>The secrets tile: synced ExternalSecrets n/total, the 1Password store's state, and how many Kustomizations it puts at risk.</summary>
-public sealed record SecretsSummary(
-    HealthStatus Health,
-    int Synced,
-    int ExternalSecrets,
-    SecretStoreRow? Store,
-    bool? StoreHealthy,
-    int AtRisk,
-    IReadOnlyList<ExternalSecretRow> Problems,
-    Freshness Freshness) : IAreaSummary
+/// <summary>The secrets tile and page: the Cluster rollup (health, counts, the store's risk report), the store row and the ExternalSecrets with a problem.</summary>
+public sealed record SecretsSummary(SecretsRollup Rollup, SecretStoreRow? Store, IReadOnlyList<ExternalSecretRow> Problems)
 {
-    public string Count => $"{Synced}/{ExternalSecrets}";
+    public HealthStatus Health => Rollup.Health;
+
+    public int Synced => Rollup.Synced;
+
+    public int ExternalSecrets => Rollup.ExternalSecrets;
+
+    public bool? StoreHealthy => Rollup.StoreHealthy;
+
+    public int AtRisk => Rollup.AtRisk;
+
+    public SecretsRiskReport Risk => Rollup.Risk;
+
+    public Freshness Freshness => Rollup.Freshness;
+
+    public string Count => Rollup.Count;
 }
 
 /// <summary>
@@ -82,13 +89,7 @@ public static class SecretsView
     public static SecretsSummary Summarize(ClusterState state)
     {
         var stores = Stores(state);
-        var secrets = ExternalSecrets(state);
-        var risk = SecretsRisk.Evaluate(state);
         var store = stores.FirstOrDefault(s => s.Name == SecretsRisk.StoreName) ?? stores.FirstOrDefault();
-        var health = AreaFreshness.HasData(state, Area.Secrets)
-            ? HealthOrder.Worst(stores.Select(s => s.Health).Concat(secrets.Select(s => s.Health)))
-            : HealthStatus.Unknown;
-        return new SecretsSummary(health, secrets.Count(s => s.Health == HealthStatus.Healthy), secrets.Count, store, risk.StoreHealthy,
-            risk.AtRisk.Length, secrets.Where(s => HealthOrder.IsProblem(s.Health)).ToList(), AreaFreshness.Of(state, Area.Secrets));
+        return new SecretsSummary(AreaRollups.Secrets(state), store, ExternalSecrets(state).Where(s => HealthOrder.IsProblem(s.Health)).ToList());
     }
 }

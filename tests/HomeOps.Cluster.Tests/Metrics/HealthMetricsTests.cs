@@ -1,3 +1,4 @@
+using HomeOps.Cluster.Sources;
 using HomeOps.Cluster.Metrics;
 using HomeOps.Cluster.Model;
 using HomeOps.Cluster.State;
@@ -8,7 +9,7 @@ namespace HomeOps.Cluster.Tests.Metrics;
 /// <summary>The formatter's output, read back with an independent strict parser and checked against the hand-built model.</summary>
 public sealed class HealthMetricsTests
 {
-    private static readonly string Text = HealthMetrics.Format(Build(), Now);
+    private static readonly string Text = HealthMetrics.Format(Build(), ClusterOptions.DefaultExpectedNodes, Now);
     private static readonly IReadOnlyList<ExpositionFamily> Families = ExpositionParser.Parse(Text);
 
     [Fact]
@@ -24,11 +25,24 @@ public sealed class HealthMetricsTests
             "homeops_longhorn_disk_used_bytes", "homeops_longhorn_disk_maximum_bytes", "homeops_bgp_session_state_known", "homeops_bgp_peer_established",
             "homeops_authentik_outpost_healthy", "homeops_authentik_outpost_last_seen_age_seconds", "homeops_authentik_token_expiry_seconds",
             "homeops_source_live", "homeops_source_state", "homeops_source_last_event_age_seconds", "homeops_source_reconnects_total",
+            "homeops_area_health", "homeops_area_ok", "homeops_area_total",
         ];
         Assert.Equal(expected, Families.Select(f => f.Name));
         Assert.All(Families, f => Assert.False(string.IsNullOrWhiteSpace(f.Help), $"{f.Name} has no HELP"));
         Assert.Equal("counter", Families.Family("homeops_source_reconnects_total").Type);
         Assert.All(Families.Where(f => f.Name != "homeops_source_reconnects_total"), f => Assert.Equal("gauge", f.Type));
+    }
+
+    [Fact]
+    public void An_expected_node_that_is_not_registered_is_not_ready_and_counts_in_the_nodes_area()
+    {
+        Assert.Null(Families.Family("homeops_node_ready").Samples.FirstOrDefault(s => s.Labels.GetValueOrDefault("node") == "mini04"));
+        var families = ExpositionParser.Parse(HealthMetrics.Format(Build(), ["mini01", "mini02", "mini03", "mini04"], Now));
+        Assert.Equal(0, families.Value("homeops_node_ready", ("node", "mini04")));
+        Assert.Equal(5, families.Value("homeops_area_total", ("area", "Nodes")));
+        Assert.Equal(2, families.Value("homeops_area_ok", ("area", "Nodes")));   // mini01 and the hostile-named node are Ready
+        Assert.Equal(1, families.Value("homeops_area_health", ("area", "Nodes"), ("health", "Failed")));
+        Assert.Equal(0, families.Value("homeops_area_health", ("area", "Nodes"), ("health", "Healthy")));
     }
 
     [Fact]
@@ -126,7 +140,7 @@ public sealed class HealthMetricsTests
     public void Bgp_sessions_only_where_the_api_reports_them()
     {
         var v2Only = ClusterReducers.Reduce(Build(), new ResourcesReplaced(Kinds.BgpPeeringPolicy, [], Now));
-        var families = ExpositionParser.Parse(HealthMetrics.Format(v2Only, Now));
+        var families = ExpositionParser.Parse(HealthMetrics.Format(v2Only, ClusterOptions.DefaultExpectedNodes, Now));
         Assert.Equal(1, families.Value("homeops_bgp_session_state_known", ("api", "V2")));
         Assert.Equal(1, families.Value("homeops_bgp_peer_established", ("node", "mini01"), ("peer", "172.29.51.1")));
         Assert.Equal(0, families.Value("homeops_bgp_peer_established", ("node", "mini02"), ("peer", "172.29.51.1")));
@@ -172,7 +186,7 @@ public sealed class HealthMetricsTests
     [Fact]
     public void The_same_state_gives_the_same_bytes_whatever_the_insertion_order()
     {
-        Assert.Equal(Text, HealthMetrics.Format(Build(reverse: true), Now));
+        Assert.Equal(Text, HealthMetrics.Format(Build(reverse: true), ClusterOptions.DefaultExpectedNodes, Now));
         var nodes = Families.Family("homeops_node_ready").Samples.Select(s => s.Label("node")).ToList();
         Assert.Equal(nodes.Order(StringComparer.Ordinal), nodes);
     }
@@ -180,7 +194,7 @@ public sealed class HealthMetricsTests
     [Fact]
     public void An_empty_model_still_renders_every_family_with_help_and_type()
     {
-        var empty = HealthMetrics.Format(HomeOps.Cluster.State.ClusterState.Initial(Now), Now);
+        var empty = HealthMetrics.Format(HomeOps.Cluster.State.ClusterState.Initial(Now), ClusterOptions.DefaultExpectedNodes, Now);
         var families = ExpositionParser.Parse(empty);
         Assert.Equal(Families.Select(f => f.Name), families.Select(f => f.Name));
         Assert.Empty(families.Family("homeops_node_ready").Samples);

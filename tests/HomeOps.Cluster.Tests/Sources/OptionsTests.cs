@@ -25,6 +25,34 @@ public sealed class OptionsTests
         Assert.False(authentik.IsConfigured);
     }
 
+    [Theory]
+    [InlineData(null, null, "mini01,mini02,mini03")]
+    [InlineData("a1,a2", null, "a1,a2")]
+    [InlineData(null, "old1,old2", "old1,old2")]          // the key before the setting moved to Cluster
+    [InlineData("new1", "old1", "new1")]                  // the new key wins
+    public void Expected_nodes_are_a_cluster_setting_and_the_old_dashboard_key_is_still_read(string? cluster, string? dashboard, string expected)
+    {
+        var values = new List<(string, string)>();
+        foreach (var (i, n) in (cluster?.Split(',') ?? []).Index()) values.Add(($"Cluster:ExpectedNodes:{i}", n));
+        foreach (var (i, n) in (dashboard?.Split(',') ?? []).Index()) values.Add(($"Dashboard:ExpectedNodes:{i}", n));
+        using var provider = new ServiceCollection().AddLogging().AddClusterSources(Config([.. values])).BuildServiceProvider();
+        Assert.Equal(expected.Split(','), provider.GetRequiredService<IOptions<ClusterOptions>>().Value.ExpectedNodeNames);
+    }
+
+    [Theory]
+    [InlineData("Mini01")]            // node names are lowercase
+    [InlineData("mini01 ")]
+    [InlineData("mini_01")]
+    [InlineData("mini01,mini01")]
+    public void Expected_nodes_no_node_could_have_are_refused_at_start(string names)
+    {
+        using var provider = new ServiceCollection().AddLogging()
+            .AddClusterSources(Config([.. names.Split(',').Select((n, i) => ($"Cluster:ExpectedNodes:{i}", n))]))
+            .BuildServiceProvider();
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<ClusterOptions>>().Value);
+        Assert.Contains("Cluster:ExpectedNodes", error.Message);
+    }
+
     [Fact]
     public void Sections_bind_and_the_token_never_shows_in_ToString()
     {

@@ -1,3 +1,4 @@
+using HomeOps.Cluster.Areas;
 using Bunit;
 using HomeOps.Cluster.Health;
 using HomeOps.Cluster.Model;
@@ -88,7 +89,7 @@ public class BgpTileTests : DashboardTestContext
         if (policy) fixture.With(Snap.PeeringPolicy());
         var store = UseCluster(fixture);
         var report = BgpStatus.Evaluate(store.Value);
-        var summary = AreaSummaries.For(Area.Bgp, store.Value, new DashboardOptions(), Snap.T0);
+        var summary = AreaRollups.For(Area.Bgp, store.Value, HomeOps.Cluster.Sources.ClusterOptions.DefaultExpectedNodes);
         var tile = Render<BgpTile>();
 
         Assert.Equal(summary.Count, tile.Find("[data-testid=tile-bgp-count]").TextContent);

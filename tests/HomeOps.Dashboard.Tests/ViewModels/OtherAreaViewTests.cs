@@ -1,3 +1,4 @@
+using HomeOps.Cluster.Areas;
 using HomeOps.Cluster.Health;
 using HomeOps.Cluster.Model;
 using HomeOps.Dashboard.Tests.TestData;
@@ -14,7 +15,7 @@ public class LonghornViewTests
     [InlineData("detached", "unknown", VolumeBucket.Detached)]
     [InlineData("attaching", "unknown", VolumeBucket.Other)]
     public void Volumes_fall_into_robustness_buckets(string state, string robustness, VolumeBucket expected) =>
-        Assert.Equal(expected, LonghornView.BucketOf(state, robustness));
+        Assert.Equal(expected, LonghornRollup.BucketOf(state, robustness));
 
     [Fact]
     public void Summary_counts_buckets_and_ok_volumes_and_reports_disk_usage_per_node()

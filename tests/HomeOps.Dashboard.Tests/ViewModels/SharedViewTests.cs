@@ -1,3 +1,4 @@
+using HomeOps.Cluster.Areas;
 using HomeOps.Cluster.Health;
 using HomeOps.Cluster.Model;
 using HomeOps.Cluster.State;

@@ -32,7 +32,7 @@ public sealed partial class MonitoringComponentTests : IAsyncLifetime
     }
 
     private static readonly HashSet<string> ExportedMetrics =
-        [.. HealthMetrics.Build(ClusterState.Initial(DateTimeOffset.UnixEpoch), DateTimeOffset.UnixEpoch).Select(f => f.Name)];
+        [.. HealthMetrics.Build(ClusterState.Initial(DateTimeOffset.UnixEpoch), HomeOps.Cluster.Sources.ClusterOptions.DefaultExpectedNodes, DateTimeOffset.UnixEpoch).Select(f => f.Name)];
 
     private IEnumerable<(string Alert, string Expr)> Alerts() =>
         from rule in _m.OfKind("PrometheusRule")

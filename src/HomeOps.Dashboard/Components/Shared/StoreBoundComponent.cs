@@ -1,4 +1,5 @@
 using HomeOps.Cluster.Model;
+using HomeOps.Cluster.Sources;
 using HomeOps.Cluster.State;
 using HomeOps.Dashboard.Services;
 using Microsoft.AspNetCore.Components;
@@ -20,6 +21,8 @@ public abstract class StoreBoundComponent : ComponentBase, IDisposable
 
     [Inject] protected IOptions<DashboardOptions> Options { get; set; } = default!;
 
+    [Inject] private IOptions<ClusterOptions> ClusterOptions { get; set; } = default!;
+
     [Inject] private PageVisibility Visibility { get; set; } = default!;
 
     /// <summary>The state this component last rendered from. Replaced (never mutated) on each relevant batch.</summary>
@@ -29,6 +32,9 @@ public abstract class StoreBoundComponent : ComponentBase, IDisposable
     protected abstract IReadOnlyCollection<Area> Areas { get; }
 
     protected DateTimeOffset Now => Store.Time.GetUtcNow();
+
+    /// <summary><c>Cluster:ExpectedNodes</c>: the Nodes rollup reports an absent one.</summary>
+    protected IReadOnlyList<string> ExpectedNodes => ClusterOptions.Value.ExpectedNodeNames;
 
     /// <summary>How often this component itself rendered (not its children): tests check that ticks and other areas cost nothing.</summary>
     internal int OwnRenders { get; private set; }

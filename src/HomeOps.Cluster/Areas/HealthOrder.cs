@@ -1,6 +1,6 @@
 using HomeOps.Cluster.Model;
 
-namespace HomeOps.Dashboard.ViewModels;
+namespace HomeOps.Cluster.Areas;
 
 /// <summary>How bad a health status is, for "worst first" sorting and a tile's worst health.</summary>
 public static class HealthOrder

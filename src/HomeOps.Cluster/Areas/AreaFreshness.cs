@@ -1,7 +1,7 @@
 using HomeOps.Cluster.Model;
 using HomeOps.Cluster.State;
 
-namespace HomeOps.Dashboard.ViewModels;
+namespace HomeOps.Cluster.Areas;
 
 /// <summary>One freshness for a whole area: the least trustworthy of its feeds, so a tile never looks fresher than its worst source.</summary>
 public static class AreaFreshness

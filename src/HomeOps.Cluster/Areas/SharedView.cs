@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using HomeOps.Cluster.Model;
 using HomeOps.Cluster.State;
 
-namespace HomeOps.Dashboard.ViewModels;
+namespace HomeOps.Cluster.Areas;
 
 /// <summary>
 /// A view (row list, summary) computed once per distinct input and shared by every circuit. The inputs are the
@@ -16,7 +16,7 @@ namespace HomeOps.Dashboard.ViewModels;
 /// The compute runs under the lock on purpose: circuits that arrive together wait for the one result instead of each
 /// computing it on the machine's few cores, and one set of inputs always maps to one shared instance.
 /// </remarks>
-internal sealed class SharedView<T> where T : class
+public sealed class SharedView<T> where T : class
 {
     private sealed record Entry(object?[] Inputs, T Value);
 
@@ -50,7 +50,7 @@ internal sealed class SharedView<T> where T : class
 /// The row of one object, kept for as long as the object's snapshot lives, so an unchanged object keeps the very same
 /// row instance across states (row components skip re-rendering on it) and its row is built once, not per state.
 /// </summary>
-internal sealed class RowsBySnapshot<TRow> where TRow : class
+public sealed class RowsBySnapshot<TRow> where TRow : class
 {
     private readonly ConditionalWeakTable<ResourceSnapshot, TRow> _rows = new();
 
@@ -63,7 +63,7 @@ internal sealed class RowsBySnapshot<TRow> where TRow : class
 }
 
 /// <summary>The inputs of shared views: the slices they read.</summary>
-internal static class ViewInputs
+public static class ViewInputs
 {
     public static object?[] Of(ClusterState state, params KindInfo[] kinds)
     {

@@ -1,0 +1,48 @@
+using HomeOps.Cluster.Model;
+using HomeOps.Cluster.State;
+
+namespace HomeOps.Cluster.Areas;
+
+public enum VolumeBucket { Healthy, Degraded, Faulted, Detached, Other }
+
+/// <summary>
+/// The Longhorn area: the worst of volumes, Longhorn nodes (and their disks) and backups; the count is volumes needing no
+/// action (healthy, or detached and idle) out of all volumes, with the volumes by robustness.
+/// </summary>
+public sealed record LonghornRollup(HealthStatus Health, int Ok, int Total, IReadOnlyDictionary<VolumeBucket, int> Buckets, Freshness Freshness)
+    : IAreaRollup
+{
+    public string Area => nameof(Model.Area.Longhorn);
+
+    public string Count => $"{Ok}/{Total}";
+
+    public string CountLabel => "volumes OK";
+
+    public int this[VolumeBucket bucket] => Buckets.GetValueOrDefault(bucket);
+
+    /// <summary>Faulted wins over detached (a faulted volume is detached); a detached volume reports robustness "unknown", which is not an error.</summary>
+    public static VolumeBucket BucketOf(string state, string robustness) => robustness.ToLowerInvariant() switch
+    {
+        "faulted" => VolumeBucket.Faulted,
+        "degraded" => VolumeBucket.Degraded,
+        "healthy" => VolumeBucket.Healthy,
+        _ when state.Equals("detached", StringComparison.OrdinalIgnoreCase) => VolumeBucket.Detached,
+        _ => VolumeBucket.Other,
+    };
+
+    public static VolumeBucket BucketOf(ResourceSnapshot volume) =>
+        volume.Details is LonghornVolumeDetails d ? BucketOf(d.State, d.Robustness) : BucketOf("", "");
+
+    internal static LonghornRollup Compute(ClusterState state)
+    {
+        var volumes = state.Items(Kinds.LonghornVolume).ToList();
+        var healths = volumes.Concat(state.Items(Kinds.LonghornNode)).Concat(state.Items(Kinds.LonghornBackup)).Select(i => i.Verdict.Health);
+        var buckets = volumes.Select(BucketOf).ToList();
+        return new LonghornRollup(
+            AreaFreshness.HasData(state, Model.Area.Longhorn) ? HealthOrder.Worst(healths) : HealthStatus.Unknown,
+            volumes.Count(v => !HealthOrder.IsProblem(v.Verdict.Health)),
+            volumes.Count,
+            Enum.GetValues<VolumeBucket>().ToDictionary(b => b, b => buckets.Count(x => x == b)),
+            AreaFreshness.Of(state, Model.Area.Longhorn));
+    }
+}
