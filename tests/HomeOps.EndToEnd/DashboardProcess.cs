@@ -19,6 +19,17 @@ public sealed class DashboardProcess : IAsyncDisposable
         return new DashboardProcess(DashboardAppProcess.Start(RepoPaths.DashboardDll, "Development", env));
     }
 
+    /// <summary>
+    /// The README's quick start: <c>dotnet run --project src/HomeOps.Dashboard</c> (launch profile, project folder as
+    /// content root), with scenarios off and <paramref name="appArguments"/> passed to the dashboard.
+    /// </summary>
+    public static DashboardProcess StartAsQuickStart(IEnumerable<string> appArguments, IDictionary<string, string>? environment = null)
+    {
+        var env = new Dictionary<string, string> { ["Simulator__Scenarios__Enabled"] = "false" };
+        foreach (var (k, v) in environment ?? new Dictionary<string, string>()) env[k] = v;
+        return new DashboardProcess(DashboardAppProcess.StartAsQuickStart(RepoPaths.Root, RepoPaths.Configuration, appArguments, env));
+    }
+
     public string Output => _app.Output;
 
     /// <summary>Waits for a console line matching <paramref name="pattern"/> and returns its first group.</summary>
