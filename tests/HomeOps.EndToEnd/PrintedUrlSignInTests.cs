@@ -26,8 +26,19 @@ public sealed partial class PrintedUrlSignInTests(BrowserFixture browser)
 
         var url = Assert.Single(printed);
         Assert.Equal("localhost", new Uri(url).Host);
-        await SignInAsAdminAsync(url, admin, process);
+        await SignInAsAdminAsync(url, admin, process, thenSignOut: true);
         await SignInAsAdminAsync(WithHost(url, "127.0.0.1"), admin, process);
+
+        // A Host the dashboard does not answer to is never where a browser is sent, nor where the provider's pages are served.
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false });
+        foreach (var (path, status) in new[] { ("/", HttpStatusCode.Redirect), ("/application/o/authorize/?client_id=homeops-dashboard", HttpStatusCode.BadRequest) })
+        {
+            using var spoofed = new HttpRequestMessage(HttpMethod.Get, url + path);
+            spoofed.Headers.Host = $"evil.example:{new Uri(url).Port}";
+            using var response = await http.SendAsync(spoofed);
+            Assert.Equal(status, response.StatusCode);
+            if (status == HttpStatusCode.Redirect) Assert.StartsWith("/signin-error", response.Headers.Location!.OriginalString);
+        }
     }
 
     [Fact]
@@ -56,7 +67,8 @@ public sealed partial class PrintedUrlSignInTests(BrowserFixture browser)
     }
 
     /// <summary>Opens exactly <paramref name="url"/> in a fresh browser, signs in on the provider's form and lands on the overview.</summary>
-    private async Task SignInAsAdminAsync(string url, string password, DashboardProcess process)
+    /// <param name="thenSignOut">Also sign out, and see that the provider's session ended too (it asks for the password again).</param>
+    private async Task SignInAsAdminAsync(string url, string password, DashboardProcess process, bool thenSignOut = false)
     {
         var context = await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
         try
@@ -75,6 +87,13 @@ public sealed partial class PrintedUrlSignInTests(BrowserFixture browser)
             await SignIn.WaitForCircuitAsync(page);
             await page.Locator("[data-testid=user-menu] button, button[data-testid=user-menu]").First.ClickAsync();
             await Expect(page.Locator("[data-testid=user-role]")).ToHaveTextAsync("operator");
+            if (!thenSignOut) return;
+
+            await page.Locator("[data-testid=sign-out]").ClickAsync();
+            await page.WaitForURLAsync(u => u.StartsWith(url + "/signed-out", StringComparison.Ordinal), new() { Timeout = 30_000 });
+            await page.GotoAsync(url);
+            await Expect(page.Locator("input[name=password]")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+            Assert.StartsWith(url + "/if/flow/", page.Url);
         }
         finally
         {
