@@ -21,8 +21,16 @@ public sealed partial class PrintedUrlSignInTests(BrowserFixture browser)
         // The launch profile's URL is http://localhost:5080; keep its host name, on a free port (tests run in parallel).
         var profileUrl = new Uri(LaunchProfileUrl());
         Assert.Equal("localhost", profileUrl.Host);
-        await using var process = DashboardProcess.StartAsQuickStart(["--urls", $"http://localhost:{FreePort()}"]);
+        var dataHome = Directory.CreateTempSubdirectory("homeops-e2e-xdg-").FullName;
+        await using var process = DashboardProcess.StartAsQuickStart(["--urls", $"http://localhost:{FreePort()}"],
+            new Dictionary<string, string> { ["XDG_DATA_HOME"] = dataHome });
         var (printed, admin) = await StartedAsync(process);
+
+        // The quick start's content root is the source tree: its database and stand-in scripts go to the user's data directory.
+        var database = await process.WaitForLineAsync(DatabaseLine());
+        Assert.Equal(Path.Combine(dataHome, "homeops-dashboard", "operations.db"), database);
+        var standIns = await process.WaitForLineAsync(StandInsLine());
+        Assert.StartsWith(Path.Combine(dataHome, "homeops-dashboard") + "/", standIns);
 
         var url = Assert.Single(printed);
         Assert.Equal("localhost", new Uri(url).Host);
@@ -124,6 +132,12 @@ public sealed partial class PrintedUrlSignInTests(BrowserFixture browser)
 
     [GeneratedRegex(@"^Embedded simulator kubeconfig: (\S+)")]
     private static partial Regex KubeconfigLine();
+
+    [GeneratedRegex(@"Operations engine ready \(Sqlite: (\S+)\)")]
+    private static partial Regex DatabaseLine();
+
+    [GeneratedRegex(@"Simulator stand-ins for task, talosctl, flux written to (\S+)")]
+    private static partial Regex StandInsLine();
 
     [GeneratedRegex("\"applicationUrl\":\\s*\"([^\"]+)\"")]
     private static partial Regex ApplicationUrl();
