@@ -15,7 +15,8 @@ public sealed partial class QuickStartProcessTests
     {
         // As `dotnet run` does: the launch profile's URL in ASPNETCORE_URLS, the command line's --urls winning over it.
         await using var process = DashboardProcess.Start(new Dictionary<string, string> { ["ASPNETCORE_URLS"] = "http://localhost:5080" });
-        var url = await process.WaitForLineAsync(UrlLine());
+        // A cold start of three hosts (dashboard, simulator, provider) on a busy two-core machine can take a minute.
+        var url = await process.WaitForLineAsync(UrlLine(), TimeSpan.FromSeconds(180));
         var kubeconfig = await process.WaitForLineAsync(KubeconfigLine());
         var adminPassword = await process.WaitForLineAsync(AdminPasswordLine());
         Assert.True(adminPassword.Length >= 16, "a generated password is strong");

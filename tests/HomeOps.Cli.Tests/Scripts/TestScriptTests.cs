@@ -1,4 +1,6 @@
-namespace HomeOps.Deploy.Tests.Ci;
+using HomeOps.Deploy.Tests;
+
+namespace HomeOps.Cli.Tests.Scripts;
 
 /// <summary>
 /// <c>./test.sh</c> on a fresh machine: with Chromium missing it installs it when it runs as root, and otherwise stops
