@@ -1,9 +1,31 @@
 #!/usr/bin/env bash
-# Runs every test in the solution and prints a closing line "N passed, N failed".
+# Runs every test in the solution and prints a closing line "N passed, N failed, N skipped".
 # Usage: ./test.sh            (all tests, Release)
 #        ./test.sh --filter-class 'HomeOps.Cluster.Tests.*'   (extra arguments go to dotnet test)
+#        ./test.sh --check-only   (only the preflight: is everything the tests need installed?)
 set -uo pipefail
 cd "$(dirname "$0")"
+
+# Preflight, before anything is built or run. The browser tests launch Debian's Chromium at this path
+# (tests/HomeOps.EndToEnd/BrowserFixture.cs); as root a missing one is installed, otherwise we stop with one line.
+chromium="${HOMEOPS_CHROMIUM:-/usr/bin/chromium}"
+ensure_chromium() {
+  [ -x "$chromium" ] && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "test.sh: Chromium is missing ($chromium): install it with 'sudo apt-get install -y chromium', then run ./test.sh again." >&2
+    return 1
+  fi
+  echo "test.sh: installing Debian chromium for the browser tests..."
+  if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >/dev/null 2>&1; then
+    echo "test.sh: could not install chromium ('apt-get install -y chromium' failed); install it, then run ./test.sh again." >&2
+    return 1
+  fi
+  [ -x "$chromium" ] && return 0
+  echo "test.sh: chromium was installed but $chromium is still missing; point HOMEOPS_CHROMIUM at the browser." >&2
+  return 1
+}
+ensure_chromium || exit 1
+if [ "${1:-}" = "--check-only" ]; then exit 0; fi
 
 results="TestResults"
 rm -rf "$results"
@@ -18,15 +40,18 @@ dotnet test --solution HomeOps.Dashboard.sln --no-build -c Release \
   --report-xunit-trx --results-directory "$results" "$@"
 status=$?
 
-# dotnet test's own summary is not a recognised closing line: count from the TRX files.
-passed=0; failed=0
+# dotnet test's own summary is not a recognised closing line: count from the TRX files. xunit's TRX counts a skipped
+# test as notExecuted; errors, timeouts and aborts count as failures.
+passed=0; failed=0; skipped=0
+counter() { sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p" <<<"$2"; }
 for trx in "$results"/*.trx; do
   [ -f "$trx" ] || continue
   counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
-  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
-  f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
-  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+  p=$(counter passed "$counters"); s=$(counter notExecuted "$counters")
+  f=0
+  for name in failed error timeout aborted; do v=$(counter "$name" "$counters"); f=$((f + ${v:-0})); done
+  passed=$((passed + ${p:-0})); failed=$((failed + f)); skipped=$((skipped + ${s:-0}))
 done
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi   # a crash or a zero-test run must not look green
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed, $skipped skipped"
 exit "$status"

@@ -42,6 +42,8 @@ builder.AddMetricsAccess();
 var app = builder.Build();
 
 app.UseForwardedHeaders();
+// Embedded provider only: its sign-in pages on this origin, before the dashboard's own headers and policies apply.
+app.UseEmbeddedIdentityFrontChannel();
 app.UseSecurityHeaders(app.Configuration["Oidc:Authority"]);
 app.UseSerilogRequestLogging();
 if (!app.Environment.IsDevelopment())

@@ -181,14 +181,16 @@ public sealed class SimulatorHost : IAsyncDisposable
 
     private static WebApplication BuildApp(SimulatorOptions options, SimulatorCertificate certificate, ILoggerFactory loggerFactory)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        // The simulator is embedded in other hosts: it must not pick up their appsettings, URLs or console lifetime.
+        // An empty builder reads no environment at all; a slim one would take the host's ASPNETCORE_URLS (e.g. the
+        // launch profile's) as its own and warn "Overriding address(es)" when it listens where it was told to below.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
         {
             ApplicationName = typeof(SimulatorHost).Assembly.GetName().Name,
             ContentRootPath = AppContext.BaseDirectory,
         });
-        // The simulator is embedded in other hosts: it must not pick up their appsettings, URLs or console lifetime.
-        builder.Configuration.Sources.Clear();
-        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrelCore();
+        builder.Services.AddRouting();
         builder.Services.AddSingleton(loggerFactory);
         builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));

@@ -13,11 +13,14 @@ public sealed partial class QuickStartProcessTests
     [Fact]
     public async Task Dashboard_process_starts_on_the_embedded_simulator_and_kubectl_works_against_it()
     {
-        await using var process = DashboardProcess.Start();
-        var url = await process.WaitForLineAsync(UrlLine());
+        // As `dotnet run` does: the launch profile's URL in ASPNETCORE_URLS, the command line's --urls winning over it.
+        await using var process = DashboardProcess.Start(new Dictionary<string, string> { ["ASPNETCORE_URLS"] = "http://localhost:5080" });
+        // A cold start of three hosts (dashboard, simulator, provider) on a busy two-core machine can take a minute.
+        var url = await process.WaitForLineAsync(UrlLine(), TimeSpan.FromSeconds(180));
         var kubeconfig = await process.WaitForLineAsync(KubeconfigLine());
         var adminPassword = await process.WaitForLineAsync(AdminPasswordLine());
         Assert.True(adminPassword.Length >= 16, "a generated password is strong");
+        await process.WaitForLineAsync(ViewerPasswordLine());
 
         using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri(url) };
         await Eventually(async () => (await http.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK, "readyz 200");
@@ -34,6 +37,12 @@ public sealed partial class QuickStartProcessTests
         var (code, stdout, stderr) = await Kubectl.RunAsync(kubeconfig, "get", "nodes");
         Assert.True(code == 0, stderr);
         foreach (var node in new[] { "mini01", "mini02", "mini03" }) Assert.Contains(node, stdout);
+
+        // A quiet start at the default level: what a user needs, and nothing that reads as a problem. The only listener
+        // announced is the dashboard's own (the simulator's and the provider's loopback ports are not for people).
+        var lines = process.Output.Split('\n');
+        Assert.Empty(lines.Where(l => Alarming().IsMatch(l)));
+        Assert.All(lines.Where(l => l.Contains("Now listening on:", StringComparison.Ordinal)), l => Assert.EndsWith(url, l));
     }
 
     private static async Task Eventually(Func<Task<bool>> condition, string what)
@@ -53,6 +62,13 @@ public sealed partial class QuickStartProcessTests
 
     [GeneratedRegex(@"^Sign in as 'admin' \(operator\) with password: (\S+)")]
     private static partial Regex AdminPasswordLine();
+
+    [GeneratedRegex(@"^Sign in as 'viewer' \(viewer\) +with password: (\S+)")]
+    private static partial Regex ViewerPasswordLine();
+
+    /// <summary>Warnings and errors (Serilog's and the console logger's forms), Kestrel's address override, EF's in-memory chatter.</summary>
+    [GeneratedRegex(@"\b(WRN|ERR|FTL)\]|^\s*(warn|fail|crit):|Overriding address|Saved \d+ entities")]
+    private static partial Regex Alarming();
 
     [GeneratedRegex(@"^Embedded simulator kubeconfig: (\S+)")]
     private static partial Regex KubeconfigLine();

@@ -51,6 +51,30 @@ public sealed class DashboardAppProcess : IAsyncDisposable
     }
 
     /// <summary>
+    /// The README's quick start as typed: <c>dotnet run --project src/HomeOps.Dashboard</c> from the repository root, so the
+    /// launch profile (its environment and URL) and the project folder as content root apply exactly as for a new user.
+    /// <c>--no-build</c> and the configuration the tests were built in keep it from rebuilding; <paramref name="appArguments"/>
+    /// go after <c>--</c> to the dashboard (e.g. <c>--urls</c>, to keep the profile's host name on a free port).
+    /// </summary>
+    public static DashboardAppProcess StartAsQuickStart(string repositoryRoot, string configuration, IEnumerable<string> appArguments,
+        IEnumerable<KeyValuePair<string, string>> environment)
+    {
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = repositoryRoot,
+        };
+        foreach (var arg in new[] { "run", "--no-build", "-c", configuration, "--project", Path.Combine("src", "HomeOps.Dashboard"), "--" })
+            psi.ArgumentList.Add(arg);
+        foreach (var arg in appArguments) psi.ArgumentList.Add(arg);
+        foreach (var (k, v) in environment) psi.Environment[k] = v;
+        // dotnet run forwards SIGTERM to the dashboard it started, so DisposeAsync stops both.
+        return new DashboardAppProcess(Process.Start(psi)!, int.MaxValue, TimeSpan.FromSeconds(20));
+    }
+
+    /// <summary>
     /// The environment that points the dashboard at an in-process simulator and identity provider exactly as at a real
     /// cluster and Authentik (Kubeconfig mode, Oidc:Authority), over loopback http.
     /// </summary>

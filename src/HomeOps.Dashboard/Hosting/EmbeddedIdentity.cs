@@ -1,4 +1,6 @@
+using HomeOps.Dashboard.Auth;
 using HomeOps.Simulator.Identity;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Serilog;
@@ -33,12 +35,17 @@ public static class EmbeddedIdentity
             ["Auth:AllowInsecureCookies"] = builder.Configuration["Auth:AllowInsecureCookies"] ?? "true",
         });
         builder.Services.AddSingleton(idp);
-        builder.Services.AddHostedService(sp => new IdentityLifetime(idp, sp, loggerFactory));
+        // The browser meets the provider on the dashboard's own origin (see EmbeddedIdentityFrontChannel).
+        var origins = new DashboardOrigins();
+        builder.Services.AddSingleton(origins);
+        builder.Services.PostConfigure<OpenIdConnectOptions>(AuthenticationSetup.OidcScheme,
+            o => EmbeddedIdentityFrontChannel.RewriteRedirects(o, idp, origins));
+        builder.Services.AddHostedService(sp => new IdentityLifetime(idp, origins, sp, loggerFactory));
         return idp;
     }
 
     /// <summary>Registers the dashboard's real callback URLs once the server has bound, prints the sign-in help once, disposes on stop.</summary>
-    private sealed class IdentityLifetime(IdentityProviderHost idp, IServiceProvider services, ILoggerFactory idpLogging) : IHostedService
+    private sealed class IdentityLifetime(IdentityProviderHost idp, DashboardOrigins origins, IServiceProvider services, ILoggerFactory idpLogging) : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken)
         {
@@ -53,7 +60,9 @@ public static class EmbeddedIdentity
             try
             {
                 var addresses = services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-                foreach (var root in CallbackRoots(addresses))
+                origins.Set(DashboardOrigins.FromBoundAddresses(addresses, DashboardOrigins.MachineNames(), DashboardOrigins.InterfaceAddresses()));
+                // Exact callback URLs, one pair per origin the dashboard serves: there is no wildcard.
+                foreach (var root in origins.All)
                 {
                     await idp.AllowRedirectUriAsync(new Uri(root, "/signin-oidc"));
                     await idp.AllowPostLogoutRedirectUriAsync(new Uri(root, "/signout-callback-oidc"));
@@ -74,23 +83,5 @@ public static class EmbeddedIdentity
             await idp.DisposeAsync();
             idpLogging.Dispose();
         }
-    }
-
-    /// <summary>Each bound address as the browser may type it: 0.0.0.0/[::] and localhost map to both localhost and 127.0.0.1.</summary>
-    internal static IEnumerable<Uri> CallbackRoots(IEnumerable<string> addresses)
-    {
-        var roots = new HashSet<Uri>();
-        foreach (var address in addresses)
-        {
-            if (!Uri.TryCreate(address.Replace("0.0.0.0", "127.0.0.1").Replace("[::]", "127.0.0.1").Replace("+", "127.0.0.1").Replace("*", "127.0.0.1"),
-                    UriKind.Absolute, out var uri)) continue;
-            roots.Add(new Uri($"{uri.Scheme}://{uri.Authority}/"));
-            if (uri.IsLoopback)
-            {
-                roots.Add(new Uri($"{uri.Scheme}://localhost:{uri.Port}/"));
-                roots.Add(new Uri($"{uri.Scheme}://127.0.0.1:{uri.Port}/"));
-            }
-        }
-        return roots;
     }
 }

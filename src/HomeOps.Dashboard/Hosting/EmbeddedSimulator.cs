@@ -17,7 +17,10 @@ public static class EmbeddedSimulator
         if (mode != ClusterMode.Simulator) return null;
 
         // The host's logging is not built yet: give the simulator its own Serilog logger from the same configuration.
-        var serilog = new LoggerConfiguration().ReadFrom.Configuration(builder.Configuration).WriteTo.Console().CreateLogger();
+        // Its listener's "Now listening on: http://127.0.0.1:…" would read as the dashboard's URL; it logs its own line instead.
+        var serilog = new LoggerConfiguration().ReadFrom.Configuration(builder.Configuration)
+            .MinimumLevel.Override("Microsoft.Hosting.Lifetime", Serilog.Events.LogEventLevel.Warning)
+            .WriteTo.Console().CreateLogger();
         var loggerFactory = new SerilogLoggerFactory(serilog, dispose: true);
         SimulatorHost simulator;
         try

@@ -29,9 +29,12 @@ public static class OperationsHosting
         string dataDirectory = "";
         services.AddHomeOpsOperations(configuration, o =>
         {
-            // data/ under the content root unless configured (a relative setting is relative to the content root too).
+            // The user's data directory unless configured (a relative setting is relative to the content root): the quick
+            // start's content root is the source tree, which must stay clean.
             var configured = configuration[$"{OperationsOptions.Section}:{nameof(OperationsOptions.DataDirectory)}"];
-            o.DataDirectory = Path.GetFullPath(string.IsNullOrWhiteSpace(configured) ? "data" : configured, builder.Environment.ContentRootPath);
+            o.DataDirectory = string.IsNullOrWhiteSpace(configured)
+                ? DefaultDataDirectory(Environment.GetEnvironmentVariable, Environment.GetFolderPath(Environment.SpecialFolder.UserProfile))
+                : Path.GetFullPath(configured, builder.Environment.ContentRootPath);
             dataDirectory = o.DataDirectory;
             // The workflows' {kubeconfig} is the cluster the dashboard watches, unless configured separately.
             if (!o.Variables.ContainsKey("kubeconfig") && !string.IsNullOrWhiteSpace(clusterKubeconfig))
@@ -62,6 +65,19 @@ public static class OperationsHosting
             services.AddHostedService<StandInBackground>();
         }
         return builder;
+    }
+
+    /// <summary>
+    /// <c>$XDG_DATA_HOME/homeops-dashboard</c>, else <c>~/.local/share/homeops-dashboard</c> (the XDG base directory
+    /// spec; a relative XDG_DATA_HOME is invalid and ignored), else a folder under the temp directory when there is no home.
+    /// </summary>
+    public static string DefaultDataDirectory(Func<string, string?> environment, string? home)
+    {
+        const string name = "homeops-dashboard";
+        var xdg = environment("XDG_DATA_HOME");
+        if (!string.IsNullOrWhiteSpace(xdg) && Path.IsPathRooted(xdg)) return Path.Combine(xdg, name);
+        if (!string.IsNullOrWhiteSpace(home) && Path.IsPathRooted(home)) return Path.Combine(home, ".local", "share", name);
+        return Path.Combine(Path.GetTempPath(), name);
     }
 
     public static WebApplication MapOperationsEndpoints(this WebApplication app)

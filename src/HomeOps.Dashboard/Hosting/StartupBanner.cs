@@ -12,7 +12,8 @@ public static class StartupBanner
         {
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("HomeOps.Dashboard");
             var addresses = app.Services.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-            foreach (var address in addresses)
+            // A listener on every interface is printed as the names a browser can open (0.0.0.0 is not one).
+            foreach (var address in DashboardOrigins.Printable(addresses, System.Net.Dns.GetHostName()))
             {
                 Console.WriteLine($"HomeOps dashboard: {address}");
                 logger.LogInformation("Dashboard listening on {Url}", address);

@@ -20,6 +20,9 @@ public sealed class IdentityProviderHost : IAsyncDisposable
     public const string AdminUsername = UserDirectory.AdminUsername;
     public const string ViewerUsername = UserDirectory.ViewerUsername;
 
+    /// <summary>Every cookie the provider sets starts with this (its session, its antiforgery token).</summary>
+    public const string CookiePrefix = ProviderSession.CookiePrefix;
+
     private readonly WebApplication _app;
     private readonly ProviderUris _uris;
     private readonly ClientRegistry _clients;
@@ -50,6 +53,13 @@ public sealed class IdentityProviderHost : IAsyncDisposable
     public Uri DiscoveryUri => _uris.Configuration;
 
     public Uri LoginUri => _uris.Login;
+
+    /// <summary>
+    /// The paths a browser visits (authorize, end-session, the sign-in form), as opposed to the back-channel the
+    /// dashboard's server calls (discovery, JWKS, token, userinfo). A host that serves the browser from another origin
+    /// forwards exactly these paths here, so the provider's cookies and the form_post callback stay on that origin.
+    /// </summary>
+    public IReadOnlyList<string> FrontChannelPaths => [AuthentikLayout.AuthorizePath, _uris.EndSession.AbsolutePath, AuthentikLayout.LoginPath];
 
     public string ClientId { get; }
 

@@ -12,8 +12,9 @@ namespace HomeOps.Simulator.Identity;
 internal static class ProviderSession
 {
     public const string Scheme = "HomeOps.Simulator.Identity.Session";
-    public const string CookieName = "homeops_idp_session";
-    public const string AntiforgeryCookieName = "homeops_idp_antiforgery";
+    public const string CookiePrefix = "homeops_idp_";
+    public const string CookieName = CookiePrefix + "session";
+    public const string AntiforgeryCookieName = CookiePrefix + "antiforgery";
 
     private const string UsernameClaim = "username";
     private const string AuthTimeClaim = "auth_time";

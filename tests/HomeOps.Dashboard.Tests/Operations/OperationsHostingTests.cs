@@ -44,6 +44,48 @@ public sealed class OperationsHostingTests
         Assert.Contains(sinks, s => s is KubernetesEventAuditSink);
     }
 
+    [Theory]
+    [InlineData("/home/ann/.data", "/home/ann", "/home/ann/.data/homeops-dashboard")]
+    [InlineData(null, "/home/ann", "/home/ann/.local/share/homeops-dashboard")]
+    [InlineData("", "/home/ann", "/home/ann/.local/share/homeops-dashboard")]
+    [InlineData("relative/data", "/home/ann", "/home/ann/.local/share/homeops-dashboard")] // the XDG spec: relative is invalid
+    public void The_default_data_directory_is_the_users_XDG_data_directory(string? xdgDataHome, string home, string expected)
+    {
+        Assert.Equal(expected, OperationsHosting.DefaultDataDirectory(name => name == "XDG_DATA_HOME" ? xdgDataHome : null, home));
+    }
+
+    [Fact]
+    public void Unconfigured_the_database_lives_outside_the_content_root_which_is_the_source_tree_in_the_quick_start()
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Cluster:Mode"] = "Kubeconfig",
+            ["Operations:StandIns:Enabled"] = "false",
+        });
+        builder.AddDashboardOperations();
+        var options = builder.Services.BuildServiceProvider().GetRequiredService<OperationsOptions>();
+
+        var contentRoot = Path.GetFullPath(builder.Environment.ContentRootPath).TrimEnd('/') + "/";
+        Assert.False(options.DataDirectory.StartsWith(contentRoot, StringComparison.Ordinal), options.DataDirectory);
+        Assert.EndsWith("/homeops-dashboard", options.DataDirectory);
+    }
+
+    [Fact]
+    public void A_relative_data_directory_setting_is_relative_to_the_content_root()
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Cluster:Mode"] = "Kubeconfig",
+            ["Operations:StandIns:Enabled"] = "false",
+            ["Operations:DataDirectory"] = "state",
+        });
+        builder.AddDashboardOperations();
+        var options = builder.Services.BuildServiceProvider().GetRequiredService<OperationsOptions>();
+        Assert.Equal(Path.Combine(builder.Environment.ContentRootPath, "state"), options.DataDirectory);
+    }
+
     private static ServiceProvider Build(string mode, string? lockSetting)
     {
         var builder = WebApplication.CreateBuilder();
