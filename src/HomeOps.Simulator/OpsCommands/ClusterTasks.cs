@@ -52,7 +52,13 @@ public static class ClusterTasks
             throw new CommandFailed(1);
         }
         var fullCluster = accepted.Count >= nodes.Count && nodes.Count > 0;
-        if (fullCluster) await env.Flux.KnockDownAllAsync(ct).ConfigureAwait(false);
+        // --graceful=false skips leaving etcd: a partial reset leaves the reset nodes listed as (stale) members.
+        await env.Nodes.ForgetEtcdIfNoMemberSurvivedAsync(ct).ConfigureAwait(false);
+        if (fullCluster)
+        {
+            await env.Flux.KnockDownAllAsync(ct).ConfigureAwait(false);
+            await new SimSecrets(env.Cluster).SetAsync(up: false, ct).ConfigureAwait(false);
+        }
 
         io.Line("⏳ Waiting 30 seconds for the reset to complete...");
         await io.WaitAsync(1.5, ct).ConfigureAwait(false);

@@ -53,9 +53,11 @@ public sealed class ToolStandInTests : IAsyncLifetime
     [Fact]
     public async Task Emergency_recovery_asks_y_N_on_stdin_and_aborts_without_y()
     {
+        // As the real task: `read -p … confirm` reads nothing, `[ "$confirm" = "y" ]` fails the command.
         var no = await _rig.RunAsync(["task", "cluster:emergency-recovery"]);
         Assert.Equal(201, no.ExitCode);
-        Assert.Contains("Emergency recovery cancelled", no.Stdout);
+        Assert.Contains("task: Failed to run task \"cluster:emergency-recovery\": exit status 1", no.Stderr);
+        Assert.DoesNotContain("Step 1", no.Stdout);
 
         var yes = await _rig.RunAsync(["task", "cluster:emergency-recovery"], stdin: "y\n");
         Assert.Equal(0, yes.ExitCode);
