@@ -21,10 +21,10 @@ public class ShippedDefinitionsTests
     public void Bootstrap_phases_come_in_their_real_order_with_the_real_tasks()
     {
         var b = Catalog.Find("bootstrap:phased")!;
-        Assert.Equal(["init-state", "phase-1", "phase-2", "phase-3", "phase-4", "phase-5", "phase-6"], b.Steps.Select(s => s.Id));
+        Assert.Equal(["clear-state", "init-state", "phase-1", "phase-2", "phase-3", "phase-4", "phase-5", "phase-6"], b.Steps.Select(s => s.Id));
         Assert.Equal(
-            ["bootstrap:init-state", "bootstrap:phase-1-environment", "bootstrap:phase-2-cluster", "bootstrap:phase-3-networking",
-             "bootstrap:phase-4-services", "bootstrap:phase-5-gitops", "bootstrap:phase-6-applications"],
+            ["bootstrap:reset", "bootstrap:init-state", "bootstrap:phase-1-environment", "bootstrap:phase-2-cluster", "bootstrap:phase-3-networking",
+             "bootstrap:phase-4-services", "bootstrap:phase-5-gitops", "bootstrap:applications:deploy"],
             b.Steps.Select(s => s.Argv[1]));
         Assert.All(b.Steps, s => Assert.Equal("task", s.Argv[0]));
         Assert.True(b.Destructive);
@@ -43,6 +43,29 @@ public class ShippedDefinitionsTests
         Assert.Contains(steps["phase-4"].After, g => g.Name == "pods-running" && g.Args["namespace"] == "longhorn-system");
         Assert.Contains(steps["phase-5"].After, g => g.Name == "kustomization-ready" && g.Args["name"] == "flux-system");
         Assert.Contains(steps["phase-6"].After, g => g.Name == "all-kustomizations-ready");
+    }
+
+    [Fact]
+    public void Force_rerun_of_a_phase_runs_the_repositorys_force_phase_not_the_phase_again()
+    {
+        // Issue 13 a: `task bootstrap:phase-N-…` with its marker present is "up to date" and exits 0.
+        var steps = Catalog.Find("bootstrap:phased")!.Steps.ToDictionary(s => s.Id);
+        for (var n = 1; n <= 5; n++)
+            Assert.Equal(["task", "bootstrap:force-phase", $"PHASE={n}"], steps[$"phase-{n}"].ForceArgv);
+        Assert.Equal(["task", "--yes", "bootstrap:applications:reset-state", "bootstrap:applications:deploy", "bootstrap:applications:validate"], steps["phase-6"].ForceArgv);
+    }
+
+    [Fact]
+    public void Rebuilding_after_a_reset_clears_the_checkout_state_first()
+    {
+        // Issue 13 b: the markers survive a reset; after-reset=yes runs `task bootstrap:reset --yes` before the phases.
+        var b = Catalog.Find("bootstrap:phased")!;
+        var p = b.FindParameter("after-reset")!;
+        Assert.Equal(["no", "yes"], p.Values);
+        var clear = b.Steps[0];
+        Assert.Equal(["task", "bootstrap:reset", "--yes"], clear.Argv);
+        Assert.Equal(new StepCondition("after-reset", "yes"), clear.When);
+        Assert.All(b.Steps.Skip(1), s => Assert.Null(s.When));
     }
 
     [Fact]

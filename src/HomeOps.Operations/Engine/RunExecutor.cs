@@ -199,13 +199,15 @@ internal sealed class RunExecutor(
     /// <summary>Runs the step's command; null when it exited 0, otherwise the step's end state.</summary>
     private async Task<(StepStatus Status, string Message)?> RunCommandAsync(ActiveRun active, StepRecord step, StepPlan plan, OutputBuffer output, Action<OutputStream, string> emit, Action<string> sys)
     {
-        var problems = CommandSafetyPolicy.Check(plan.Argv, plan.Env, resolved: true);
+        // A forced re-run of a step whose own status would skip it runs its forceArgv (bootstrap:force-phase PHASE=N).
+        var argv = plan.CommandFor(step.ForcedBy is not null);
+        var problems = CommandSafetyPolicy.Check(argv, plan.Env, resolved: true);
         if (problems.Count > 0) return (StepStatus.Failed, "refused by the command safety policy: " + string.Join("; ", problems));
         if (!runners.TryGetValue(plan.Runner, out var runner)) return (StepStatus.Failed, $"runner '{plan.Runner}' is not available in this deployment");
         var wd = WorkingDirectory(plan.WorkingDirectory);
         if (wd.Problem is not null) return (StepStatus.Failed, wd.Problem);
 
-        sys("$ " + DisplayCommand(plan.Argv)
+        sys("$ " + DisplayCommand(argv)
             + (plan.Env.Count > 0 ? "   [env " + string.Join(" ", plan.Env.Keys.Order(StringComparer.Ordinal)) + "]" : "")
             + (plan.Stdin is not null ? "   [stdin answered]" : ""));
 
@@ -217,7 +219,7 @@ internal sealed class RunExecutor(
         try
         {
             var env = plan.Env.ToDictionary(kv => kv.Key, kv => (string?)kv.Value, StringComparer.Ordinal);
-            var command = new StepCommand(plan.Argv, env, wd.Path, plan.Stdin) { OnStarted = RecordProcessAsync };
+            var command = new StepCommand(argv, env, wd.Path, plan.Stdin) { OnStarted = RecordProcessAsync };
             result = await runner.RunAsync(command, line => emit(line.Stream, line.Text), linked.Token).ConfigureAwait(false);
         }
         finally

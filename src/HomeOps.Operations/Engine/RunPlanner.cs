@@ -31,6 +31,8 @@ internal sealed class RunPlanner(OperationsOptions options)
         var ordinal = 0;
         foreach (var step in def.Steps)
         {
+            // A conditional step is planned only when its enum parameter has the value (e.g. after-reset=yes).
+            if (step.When is { } when && parameters.Values.GetValueOrDefault(when.Parameter) != when.Value) continue;
             var items = step.ForEach is null ? [null] : parameters.Nodes(step.ForEach).Select(n => (string?)n).ToList();
             if (step.ForEach is not null && items.Count == 0) problems.Add($"step '{step.Id}': no nodes chosen for forEach '{step.ForEach}'");
             foreach (var item in items)
@@ -130,8 +132,10 @@ internal sealed class RunPlanner(OperationsOptions options)
             return list;
         }
 
-        var plan = new StepPlan(argv, env, step.WorkingDirectory, step.Stdin, step.Timeout, Gates(step.Before), Gates(step.After), step.Runner, step.Description, step.Caveats);
+        var plan = new StepPlan(argv, env, step.WorkingDirectory, step.Stdin, step.Timeout, Gates(step.Before), Gates(step.After), step.Runner, step.Description, step.Caveats,
+            step.ForceArgv.IsDefaultOrEmpty ? null : step.ForceArgv);
         foreach (var problem in CommandSafetyPolicy.Check(plan.Argv, plan.Env, resolved: true)) problems.Add($"{where}: {problem}");
+        if (plan.ForceArgv is { } forceArgv) foreach (var problem in CommandSafetyPolicy.Check(forceArgv, plan.Env, resolved: true)) problems.Add($"{where}: forceArgv: {problem}");
         return problems.Count > before ? null : plan;
     }
 }

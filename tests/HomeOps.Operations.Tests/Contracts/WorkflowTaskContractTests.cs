@@ -33,9 +33,10 @@ public sealed class WorkflowTaskContractTests : IDisposable
     public static IEnumerable<TaskInvocation> Invocations() =>
         from w in Catalog.All
         from s in w.Steps
-        where !s.IsCheckOnly && s.Argv[0] == "task"
-        let args = s.Argv.Skip(1).ToList()
-        select new TaskInvocation(w.Id, s.Id,
+        from argv in new[] { s.Argv, s.ForceArgv }
+        where !argv.IsDefaultOrEmpty && argv[0] == "task"
+        let args = argv.Skip(1).ToList()
+        select new TaskInvocation(w.Id, argv == s.ForceArgv ? s.Id + " (forced)" : s.Id,
             args.Where(a => !a.StartsWith('-') && !a.Contains('=')).ToList(),
             args.Where(a => !a.StartsWith('-') && a.Contains('=')).Select(a => a[..a.IndexOf('=')]).ToList(),
             args.Contains("--yes") || args.Contains("-y"));

@@ -12,6 +12,15 @@ public static class TestWorkflows
               - {id: two, title: Two, argv: [/bin/sh, step.sh, two]}
               - {id: three, title: Three, argv: [/bin/sh, step.sh, three]}
 
+          - id: test:force
+            title: A step with a force command
+            parameters:
+              - {name: fresh, type: enum, values: ["no", "yes"], default: "no"}
+            steps:
+              - {id: clear, title: Clear, argv: [/bin/sh, step.sh, clear], when: {parameter: fresh, value: "yes"}}
+              - {id: one, title: One, argv: [/bin/sh, step.sh, one], forceArgv: [/bin/sh, step.sh, force-one]}
+              - {id: two, title: Two, argv: [/bin/sh, step.sh, two]}
+
           - id: test:tree
             title: Spawns a child
             steps:
