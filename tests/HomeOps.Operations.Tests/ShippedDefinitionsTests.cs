@@ -38,9 +38,14 @@ public class ShippedDefinitionsTests
         Assert.Equal("nodes-registered", Assert.Single(steps["phase-2"].After).Name);
         // Phase 3: three nodes Ready by condition, and the BGP gate that fails until apps:deploy-cilium.
         Assert.Contains(steps["phase-3"].After, g => g is { Name: "nodes-ready" } && g.Args["count"] == "3");
-        Assert.Contains(steps["phase-3"].After, g => g.Name == "bgp-peers-established" && !g.Advisory);
+        // Issue 13 c: phase 3 gates what is observable (the agent per node, nodes Ready); BGP only advisory.
+        Assert.Contains(steps["phase-3"].After, g => g.Name == "cilium-agents-ready" && !g.Advisory);
+        Assert.Contains(steps["phase-3"].After, g => g.Name == "bgp-peers-established" && g.Advisory);
         Assert.Contains(steps["phase-4"].Before, g => g.Name == "nodes-ready");
-        Assert.Contains(steps["phase-4"].After, g => g.Name == "pods-running" && g.Args["namespace"] == "longhorn-system");
+        // Issue 13 d: phase 4 gates the secrets pipeline it deploys.
+        Assert.Contains(steps["phase-4"].After, g => g.Name == "secret-store-ready" && g.Args["name"] == "onepassword-connect");
+        Assert.Contains(steps["phase-4"].After, g => g.Name == "external-secrets-synced");
+        Assert.Contains(steps["phase-6"].After, g => g.Name == "loadbalancer-address" && g.Args["address"] == "172.29.52.200");
         Assert.Contains(steps["phase-5"].After, g => g.Name == "kustomization-ready" && g.Args["name"] == "flux-system");
         Assert.Contains(steps["phase-6"].After, g => g.Name == "all-kustomizations-ready");
     }

@@ -114,6 +114,9 @@ public sealed class SimNodes(SimClusterClient cluster, TimeProvider? time = null
             var wrapper = new JsonObject { ["status"] = s.DeepClone() };
             Conditions.Set(wrapper, "Ready", "False", "KubeletNotReady",
                 "container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized", now);
+            // A node coming back from a wipe has no Cilium agent yet: nothing has cleared NetworkUnavailable.
+            if (wrapper.Condition("NetworkUnavailable") is not null)
+                Conditions.Set(wrapper, "NetworkUnavailable", "True", "NoRouteCreated", "the Cilium agent is not running on this node", now);
             foreach (var (type, reason, message) in Pressures)
                 if (wrapper.Condition(type) is not null) Conditions.Set(wrapper, type, "False", reason, message, now);
             if (wrapper["status"]?["nodeInfo"] is JsonObject info) info["bootID"] = Guid.NewGuid().ToString();

@@ -48,7 +48,7 @@ public static class TestWorkflows
                 argv: [/bin/sh, step.sh, act]
                 gates:
                   before: [{gate: nodes-ready, args: {count: "3"}}]
-                  after: [{gate: pods-running, args: {namespace: kube-system}}]
+                  after: [{gate: bgp-peers-established}]
 
           - id: test:destructive
             title: Destructive
