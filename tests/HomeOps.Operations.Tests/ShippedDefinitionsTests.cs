@@ -13,7 +13,7 @@ public class ShippedDefinitionsTests
         var files = WorkflowCatalog.ReadShipped().Select(f => f.Name).ToList();
         Assert.Equal(["10-bootstrap.yaml", "20-cluster.yaml", "30-apps.yaml"], files);
         Assert.Equal(
-            ["bootstrap:phased", "cluster:safe-reset", "cluster:safe-reboot", "cluster:emergency-recovery", "apps:deploy-cilium"],
+            ["bootstrap:phased", "cluster:safe-reset", "cluster:safe-reboot", "cluster:emergency-recovery", "talos:recover-kubeconfig", "apps:deploy-cilium"],
             Catalog.All.Select(w => w.Id));
     }
 
@@ -71,6 +71,25 @@ public class ShippedDefinitionsTests
         Assert.Equal(["task", "bootstrap:reset", "--yes"], clear.Argv);
         Assert.Equal(new StepCondition("after-reset", "yes"), clear.When);
         Assert.All(b.Steps.Skip(1), s => Assert.Null(s.When));
+    }
+
+    [Fact]
+    public void Kubeconfig_recovery_writes_under_the_data_directory_from_a_chosen_node()
+    {
+        // Issue 13 g: talosctl kubeconfig wrote ~/.kube/config (read-only root filesystem in the pod), always from mini01.
+        foreach (var (id, argv) in new[]
+                 {
+                     ("talos:recover-kubeconfig", new[] { "task", "talos:recover-kubeconfig", "NODE_1_IP={source-node:ip}" }),
+                     ("cluster:emergency-recovery", new[] { "task", "cluster:emergency-recovery" }),
+                 })
+        {
+            var w = Catalog.Find(id)!;
+            Assert.Equal(ParameterType.Node, w.FindParameter("source-node")!.Type);
+            var step = w.Steps[0];
+            Assert.Equal(argv, step.Argv);
+            Assert.Equal("{recovered-kubeconfig}", step.Env["KUBECONFIG"]);
+        }
+        Assert.Equal("{source-node:ip}", Catalog.Find("cluster:emergency-recovery")!.Steps[0].Env["NODE_1_IP"]);
     }
 
     [Fact]

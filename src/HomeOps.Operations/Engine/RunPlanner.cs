@@ -69,7 +69,12 @@ internal sealed class RunPlanner(OperationsOptions options)
             if (t.Name == Placeholders.LoopVariable && item is not null)
                 return t.Format == PlaceholderFormat.Ip ? ips.GetValueOrDefault(item) : item;
             if (Placeholders.BuiltIns.Contains(t.Name))
-                return t.Name == "checkout" ? options.HomeOpsCheckout : options.Variables.GetValueOrDefault(t.Name);
+                return t.Name switch
+                {
+                    "checkout" => options.HomeOpsCheckout,
+                    Placeholders.RecoveredKubeconfig => Path.Combine(Path.GetFullPath(options.DataDirectory), "recovered", "kubeconfig"),
+                    _ => options.Variables.GetValueOrDefault(t.Name),
+                };
             return t.Format switch
             {
                 PlaceholderFormat.Ips => p.NodeLists.TryGetValue(t.Name, out var list) ? string.Join(",", list.Select(n => ips.GetValueOrDefault(n) ?? "")) : null,
