@@ -61,4 +61,28 @@ public sealed class ForceAndConditionalStepTests
         Assert.Contains("forceArgv takes literal arguments only", e.Message);
         Assert.Contains("forceArgv:", e.Message);
     }
+
+    [Fact]
+    public async Task A_command_that_exits_0_with_a_partial_verdict_ends_the_run_as_partial_not_succeeded()
+    {
+        // Issue 13 h: a full reset that leaves 1–2 of 3 nodes in maintenance exits 0 with "PARTIAL RESET SUCCESS".
+        await using var h = await EngineHarness.CreateAsync(TestWorkflows.Yaml);
+        var run = await h.Engine.TriggerAsync(new RunRequest("test:partial", TestWorkflows.NoParameters, null), Actors.Operator(), Ct);
+        var done = await h.Settle(run.RunId!.Value);
+        Assert.Equal(RunStatus.Partial, done.Status);
+        Assert.Equal(StepStatus.Partial, done.Steps[0].Status);
+        Assert.Equal(0, done.Steps[0].ExitCode);
+        Assert.Contains("reported a partial result: \"⚠ PARTIAL RESET SUCCESS\"", done.Steps[0].Message);
+        Assert.Equal(StepStatus.Pending, done.Steps[1].Status);
+        Assert.Empty(h.RunsLog());
+    }
+
+    [Fact]
+    public void The_full_cluster_reset_reads_the_tasks_partial_verdict()
+    {
+        var reset = new WorkflowCatalog(GateRegistry.CreateDefault()).Find("cluster:safe-reset")!;
+        var full = reset.Steps.Single(s => s.When == new StepCondition("scope", "full-cluster"));
+        Assert.Equal("PARTIAL RESET SUCCESS", full.PartialWhenOutput);
+        Assert.Null(reset.Steps.Single(s => s.When == new StepCondition("scope", "partial")).PartialWhenOutput);
+    }
 }

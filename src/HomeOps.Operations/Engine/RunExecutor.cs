@@ -60,6 +60,7 @@ internal sealed class RunExecutor(
                 if (status == StepStatus.Succeeded) continue;
                 final = status switch
                 {
+                    StepStatus.Partial => RunStatus.Partial,
                     StepStatus.Cancelled => RunStatus.Cancelled,
                     StepStatus.Interrupted => RunStatus.Interrupted,
                     _ => RunStatus.Failed,
@@ -122,8 +123,10 @@ internal sealed class RunExecutor(
         await store.SaveStepAsync(step, CancellationToken.None).ConfigureAwait(false);
         events.Publish(new StepStatusChanged(active.Id, step.StartedAt.Value, step.Ordinal, Key(step), StepStatus.Running, null, null));
 
+        string? partialLine = null;
         void Emit(OutputStream stream, string text)
         {
+            if (stream != OutputStream.System && plan.PartialWhenOutput is { } partial && text.Contains(partial, StringComparison.Ordinal)) partialLine ??= text.Trim();
             if (text.Length > options.MaxLineChars) text = text[..options.MaxLineChars] + " …[line cut]";
             var stored = stream == OutputStream.System ? "▸ " + text : text;
             var n = buffer.Add(stored);
@@ -173,6 +176,9 @@ internal sealed class RunExecutor(
                     var outcome = await RunCommandAsync(active, step, plan, buffer, Emit, Sys).ConfigureAwait(false);
                     if (outcome is { } o) return await Finish(o.Status, o.Message).ConfigureAwait(false);
                     step.CommandSucceeded = true;
+                    // The task's own verdict: exit 0 with a partial result is reported as partial, never as Succeeded.
+                    if (partialLine is not null)
+                        return await Finish(StepStatus.Partial, $"the command exited 0 but reported a partial result: \"{partialLine}\"").ConfigureAwait(false);
                 }
             }
             var advisories = new List<string>();

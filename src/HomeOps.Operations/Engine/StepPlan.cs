@@ -23,7 +23,8 @@ public sealed record StepPlan(
     string Runner,
     string? Description,
     IReadOnlyList<string> Caveats,
-    IReadOnlyList<string>? ForceArgv = null)
+    IReadOnlyList<string>? ForceArgv = null,
+    string? PartialWhenOutput = null)
 {
     public bool IsCheckOnly => Argv.Count == 0;
 

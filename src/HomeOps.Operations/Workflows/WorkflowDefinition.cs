@@ -84,7 +84,8 @@ public sealed record StepDefinition(
     string Runner,
     ImmutableArray<string> Caveats,
     ImmutableArray<string> ForceArgv = default,
-    StepCondition? When = null)
+    StepCondition? When = null,
+    string? PartialWhenOutput = null)
 {
     /// <summary>A step without a command only evaluates its gates (e.g. "wait until the reset nodes are down").</summary>
     [JsonIgnore]

@@ -262,8 +262,12 @@ internal sealed partial class WorkflowValidator(GateRegistry gates)
             foreach (var problem in CommandSafetyPolicy.Check(forceArgv, env.ToImmutable(), resolved: false)) E($"forceArgv: {problem}");
         }
 
+        var partialWhen = s.PartialWhenOutput?.Trim();
+        if (partialWhen is { Length: 0 }) E("partialWhenOutput must not be empty");
+        if (partialWhen is not null && argv.IsEmpty) E("partialWhenOutput needs an argv");
+
         if (failed) return null;
         return new StepDefinition(id, s.Title!.Trim(), s.Description?.Trim(), argv, env.ToImmutable(), wd, timeout, s.Stdin,
-            before, after, forEach, runner, [.. (s.Caveats ?? []).Select(t => t.Trim()).Where(t => t.Length > 0)], forceArgv, when);
+            before, after, forEach, runner, [.. (s.Caveats ?? []).Select(t => t.Trim()).Where(t => t.Length > 0)], forceArgv, when, partialWhen);
     }
 }

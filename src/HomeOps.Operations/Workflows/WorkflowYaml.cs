@@ -63,6 +63,7 @@ internal sealed class StepYaml
     public List<string>? Argv { get; set; }
     public List<string>? ForceArgv { get; set; }
     public WhenYaml? When { get; set; }
+    public string? PartialWhenOutput { get; set; }
     public Dictionary<string, string>? Env { get; set; }
     public string? WorkingDirectory { get; set; }
     public string? Timeout { get; set; }

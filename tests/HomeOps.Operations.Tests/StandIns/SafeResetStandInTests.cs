@@ -20,7 +20,8 @@ public sealed class SafeResetStandInTests : IAsyncLifetime
 
         Assert.Equal(0, r.ExitCode);
         Assert.Contains("talosctl reset --nodes 172.29.51.12 --system-labels-to-wipe STATE --system-labels-to-wipe EPHEMERAL --graceful=false --wait=false", r.Stderr);
-        Assert.Contains("PARTIAL: 1/3 nodes in maintenance mode", r.Stdout);
+        Assert.Contains("⚠ PARTIAL RESET SUCCESS", r.Stdout);
+        Assert.Contains("1/3 nodes confirmed in maintenance mode", r.Stdout);
         // The task ends with the node down, as the real one does: the workflow's next gate (node-not-ready) sees it.
         Assert.NotEqual("True", _rig.ReadyStatus("mini02"));
         Assert.True(_rig.InMaintenance("mini02"));

@@ -21,6 +21,12 @@ public static class TestWorkflows
               - {id: one, title: One, argv: [/bin/sh, step.sh, one], forceArgv: [/bin/sh, step.sh, force-one]}
               - {id: two, title: Two, argv: [/bin/sh, step.sh, two]}
 
+          - id: test:partial
+            title: A task that reports a partial result
+            steps:
+              - {id: reset, title: Reset, argv: [/bin/sh, -c, "echo '⚠ PARTIAL RESET SUCCESS'; echo '   - 2/3 nodes confirmed in maintenance mode'; exit 0"], partialWhenOutput: "PARTIAL RESET SUCCESS"}
+              - {id: after, title: After, argv: [/bin/sh, step.sh, after]}
+
           - id: test:tree
             title: Spawns a child
             steps:
