@@ -113,7 +113,12 @@ public class ShippedDefinitionsTests
         Assert.Equal(ParameterType.NodeList, nodes.Type);
         Assert.Equal("live-nodes", nodes.Source);
         Assert.True(nodes.Required);
-        var reset = w.Steps[0];
+        // Issue 13 i: task maintenance:backup is the default first step; skipping it is an explicit choice.
+        var backup = w.Steps[0];
+        Assert.Equal(["task", "maintenance:backup"], backup.Argv);
+        Assert.Equal(new StepCondition("backup", "take"), backup.When);
+        Assert.Equal("take", w.FindParameter("backup")!.Default);
+        var reset = w.Steps[1];
         Assert.Equal(["task", "cluster:safe-reset", "CONFIRM=SAFE-RESET", "NODES={nodes:ips}"], reset.Argv);
         Assert.Equal("SAFE-RESET", reset.Env["CONFIRM"]);
         Assert.Equal("{nodes:ips}", reset.Env["NODES"]);
