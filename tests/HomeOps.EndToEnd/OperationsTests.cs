@@ -77,7 +77,7 @@ public sealed class OperationsTests(BrowserFixture browser) : IAsyncLifetime
         await Expect(page.Locator("[data-testid=run-monitor]")).ToBeVisibleAsync(new() { Timeout = 15_000 });
         await Expect(mini02).ToHaveAttributeAsync("data-ready", "False", new() { Timeout = 30_000 });
         await Expect(page.Locator("[data-testid=run-monitor]")).ToHaveAttributeAsync("data-status", "Succeeded", new() { Timeout = 60_000 });
-        await Expect(page.Locator("[data-testid=run-log-reset]")).ToContainTextAsync("PARTIAL: 1/3 nodes in maintenance mode");
+        await Expect(page.Locator("[data-testid=run-log-reset]")).ToContainTextAsync("PARTIAL RESET SUCCESS");
         await Expect(mini02).ToHaveAttributeAsync("data-ready", "True", new() { Timeout = 60_000 });
         var runId = await page.Locator("[data-testid=run-monitor]").GetAttributeAsync("data-run-id");
         await page.ScreenshotAsync(new() { Path = Artifacts.PathFor("safe-reset-mini02.png"), FullPage = true });

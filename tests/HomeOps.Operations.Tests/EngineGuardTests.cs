@@ -152,14 +152,15 @@ public class EngineGuardTests
         var preview = await h.Engine.PreviewAsync(new RunRequest("cluster:safe-reset", TestWorkflows.Nodes("mini02")), Actors.Operator(), Ct);
         Assert.True(preview.Valid, string.Join("; ", preview.Problems));
         Assert.Equal("SAFE-RESET", preview.ExpectedConfirmation);
-        var reset = preview.Steps[0].Plan;
+        Assert.Equal(["task", "maintenance:backup"], preview.Steps[0].Plan.Argv);
+        var reset = preview.Steps[1].Plan;
         Assert.Equal(["task", "cluster:safe-reset", "CONFIRM=SAFE-RESET", "NODES=172.29.51.12"], reset.Argv);
         Assert.Equal("172.29.51.12", reset.Env["NODES"]);
         Assert.Equal("SAFE-RESET", reset.Env["CONFIRM"]);
         Assert.Equal("talos/generated/talosconfig", reset.Env["TALOSCONFIG"]);
         Assert.False(reset.Env.ContainsKey("KUBECONFIG")); // {kubeconfig} not configured: inherited, not set empty
-        Assert.Equal(["reset", "nodes-down@mini02"], preview.Steps.Select(s => s.Key));
-        Assert.Equal("node-not-ready {node=mini02}", preview.Steps[1].Plan.After[0].ToString());
+        Assert.Equal(["backup", "reset", "nodes-down@mini02"], preview.Steps.Select(s => s.Key));
+        Assert.Equal("node-not-ready {node=mini02}", preview.Steps[2].Plan.After[0].ToString());
         Assert.False(preview.Preflight!.IsBlocked, preview.Preflight.Summary);
         Assert.Contains(preview.Preflight.Warnings, w => w.Message.Contains("--graceful=false"));
         Assert.Empty(await h.Engine.ListRunsAsync(new RunQuery(), Ct));

@@ -176,13 +176,13 @@ public class EngineLifecycleTests
         Assert.False(failed.Steps[0].CommandSucceeded);
         Assert.Empty(h.RunsLog());
 
-        ClusterBuilder.HomeOps().Apply(h.Store);
+        ClusterBuilder.HomeOps().BgpPeeringPolicy("bgp-peering-policy").Apply(h.Store);
         await h.Engine.ResumeAsync(new ResumeRequest(failed.Id, null), Actors.Operator(), Ct);
         var done = await h.Settle(failed.Id);
         Assert.Equal(RunStatus.Succeeded, done.Status);
         var skipped = done.Steps[0].Gates.Last();
         Assert.Equal(GateOutcome.Skipped, skipped.Result.Outcome);
-        Assert.Contains("pods are not watched", skipped.Result.Message);
+        Assert.Contains("reports no BGP session state", skipped.Result.Message);
     }
 
     [Fact]

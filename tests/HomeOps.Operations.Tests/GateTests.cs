@@ -106,12 +106,16 @@ public class GateTests
     [Fact]
     public void Bgp_peers_established_fails_with_an_explanation_when_no_peer_is_known()
     {
+        // Issue 13 c: with only the BGPv1 policy the API reports no sessions: not observable (never Passed), not a failure.
         var v1Only = ClusterBuilder.HomeOps().BgpPeeringPolicy("bgp-peering-policy");
         var r = Eval(v1Only, "bgp-peers-established");
-        Assert.Equal(GateOutcome.Failed, r.Outcome);
-        Assert.Contains("no BGP peers known", r.Message);
+        Assert.Equal(GateOutcome.Skipped, r.Outcome);
         Assert.Contains("BGPv1", r.Message);
-        Assert.Contains("apps:deploy-cilium", r.Message);
+
+        var nothing = Eval(ClusterBuilder.HomeOps(), "bgp-peers-established");
+        Assert.Equal(GateOutcome.Failed, nothing.Outcome);
+        Assert.Contains("no BGP peers known", nothing.Message);
+        Assert.Contains("apps:deploy-cilium", nothing.Message);
 
         var notInstalled = ClusterBuilder.HomeOps().Feed(Kinds.BgpNodeConfig, FeedState.NotInstalled);
         Assert.Equal(GateOutcome.Failed, Eval(notInstalled, "bgp-peers-established").Outcome);
@@ -144,12 +148,60 @@ public class GateTests
     }
 
     [Fact]
-    public void Pods_running_is_honestly_not_observable()
+    public void No_gate_always_reports_skipped_and_pods_running_is_gone()
     {
-        var r = Eval(ClusterBuilder.HomeOps(), "pods-running", ("namespace", "longhorn-system"));
-        Assert.Equal(GateOutcome.Skipped, r.Outcome);
-        Assert.False(r.Blocks);
-        Assert.Contains("not observable yet (pods are not watched)", r.Message);
+        // Issue 13 d: pods-running always said Skipped, so phase 4 was effectively ungated.
+        Assert.Null(Gates.Find("pods-running"));
+        var healthy = ClusterBuilder.HomeOps().SecretStore("onepassword-connect", true).ExternalSecret("authentik", "authentik-config", true)
+            .LoadBalancer("ingress-nginx-internal", "ingress-nginx-internal-controller", "172.29.52.200").BgpNodeConfig("mini01", "established");
+        var args = new Dictionary<string, (string, string)[]>
+        {
+            ["nodes-ready"] = [("count", "3")], ["nodes-registered"] = [("count", "3")], ["node-ready"] = [("node", "mini01")],
+            ["node-not-ready"] = [("node", "mini01")], ["kustomization-ready"] = [("name", "flux-system"), ("namespace", "flux-system")],
+            ["helmrelease-ready"] = [("namespace", "x"), ("name", "y")], ["secret-store-ready"] = [("name", "onepassword-connect")],
+            ["loadbalancer-address"] = [("namespace", "ingress-nginx-internal"), ("name", "ingress-nginx-internal-controller"), ("address", "172.29.52.200")],
+        };
+        foreach (var gate in Gates.All)
+            Assert.NotEqual(GateOutcome.Skipped, Eval(healthy, gate.Name, args.GetValueOrDefault(gate.Name) ?? []).Outcome);
+    }
+
+    [Fact]
+    public void Phase_4_gates_read_the_secret_store_and_the_external_secrets()
+    {
+        Assert.Equal(GateOutcome.Failed, Eval(ClusterBuilder.HomeOps(), "secret-store-ready", ("name", "onepassword-connect")).Outcome);
+        var down = Eval(ClusterBuilder.HomeOps().SecretStore("onepassword-connect", false), "secret-store-ready", ("name", "onepassword-connect"));
+        Assert.Equal(GateOutcome.Failed, down.Outcome);
+        Assert.Contains("ValidationFailed", down.Message);
+        Assert.Equal(GateOutcome.Passed, Eval(ClusterBuilder.HomeOps().SecretStore("onepassword-connect", true), "secret-store-ready", ("name", "onepassword-connect")).Outcome);
+
+        var es = ClusterBuilder.HomeOps().ExternalSecret("authentik", "authentik-config", true).ExternalSecret("longhorn-system", "longhorn-s3-backup-credentials", false);
+        var r = Eval(es, "external-secrets-synced");
+        Assert.Equal(GateOutcome.Failed, r.Outcome);
+        Assert.Contains("1 of 2 ExternalSecrets synced", r.Message);
+        Assert.Contains("longhorn-s3-backup-credentials", r.Message);
+        Assert.Equal(GateOutcome.Unknown, Eval(es.Feed(Kinds.ExternalSecret, FeedState.Reconnecting), "external-secrets-synced").Outcome);
+    }
+
+    [Fact]
+    public void Phase_3_gates_read_the_cilium_agent_per_node_the_vip_and_bgp_only_where_reported()
+    {
+        Assert.Equal(GateOutcome.Passed, Eval(ClusterBuilder.HomeOps(), "cilium-agents-ready").Outcome);
+        var fresh = ClusterBuilder.HomeOps().Remove(Kinds.Node, "mini02").Node("mini02", "False", "172.29.51.12", network: null);
+        var r = Eval(fresh, "cilium-agents-ready");
+        Assert.Equal(GateOutcome.Failed, r.Outcome);
+        Assert.Contains("mini02 (no NetworkUnavailable condition", r.Message);
+        var tainted = ClusterBuilder.HomeOps().Remove(Kinds.Node, "mini03").Node("mini03", "True", "172.29.51.13", taints: new Taint("node.cilium.io/agent-not-ready", null, "NoSchedule"));
+        Assert.Equal(GateOutcome.Failed, Eval(tainted, "cilium-agents-ready").Outcome);
+
+        var vip = new[] { ("namespace", "ingress-nginx-internal"), ("name", "ingress-nginx-internal-controller"), ("address", "172.29.52.200") };
+        Assert.Equal(GateOutcome.Failed, Eval(ClusterBuilder.HomeOps().LoadBalancer("ingress-nginx-internal", "ingress-nginx-internal-controller"), "loadbalancer-address", vip).Outcome);
+        Assert.Equal(GateOutcome.Passed, Eval(ClusterBuilder.HomeOps().LoadBalancer("ingress-nginx-internal", "ingress-nginx-internal-controller", "172.29.52.200"), "loadbalancer-address", vip).Outcome);
+
+        // BGPv1 only: the API reports no session state, so the gate says so and does not block; BGPv2 status is judged.
+        var v1 = Eval(ClusterBuilder.HomeOps().BgpPeeringPolicy("bgp-peering-policy"), "bgp-peers-established");
+        Assert.Equal(GateOutcome.Skipped, v1.Outcome);
+        Assert.False(v1.Blocks);
+        Assert.Equal(GateOutcome.Failed, Eval(ClusterBuilder.HomeOps().BgpPeeringPolicy("p").BgpNodeConfig("mini01", "active"), "bgp-peers-established").Outcome);
     }
 
     [Fact]

@@ -84,7 +84,11 @@ public class ResetSafetyTests
     {
         var catalog = new WorkflowCatalog(GateRegistry.CreateDefault());
         var steps = catalog.All.SelectMany(w => w.Steps).ToList();
-        Assert.DoesNotContain(steps, s => s.Argv.Contains("reset"));
-        Assert.Single(steps, s => s.Argv.Contains("cluster:safe-reset"));
+        Assert.DoesNotContain(steps, s => s.Argv.Contains("reset") || (!s.ForceArgv.IsDefaultOrEmpty && s.ForceArgv.Contains("reset")));
+        // One reset step per scope (partial / full-cluster, exactly one planned per run), both the safe-reset task.
+        var resets = steps.Where(s => s.Argv.Contains("cluster:safe-reset")).ToList();
+        Assert.Equal(["reset", "reset-all"], resets.Select(s => s.Id));
+        Assert.All(resets, s => Assert.Equal(["task", "cluster:safe-reset", "CONFIRM=SAFE-RESET", "NODES={nodes:ips}"], s.Argv));
+        Assert.Equal(["partial", "full-cluster"], resets.Select(s => s.When!.Value));
     }
 }

@@ -13,7 +13,7 @@ public class ShippedDefinitionsTests
         var files = WorkflowCatalog.ReadShipped().Select(f => f.Name).ToList();
         Assert.Equal(["10-bootstrap.yaml", "20-cluster.yaml", "30-apps.yaml"], files);
         Assert.Equal(
-            ["bootstrap:phased", "cluster:safe-reset", "cluster:safe-reboot", "cluster:emergency-recovery", "apps:deploy-cilium"],
+            ["bootstrap:phased", "cluster:safe-reset", "cluster:safe-reboot", "cluster:emergency-recovery", "talos:recover-kubeconfig", "apps:deploy-cilium"],
             Catalog.All.Select(w => w.Id));
     }
 
@@ -21,10 +21,10 @@ public class ShippedDefinitionsTests
     public void Bootstrap_phases_come_in_their_real_order_with_the_real_tasks()
     {
         var b = Catalog.Find("bootstrap:phased")!;
-        Assert.Equal(["init-state", "phase-1", "phase-2", "phase-3", "phase-4", "phase-5", "phase-6"], b.Steps.Select(s => s.Id));
+        Assert.Equal(["clear-state", "init-state", "phase-1", "phase-2", "phase-3", "phase-4", "phase-5", "phase-6"], b.Steps.Select(s => s.Id));
         Assert.Equal(
-            ["bootstrap:init-state", "bootstrap:phase-1-environment", "bootstrap:phase-2-cluster", "bootstrap:phase-3-networking",
-             "bootstrap:phase-4-services", "bootstrap:phase-5-gitops", "bootstrap:phase-6-applications"],
+            ["bootstrap:reset", "bootstrap:init-state", "bootstrap:phase-1-environment", "bootstrap:phase-2-cluster", "bootstrap:phase-3-networking",
+             "bootstrap:phase-4-services", "bootstrap:phase-5-gitops", "bootstrap:applications:deploy"],
             b.Steps.Select(s => s.Argv[1]));
         Assert.All(b.Steps, s => Assert.Equal("task", s.Argv[0]));
         Assert.True(b.Destructive);
@@ -38,11 +38,58 @@ public class ShippedDefinitionsTests
         Assert.Equal("nodes-registered", Assert.Single(steps["phase-2"].After).Name);
         // Phase 3: three nodes Ready by condition, and the BGP gate that fails until apps:deploy-cilium.
         Assert.Contains(steps["phase-3"].After, g => g is { Name: "nodes-ready" } && g.Args["count"] == "3");
-        Assert.Contains(steps["phase-3"].After, g => g.Name == "bgp-peers-established" && !g.Advisory);
+        // Issue 13 c: phase 3 gates what is observable (the agent per node, nodes Ready); BGP only advisory.
+        Assert.Contains(steps["phase-3"].After, g => g.Name == "cilium-agents-ready" && !g.Advisory);
+        Assert.Contains(steps["phase-3"].After, g => g.Name == "bgp-peers-established" && g.Advisory);
         Assert.Contains(steps["phase-4"].Before, g => g.Name == "nodes-ready");
-        Assert.Contains(steps["phase-4"].After, g => g.Name == "pods-running" && g.Args["namespace"] == "longhorn-system");
+        // Issue 13 d: phase 4 gates the secrets pipeline it deploys.
+        Assert.Contains(steps["phase-4"].After, g => g.Name == "secret-store-ready" && g.Args["name"] == "onepassword-connect");
+        Assert.Contains(steps["phase-4"].After, g => g.Name == "external-secrets-synced");
+        Assert.Contains(steps["phase-6"].After, g => g.Name == "loadbalancer-address" && g.Args["address"] == "172.29.52.200");
         Assert.Contains(steps["phase-5"].After, g => g.Name == "kustomization-ready" && g.Args["name"] == "flux-system");
         Assert.Contains(steps["phase-6"].After, g => g.Name == "all-kustomizations-ready");
+    }
+
+    [Fact]
+    public void Force_rerun_of_a_phase_runs_the_repositorys_force_phase_not_the_phase_again()
+    {
+        // Issue 13 a: `task bootstrap:phase-N-…` with its marker present is "up to date" and exits 0.
+        var steps = Catalog.Find("bootstrap:phased")!.Steps.ToDictionary(s => s.Id);
+        for (var n = 1; n <= 5; n++)
+            Assert.Equal(["task", "bootstrap:force-phase", $"PHASE={n}"], steps[$"phase-{n}"].ForceArgv);
+        Assert.Equal(["task", "--yes", "bootstrap:applications:reset-state", "bootstrap:applications:deploy", "bootstrap:applications:validate"], steps["phase-6"].ForceArgv);
+    }
+
+    [Fact]
+    public void Rebuilding_after_a_reset_clears_the_checkout_state_first()
+    {
+        // Issue 13 b: the markers survive a reset; after-reset=yes runs `task bootstrap:reset --yes` before the phases.
+        var b = Catalog.Find("bootstrap:phased")!;
+        var p = b.FindParameter("after-reset")!;
+        Assert.Equal(["no", "yes"], p.Values);
+        var clear = b.Steps[0];
+        Assert.Equal(["task", "bootstrap:reset", "--yes"], clear.Argv);
+        Assert.Equal(new StepCondition("after-reset", "yes"), clear.When);
+        Assert.All(b.Steps.Skip(1), s => Assert.Null(s.When));
+    }
+
+    [Fact]
+    public void Kubeconfig_recovery_writes_under_the_data_directory_from_a_chosen_node()
+    {
+        // Issue 13 g: talosctl kubeconfig wrote ~/.kube/config (read-only root filesystem in the pod), always from mini01.
+        foreach (var (id, argv) in new[]
+                 {
+                     ("talos:recover-kubeconfig", new[] { "task", "talos:recover-kubeconfig", "NODE_1_IP={source-node:ip}" }),
+                     ("cluster:emergency-recovery", new[] { "task", "cluster:emergency-recovery" }),
+                 })
+        {
+            var w = Catalog.Find(id)!;
+            Assert.Equal(ParameterType.Node, w.FindParameter("source-node")!.Type);
+            var step = w.Steps[0];
+            Assert.Equal(argv, step.Argv);
+            Assert.Equal("{recovered-kubeconfig}", step.Env["KUBECONFIG"]);
+        }
+        Assert.Equal("{source-node:ip}", Catalog.Find("cluster:emergency-recovery")!.Steps[0].Env["NODE_1_IP"]);
     }
 
     [Fact]
@@ -66,7 +113,12 @@ public class ShippedDefinitionsTests
         Assert.Equal(ParameterType.NodeList, nodes.Type);
         Assert.Equal("live-nodes", nodes.Source);
         Assert.True(nodes.Required);
-        var reset = w.Steps[0];
+        // Issue 13 i: task maintenance:backup is the default first step; skipping it is an explicit choice.
+        var backup = w.Steps[0];
+        Assert.Equal(["task", "maintenance:backup"], backup.Argv);
+        Assert.Equal(new StepCondition("backup", "take"), backup.When);
+        Assert.Equal("take", w.FindParameter("backup")!.Default);
+        var reset = w.Steps[1];
         Assert.Equal(["task", "cluster:safe-reset", "CONFIRM=SAFE-RESET", "NODES={nodes:ips}"], reset.Argv);
         Assert.Equal("SAFE-RESET", reset.Env["CONFIRM"]);
         Assert.Equal("{nodes:ips}", reset.Env["NODES"]);

@@ -23,8 +23,10 @@ public sealed class StandInStepRunner(LocalProcessRunner inner, SimulatorStandIn
         var env = new Dictionary<string, string?>(command.Environment, StringComparer.Ordinal);
         var path = env.TryGetValue("PATH", out var p) && p is not null ? p : Environment.GetEnvironmentVariable("PATH") ?? "";
         env["PATH"] = tools.BinDirectory + Path.PathSeparator + path;
-        // The stand-ins act on the simulated cluster only: never on a KUBECONFIG inherited from the dashboard's environment.
-        env["KUBECONFIG"] = standIns.Kubeconfig;
+        // The stand-ins reach the simulated cluster through HOMEOPS_SIM_KUBECONFIG only, never through a KUBECONFIG
+        // inherited from the dashboard's environment; a KUBECONFIG the step sets itself (e.g. the writable file
+        // `talosctl kubeconfig` recovers into) stays the step's.
+        if (!command.Environment.TryGetValue("KUBECONFIG", out var own) || string.IsNullOrEmpty(own)) env["KUBECONFIG"] = standIns.Kubeconfig;
         env[ToolConsole.KubeconfigVariable] = standIns.Kubeconfig;
         env[ToolConsole.PaceVariable] = standIns.Options.Pace.ToString(System.Globalization.CultureInfo.InvariantCulture);
         env[ToolConsole.StateDirectoryVariable] = standIns.LogDirectory;

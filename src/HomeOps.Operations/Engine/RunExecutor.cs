@@ -60,6 +60,7 @@ internal sealed class RunExecutor(
                 if (status == StepStatus.Succeeded) continue;
                 final = status switch
                 {
+                    StepStatus.Partial => RunStatus.Partial,
                     StepStatus.Cancelled => RunStatus.Cancelled,
                     StepStatus.Interrupted => RunStatus.Interrupted,
                     _ => RunStatus.Failed,
@@ -122,8 +123,10 @@ internal sealed class RunExecutor(
         await store.SaveStepAsync(step, CancellationToken.None).ConfigureAwait(false);
         events.Publish(new StepStatusChanged(active.Id, step.StartedAt.Value, step.Ordinal, Key(step), StepStatus.Running, null, null));
 
+        string? partialLine = null;
         void Emit(OutputStream stream, string text)
         {
+            if (stream != OutputStream.System && plan.PartialWhenOutput is { } partial && text.Contains(partial, StringComparison.Ordinal)) partialLine ??= text.Trim();
             if (text.Length > options.MaxLineChars) text = text[..options.MaxLineChars] + " …[line cut]";
             var stored = stream == OutputStream.System ? "▸ " + text : text;
             var n = buffer.Add(stored);
@@ -173,6 +176,9 @@ internal sealed class RunExecutor(
                     var outcome = await RunCommandAsync(active, step, plan, buffer, Emit, Sys).ConfigureAwait(false);
                     if (outcome is { } o) return await Finish(o.Status, o.Message).ConfigureAwait(false);
                     step.CommandSucceeded = true;
+                    // The task's own verdict: exit 0 with a partial result is reported as partial, never as Succeeded.
+                    if (partialLine is not null)
+                        return await Finish(StepStatus.Partial, $"the command exited 0 but reported a partial result: \"{partialLine}\"").ConfigureAwait(false);
                 }
             }
             var advisories = new List<string>();
@@ -199,13 +205,15 @@ internal sealed class RunExecutor(
     /// <summary>Runs the step's command; null when it exited 0, otherwise the step's end state.</summary>
     private async Task<(StepStatus Status, string Message)?> RunCommandAsync(ActiveRun active, StepRecord step, StepPlan plan, OutputBuffer output, Action<OutputStream, string> emit, Action<string> sys)
     {
-        var problems = CommandSafetyPolicy.Check(plan.Argv, plan.Env, resolved: true);
+        // A forced re-run of a step whose own status would skip it runs its forceArgv (bootstrap:force-phase PHASE=N).
+        var argv = plan.CommandFor(step.ForcedBy is not null);
+        var problems = CommandSafetyPolicy.Check(argv, plan.Env, resolved: true);
         if (problems.Count > 0) return (StepStatus.Failed, "refused by the command safety policy: " + string.Join("; ", problems));
         if (!runners.TryGetValue(plan.Runner, out var runner)) return (StepStatus.Failed, $"runner '{plan.Runner}' is not available in this deployment");
         var wd = WorkingDirectory(plan.WorkingDirectory);
         if (wd.Problem is not null) return (StepStatus.Failed, wd.Problem);
 
-        sys("$ " + DisplayCommand(plan.Argv)
+        sys("$ " + DisplayCommand(argv)
             + (plan.Env.Count > 0 ? "   [env " + string.Join(" ", plan.Env.Keys.Order(StringComparer.Ordinal)) + "]" : "")
             + (plan.Stdin is not null ? "   [stdin answered]" : ""));
 
@@ -217,7 +225,7 @@ internal sealed class RunExecutor(
         try
         {
             var env = plan.Env.ToDictionary(kv => kv.Key, kv => (string?)kv.Value, StringComparer.Ordinal);
-            var command = new StepCommand(plan.Argv, env, wd.Path, plan.Stdin) { OnStarted = RecordProcessAsync };
+            var command = new StepCommand(argv, env, wd.Path, plan.Stdin) { OnStarted = RecordProcessAsync };
             result = await runner.RunAsync(command, line => emit(line.Stream, line.Text), linked.Token).ConfigureAwait(false);
         }
         finally

@@ -31,6 +31,8 @@ internal sealed class RunPlanner(OperationsOptions options)
         var ordinal = 0;
         foreach (var step in def.Steps)
         {
+            // A conditional step is planned only when its enum parameter has the value (e.g. after-reset=yes).
+            if (step.When is { } when && parameters.Values.GetValueOrDefault(when.Parameter) != when.Value) continue;
             var items = step.ForEach is null ? [null] : parameters.Nodes(step.ForEach).Select(n => (string?)n).ToList();
             if (step.ForEach is not null && items.Count == 0) problems.Add($"step '{step.Id}': no nodes chosen for forEach '{step.ForEach}'");
             foreach (var item in items)
@@ -67,7 +69,12 @@ internal sealed class RunPlanner(OperationsOptions options)
             if (t.Name == Placeholders.LoopVariable && item is not null)
                 return t.Format == PlaceholderFormat.Ip ? ips.GetValueOrDefault(item) : item;
             if (Placeholders.BuiltIns.Contains(t.Name))
-                return t.Name == "checkout" ? options.HomeOpsCheckout : options.Variables.GetValueOrDefault(t.Name);
+                return t.Name switch
+                {
+                    "checkout" => options.HomeOpsCheckout,
+                    Placeholders.RecoveredKubeconfig => Path.Combine(Path.GetFullPath(options.DataDirectory), "recovered", "kubeconfig"),
+                    _ => options.Variables.GetValueOrDefault(t.Name),
+                };
             return t.Format switch
             {
                 PlaceholderFormat.Ips => p.NodeLists.TryGetValue(t.Name, out var list) ? string.Join(",", list.Select(n => ips.GetValueOrDefault(n) ?? "")) : null,
@@ -130,8 +137,10 @@ internal sealed class RunPlanner(OperationsOptions options)
             return list;
         }
 
-        var plan = new StepPlan(argv, env, step.WorkingDirectory, step.Stdin, step.Timeout, Gates(step.Before), Gates(step.After), step.Runner, step.Description, step.Caveats);
+        var plan = new StepPlan(argv, env, step.WorkingDirectory, step.Stdin, step.Timeout, Gates(step.Before), Gates(step.After), step.Runner, step.Description, step.Caveats,
+            step.ForceArgv.IsDefaultOrEmpty ? null : step.ForceArgv, step.PartialWhenOutput);
         foreach (var problem in CommandSafetyPolicy.Check(plan.Argv, plan.Env, resolved: true)) problems.Add($"{where}: {problem}");
+        if (plan.ForceArgv is { } forceArgv) foreach (var problem in CommandSafetyPolicy.Check(forceArgv, plan.Env, resolved: true)) problems.Add($"{where}: forceArgv: {problem}");
         return problems.Count > before ? null : plan;
     }
 }

@@ -22,9 +22,14 @@ public sealed record StepPlan(
     IReadOnlyList<PlannedGate> After,
     string Runner,
     string? Description,
-    IReadOnlyList<string> Caveats)
+    IReadOnlyList<string> Caveats,
+    IReadOnlyList<string>? ForceArgv = null,
+    string? PartialWhenOutput = null)
 {
     public bool IsCheckOnly => Argv.Count == 0;
+
+    /// <summary>The command a run executes for this step: <see cref="ForceArgv"/> when an operator forced a re-run and the step has one.</summary>
+    public IReadOnlyList<string> CommandFor(bool forced) => forced && ForceArgv is { Count: > 0 } f ? f : Argv;
 }
 
 /// <summary>The operator's input and what it resolved to, stored with the run.</summary>

@@ -5,8 +5,8 @@ namespace HomeOps.Operations.Gates;
 
 /// <summary>
 /// <c>bgp-peers-established</c>: every peer reported by every CiliumBGPNodeConfig is established. Session state only
-/// exists in BGPv2 status; the BGPv1 CiliumBGPPeeringPolicy the live cluster uses has none, so with no reported
-/// peers the gate fails and says why rather than pretending.
+/// exists in BGPv2 status; where only the BGPv1 CiliumBGPPeeringPolicy (the live cluster's) exists the API reports none,
+/// and the gate says so (Skipped, never Passed); with neither, it fails.
 /// </summary>
 public sealed class BgpPeersEstablishedGate : IGate
 {
@@ -23,6 +23,9 @@ public sealed class BgpPeersEstablishedGate : IGate
         if (peers.Count == 0)
         {
             var v1 = state.Items(Kinds.BgpPeeringPolicy).Any();
+            // BGPv1 (CiliumBGPPeeringPolicy) has no session status: the API cannot say. Not observable, so not judged —
+            // cilium-agents-ready and loadbalancer-address gate what can be seen.
+            if (v1) return GateResult.NotObservable("BGPv1 CiliumBGPPeeringPolicy in use: the API reports no BGP session state (only BGPv2 CiliumBGPNodeConfig status does); sessions not checked");
             return GateResult.Fail("no BGP peers known: no CiliumBGPNodeConfig reports a peer"
                                    + (v1 ? " (a BGPv1 CiliumBGPPeeringPolicy is configured, but it has no session status; BGPv2 status or `cilium bgp peers` is needed to see sessions)" : "")
                                    + ". Phase 3 installs Cilium with bgpControlPlane disabled; run apps:deploy-cilium to enable BGP.");

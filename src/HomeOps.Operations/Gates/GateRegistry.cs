@@ -20,7 +20,7 @@ public sealed class GateRegistry
         new NodesReadyGate(), new NodesRegisteredGate(), new NodeReadyGate(), new NodeNotReadyGate(),
         new KustomizationReadyGate(), new AllKustomizationsReadyGate(), new HelmReleaseReadyGate(),
         new BgpPeersEstablishedGate(), new LonghornNodesReadyGate(), new VolumesHealthyGate(),
-        new PodsRunningGate(),
+        new SecretStoreReadyGate(), new ExternalSecretsSyncedGate(), new CiliumAgentsReadyGate(), new LoadBalancerAddressGate(),
     ]);
 
     public IReadOnlyCollection<IGate> All => _gates.Values;

@@ -10,6 +10,8 @@ public enum RunStatus
     Failed,
     Cancelled,
     Interrupted,
+    /// <summary>A step's command reported a partial result: the run stopped there, reported as partial, never as Succeeded.</summary>
+    Partial,
 }
 
 public enum StepStatus
@@ -22,6 +24,8 @@ public enum StepStatus
     Interrupted,
     /// <summary>Marked done by an operator on resume (recorded who); the command was not run by this run.</summary>
     Skipped,
+    /// <summary>The command exited 0 but reported a partial result (e.g. the safe reset's "PARTIAL RESET SUCCESS"): not Succeeded.</summary>
+    Partial,
 }
 
 /// <summary>One run of a workflow, with the definition snapshot it runs (so a changed definition never alters a run in flight).</summary>

@@ -45,7 +45,13 @@ public abstract record ValueShape
 public static partial class Placeholders
 {
     /// <summary>Variables the host configures (never operator input): paths to the kubeconfig, talosconfig and checkout.</summary>
-    public static readonly IReadOnlySet<string> BuiltIns = new HashSet<string>(StringComparer.Ordinal) { "kubeconfig", "talosconfig", "checkout" };
+    public static readonly IReadOnlySet<string> BuiltIns = new HashSet<string>(StringComparer.Ordinal) { "kubeconfig", "talosconfig", "checkout", RecoveredKubeconfig };
+
+    /// <summary>
+    /// A writable kubeconfig path under Operations:DataDirectory (<c>recovered/kubeconfig</c>) for tasks that run
+    /// <c>talosctl kubeconfig</c>: in the pod the root filesystem (and so ~/.kube/config) is read-only.
+    /// </summary>
+    public const string RecoveredKubeconfig = "recovered-kubeconfig";
 
     /// <summary>The loop variable of a <c>forEach</c> step.</summary>
     public const string LoopVariable = "node";

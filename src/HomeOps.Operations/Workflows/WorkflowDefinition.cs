@@ -63,6 +63,12 @@ public sealed record GateReference(string Name, ImmutableDictionary<string, stri
     public override string ToString() => Args.Count == 0 ? Name : $"{Name} {{{DescribeArgs()}}}";
 }
 
+/// <summary>The step is planned only when the enum parameter has this value (e.g. clear the checkout's state after a reset).</summary>
+public sealed record StepCondition(string Parameter, string Value)
+{
+    public override string ToString() => $"{Parameter}={Value}";
+}
+
 public sealed record StepDefinition(
     string Id,
     string Title,
@@ -76,7 +82,10 @@ public sealed record StepDefinition(
     ImmutableArray<GateReference> After,
     string? ForEach,
     string Runner,
-    ImmutableArray<string> Caveats)
+    ImmutableArray<string> Caveats,
+    ImmutableArray<string> ForceArgv = default,
+    StepCondition? When = null,
+    string? PartialWhenOutput = null)
 {
     /// <summary>A step without a command only evaluates its gates (e.g. "wait until the reset nodes are down").</summary>
     [JsonIgnore]

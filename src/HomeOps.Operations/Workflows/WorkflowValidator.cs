@@ -240,8 +240,34 @@ internal sealed partial class WorkflowValidator(GateRegistry gates)
 
         foreach (var problem in CommandSafetyPolicy.Check(argv, env.ToImmutable(), resolved: false)) E(problem);
 
+        StepCondition? when = null;
+        if (s.When is not null)
+        {
+            if (s.When.Parameter is not { } wp || !parameters.TryGetValue(wp, out var whenParam) || whenParam.Type != ParameterType.Enum)
+                E($"when must name an enum parameter, got '{s.When.Parameter}'");
+            else if (s.When.Value is not { } wv || !whenParam.Values.Contains(wv, StringComparer.Ordinal))
+                E($"when: '{s.When.Value}' is not one of {string.Join(", ", whenParam.Values)}");
+            else when = new StepCondition(wp, wv);
+        }
+
+        // forceArgv: what a forced re-run runs instead (a phase whose status would skip it, e.g. bootstrap:force-phase).
+        var forceArgv = (s.ForceArgv ?? []).ToImmutableArray();
+        if (!forceArgv.IsEmpty)
+        {
+            if (argv.IsEmpty) E("forceArgv needs an argv (a check-only step has nothing to force)");
+            if (forEach is not null) E("forceArgv is not allowed on a forEach step");
+            foreach (var a in forceArgv)
+                if (Placeholders.ClassifyArgument(a) is not ValueShape.Literal) E($"forceArgv takes literal arguments only, got '{a}'");
+            if (forceArgv[0].Trim().Length == 0) E("forceArgv[0] is empty");
+            foreach (var problem in CommandSafetyPolicy.Check(forceArgv, env.ToImmutable(), resolved: false)) E($"forceArgv: {problem}");
+        }
+
+        var partialWhen = s.PartialWhenOutput?.Trim();
+        if (partialWhen is { Length: 0 }) E("partialWhenOutput must not be empty");
+        if (partialWhen is not null && argv.IsEmpty) E("partialWhenOutput needs an argv");
+
         if (failed) return null;
         return new StepDefinition(id, s.Title!.Trim(), s.Description?.Trim(), argv, env.ToImmutable(), wd, timeout, s.Stdin,
-            before, after, forEach, runner, [.. (s.Caveats ?? []).Select(t => t.Trim()).Where(t => t.Length > 0)]);
+            before, after, forEach, runner, [.. (s.Caveats ?? []).Select(t => t.Trim()).Where(t => t.Length > 0)], forceArgv, when, partialWhen);
     }
 }

@@ -61,6 +61,9 @@ internal sealed class StepYaml
     public string? Title { get; set; }
     public string? Description { get; set; }
     public List<string>? Argv { get; set; }
+    public List<string>? ForceArgv { get; set; }
+    public WhenYaml? When { get; set; }
+    public string? PartialWhenOutput { get; set; }
     public Dictionary<string, string>? Env { get; set; }
     public string? WorkingDirectory { get; set; }
     public string? Timeout { get; set; }
@@ -69,6 +72,12 @@ internal sealed class StepYaml
     public string? ForEach { get; set; }
     public string? Runner { get; set; }
     public List<string>? Caveats { get; set; }
+}
+
+internal sealed class WhenYaml
+{
+    public string? Parameter { get; set; }
+    public string? Value { get; set; }
 }
 
 internal sealed class GatesYaml

@@ -12,7 +12,7 @@ public static class OpsCommandLine
     public static async Task<int> RunAsync(string[] args, ToolConsole io, CancellationToken ct = default)
     {
         var self = Path.GetFileNameWithoutExtension(Environment.ProcessPath ?? "");
-        var (tool, rest) = self is "task" or "talosctl" or "flux"
+        var (tool, rest) = self is "task" or "talosctl" or "flux" or "mise"
             ? (self, (IReadOnlyList<string>)args)
             : (args.FirstOrDefault() ?? "", args.Skip(1).ToList());
         InvocationRecord.Started(io, tool, rest);
@@ -21,7 +21,7 @@ public static class OpsCommandLine
         return code;
     }
 
-    private static async Task<int> DispatchAsync(string tool, IReadOnlyList<string> rest, ToolConsole io, CancellationToken ct)
+    public static async Task<int> DispatchAsync(string tool, IReadOnlyList<string> rest, ToolConsole io, CancellationToken ct)
     {
         try
         {
@@ -31,6 +31,7 @@ public static class OpsCommandLine
                 "task" => await TaskCommand.RunAsync(rest, io, ct).ConfigureAwait(false),
                 "talosctl" => await TalosctlCommand.RunAsync(rest, io, ct).ConfigureAwait(false),
                 "flux" => await FluxCommand.RunAsync(rest, io, ct).ConfigureAwait(false),
+                "mise" => await MiseCommand.RunAsync(rest, io, ct).ConfigureAwait(false),
                 NodeRejoin.Command => await NodeRejoin.RunAsync(rest, io, ct).ConfigureAwait(false),
                 _ => Usage(io),
             };
@@ -75,7 +76,7 @@ public static class OpsCommandLine
 
     private static int Usage(ToolConsole io)
     {
-        io.Err("usage: homeops-sim-tool task|talosctl|flux [args…]   (the HomeOps simulator's stand-ins)");
+        io.Err("usage: homeops-sim-tool task|talosctl|flux|mise [args…]   (the HomeOps simulator's stand-ins)");
         return 2;
     }
 }

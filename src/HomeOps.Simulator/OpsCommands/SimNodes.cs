@@ -16,6 +16,16 @@ public sealed class SimNodes(SimClusterClient cluster, TimeProvider? time = null
     /// <summary>Annotation a Talos node in maintenance mode carries in the simulation (no machine config: not a cluster member).</summary>
     public const string MaintenanceAnnotation = "simulator.homeops.dev/maintenance";
 
+    /// <summary>
+    /// "none": the node is not in the etcd member list (etcd on Talos is a service, not a pod; the list lives in the
+    /// surviving members). Absent: a member, as seeded. A reset with <c>--graceful=false</c> does not leave etcd, so a
+    /// partially reset node stays listed (stale) until <c>talosctl etcd remove-member</c>.
+    /// </summary>
+    public const string EtcdAnnotation = "simulator.homeops.dev/etcd-member";
+
+    /// <summary>"failed": the node came back with a stale member of its own still listed, so its etcd cannot join.</summary>
+    public const string EtcdJoinAnnotation = "simulator.homeops.dev/etcd-join";
+
     private const string Unreachable = "node.kubernetes.io/unreachable";
     private const string NotReady = "node.kubernetes.io/not-ready";
 
@@ -41,6 +51,34 @@ public sealed class SimNodes(SimClusterClient cluster, TimeProvider? time = null
     public static string InternalIPv4(JsonObject node) => InternalIps(node).FirstOrDefault(a => a.Contains('.')) ?? "";
 
     public static bool IsReady(JsonObject node) => node.Condition("Ready").String("status") == "True";
+
+    /// <summary>The node's etcd member id as <c>talosctl etcd members</c> prints it, or null when it is not a member.</summary>
+    public static string? EtcdMemberId(JsonObject node) =>
+        node["metadata"]?["annotations"]?[EtcdAnnotation]?.GetValue<string>() == "none" ? null : SeedIds.Hex("etcd/" + node.Name(), 16);
+
+    public static bool EtcdJoinFailed(JsonObject node) =>
+        node["metadata"]?["annotations"]?[EtcdJoinAnnotation]?.GetValue<string>() == "failed";
+
+    public Task SetEtcdMemberAsync(string node, bool member, CancellationToken ct = default) =>
+        AnnotateAsync(node, EtcdAnnotation, member ? null : "none", ct);
+
+    public Task SetEtcdJoinFailedAsync(string node, bool failed, CancellationToken ct = default) =>
+        AnnotateAsync(node, EtcdJoinAnnotation, failed ? "failed" : null, ct);
+
+    /// <summary>The Talos API answers: in maintenance mode, or configured with the kubelet posting status (Ready True or False).</summary>
+    public static bool TalosUp(JsonObject node) =>
+        InMaintenance(node) || node.Condition("Ready").String("status") is "True" or "False";
+
+    /// <summary>
+    /// After resets: when no configured node is left in the etcd member list, etcd itself is gone (every member's data
+    /// was wiped) and the list with it; otherwise the reset nodes stay listed as stale members.
+    /// </summary>
+    public async Task ForgetEtcdIfNoMemberSurvivedAsync(CancellationToken ct = default)
+    {
+        var all = await ListAsync(ct).ConfigureAwait(false);
+        if (all.Any(n => !InMaintenance(n) && EtcdMemberId(n) is not null)) return;
+        foreach (var n in all) await SetEtcdMemberAsync(n.Name(), member: false, ct).ConfigureAwait(false);
+    }
 
     public static bool InMaintenance(JsonObject node) =>
         node["metadata"]?["annotations"]?[MaintenanceAnnotation] is not null;
@@ -76,6 +114,9 @@ public sealed class SimNodes(SimClusterClient cluster, TimeProvider? time = null
             var wrapper = new JsonObject { ["status"] = s.DeepClone() };
             Conditions.Set(wrapper, "Ready", "False", "KubeletNotReady",
                 "container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized", now);
+            // A node coming back from a wipe has no Cilium agent yet: nothing has cleared NetworkUnavailable.
+            if (wrapper.Condition("NetworkUnavailable") is not null)
+                Conditions.Set(wrapper, "NetworkUnavailable", "True", "NoRouteCreated", "the Cilium agent is not running on this node", now);
             foreach (var (type, reason, message) in Pressures)
                 if (wrapper.Condition(type) is not null) Conditions.Set(wrapper, type, "False", reason, message, now);
             if (wrapper["status"]?["nodeInfo"] is JsonObject info) info["bootID"] = Guid.NewGuid().ToString();

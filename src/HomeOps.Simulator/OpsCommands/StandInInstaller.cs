@@ -12,7 +12,7 @@ public static class StandInInstaller
 {
     public const string ToolAssemblyName = "homeops-sim-tool.dll";
 
-    public static readonly IReadOnlyList<string> ToolNames = ["task", "talosctl", "flux"];
+    public static readonly IReadOnlyList<string> ToolNames = ["task", "talosctl", "flux", "mise"];
 
     public static StandInTools Install(string binDirectory, string toolAssembly, string? dotnetHost = null)
     {
@@ -38,20 +38,55 @@ public static class StandInInstaller
         return new StandInTools(Path.GetFullPath(binDirectory), paths, toolAssembly);
     }
 
-    /// <summary>A checkout-shaped folder (Taskfile.yml, .env, talos/generated/) the stand-in <c>task</c> runs in.</summary>
-    public static string CreateSimulatedCheckout(string directory)
-    {
-        Directory.CreateDirectory(Path.Combine(directory, "talos", "generated"));
-        WriteIfMissing(Path.Combine(directory, "Taskfile.yml"), """
-            # Simulated home-ops checkout (HomeOps dashboard, simulator mode).
-            # The `task` on the runner's PATH is the simulator's stand-in: it plays the real Taskfile's tasks
-            # (cluster:safe-reset, bootstrap:phase-N-*, apps:deploy-cilium, …) against the simulated cluster.
-            version: '3'
-            dotenv: ['.env']
+    /// <summary>The real home-ops files the simulated checkout holds (embedded from HomeOpsRepo/, see its SOURCES.md).</summary>
+    public static IReadOnlyList<string> RepositoryFiles { get; } = typeof(StandInInstaller).Assembly.GetManifestResourceNames()
+        .Where(n => n.StartsWith("HomeOpsRepo/", StringComparison.Ordinal)).Select(n => n["HomeOpsRepo/".Length..]).Order(StringComparer.Ordinal).ToList();
 
-            """);
+    /// <summary>The inner markers the phases write, as a checkout that bootstrapped the seeded cluster holds them.</summary>
+    public static readonly IReadOnlyList<string> BootstrappedMarkers =
+    [
+        "phase-1-complete", "phase-2-complete", "phase-3-complete", "phase-4-complete", "phase-5-complete", "phase-6-complete",
+        "tools-validated", "mise-validated", "env-vars-validated", "onepassword-validated", "connectivity-validated", "repository-validated",
+        "secrets-bootstrapped", "configs-validated", "configs-applied", "nodes-ready", "etcd-bootstrapped", "cluster-ready", "health-verified",
+        "cilium-ready", "nodes-cni-ready", "pod-networking-tested", "cilium-status-verified", "kube-proxy-verified", "service-connectivity-tested",
+        "external-secrets-validated", "onepassword-connect-validated", "longhorn-validated",
+        "gitops-prerequisites-validated", "flux-ready", "gitops-sync-verified", "flux-system-validated",
+        "infrastructure-ready", "applications-deployed", "applications-ready", "end-to-end-validated",
+    ];
+
+    /// <summary>
+    /// A home-ops checkout for the stand-in <c>task</c>: the repository's real <c>Taskfile.yml</c>, <c>taskfiles/*.yml</c>
+    /// and <c>.mise.toml</c>, a <c>.env</c> with OP_ACCOUNT, the files the tasks' preconditions look for, and — as the
+    /// checkout that bootstrapped the seeded cluster would have — the generated Talos configs and every
+    /// <c>.bootstrap-state/</c> marker (<paramref name="bootstrapped"/>). Existing files are kept: markers persist across
+    /// runs, as they do in a real checkout.
+    /// </summary>
+    public static string CreateSimulatedCheckout(string directory, bool bootstrapped = true)
+    {
+        var assembly = typeof(StandInInstaller).Assembly;
+        foreach (var file in RepositoryFiles)
+        {
+            var path = Path.Combine(directory, file);
+            if (File.Exists(path)) continue;
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            using var resource = assembly.GetManifestResourceStream("HomeOpsRepo/" + file)!;
+            using var target = File.Create(path);
+            resource.CopyTo(target);
+        }
         WriteIfMissing(Path.Combine(directory, ".env"), "OP_ACCOUNT=simulated\n");
-        WriteIfMissing(Path.Combine(directory, "talos", "generated", "talosconfig"), "# simulated talosconfig\n");
+        WriteIfMissing(Path.Combine(directory, "scripts", "bootstrap-secrets.sh"), "#!/bin/sh\n# simulated checkout: the stand-in task models this script\n");
+        WriteIfMissing(Path.Combine(directory, "talconfig.yaml"), "# simulated checkout\nclusterName: home-ops\ntalosVersion: v1.10.5\n");
+        WriteIfMissing(Path.Combine(directory, "bootstrap-config.yaml"), "# simulated checkout\n");
+        foreach (var dir in new[] { "talos/patches", "infrastructure", "clusters/home-ops" }) Directory.CreateDirectory(Path.Combine(directory, dir));
+        if (bootstrapped)
+        {
+            WriteIfMissing(Path.Combine(directory, "talos", "talsecret.yaml"), "# simulated talsecret\n");
+            WriteIfMissing(Path.Combine(directory, "talos", "generated", "talosconfig"), "# simulated talosconfig\n");
+            foreach (var node in HomeOps.Simulator.Seed.HomeOpsTopology.NodeNames)
+                WriteIfMissing(Path.Combine(directory, "talos", "generated", $"home-ops-{node}.yaml"), $"# simulated machine config for {node}\n");
+            if (!Directory.Exists(Path.Combine(directory, ".bootstrap-state")))
+                foreach (var marker in BootstrappedMarkers) WriteIfMissing(Path.Combine(directory, ".bootstrap-state", marker), "simulated\n");
+        }
         return Path.GetFullPath(directory);
     }
 
@@ -93,6 +128,8 @@ public static class StandInInstaller
 
     private static void WriteIfMissing(string path, string text)
     {
-        if (!File.Exists(path)) File.WriteAllText(path, text.ReplaceLineEndings("\n"));
+        if (File.Exists(path)) return;
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, text.ReplaceLineEndings("\n"));
     }
 }

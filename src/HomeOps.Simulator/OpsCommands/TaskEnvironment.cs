@@ -4,7 +4,7 @@ using HomeOps.Simulator.Seed;
 namespace HomeOps.Simulator.OpsCommands;
 
 /// <summary>What a simulated task can use: the console, the cluster's nodes and Flux, Task variables, <c>--yes</c>.</summary>
-public sealed class TaskEnvironment(ToolConsole io, SimClusterClient cluster, IReadOnlyDictionary<string, string> vars, bool yes)
+public sealed class TaskEnvironment(ToolConsole io, SimClusterClient cluster, IReadOnlyDictionary<string, string> vars, bool yes, IReadOnlyDictionary<string, string>? environment = null)
 {
     public ToolConsole Io => io;
     public SimClusterClient Cluster => cluster;
@@ -15,8 +15,9 @@ public sealed class TaskEnvironment(ToolConsole io, SimClusterClient cluster, IR
     /// <summary>The home-ops node IPs the Taskfile hard-codes (all = .11,.12,.13).</summary>
     public static readonly IReadOnlyList<string> AllNodeIps = HomeOpsTopology.NodeNames.Select(HomeOpsTopology.NodeIPv4).ToList();
 
-    /// <summary>A Task variable: from the command line, else from the environment (Task reads both).</summary>
-    public string? Var(string name) => vars.TryGetValue(name, out var v) ? v : io.Env(name);
+    /// <summary>A Task variable (after templating), else the environment including the Taskfile's dotenv (Task reads both).</summary>
+    public string? Var(string name) =>
+        vars.TryGetValue(name, out var v) ? v : environment is not null && environment.TryGetValue(name, out var e) && e.Length > 0 ? e : io.Env(name);
 
     /// <summary>Task prints each command it runs on stderr as <c>task: [name] command</c>.</summary>
     public void Echo(string task, string command) => io.Err($"task: [{task}] {command}");

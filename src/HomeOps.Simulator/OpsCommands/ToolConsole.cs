@@ -8,6 +8,9 @@ namespace HomeOps.Simulator.OpsCommands;
 /// </summary>
 public sealed class ToolConsole(TextReader stdin, TextWriter stdout, TextWriter stderr, IReadOnlyDictionary<string, string?> environment, string workingDirectory)
 {
+    /// <summary>The process environment the tool was started with.</summary>
+    public IReadOnlyDictionary<string, string?> Environment { get; } = environment;
+
     /// <summary>Seconds one simulated "beat" lasts (a 30 s sleep of the real task is a couple of beats). Env <c>HOMEOPS_SIM_PACE</c>.</summary>
     public const string PaceVariable = "HOMEOPS_SIM_PACE";
 
@@ -34,13 +37,13 @@ public sealed class ToolConsole(TextReader stdin, TextWriter stdout, TextWriter 
     public static ToolConsole FromProcess()
     {
         var env = new Dictionary<string, string?>(StringComparer.Ordinal);
-        foreach (System.Collections.DictionaryEntry e in Environment.GetEnvironmentVariables()) env[(string)e.Key] = e.Value as string;
+        foreach (System.Collections.DictionaryEntry e in System.Environment.GetEnvironmentVariables()) env[(string)e.Key] = e.Value as string;
         var stdout = new StreamWriter(Console.OpenStandardOutput()) { AutoFlush = true };
         var stderr = new StreamWriter(Console.OpenStandardError()) { AutoFlush = true };
-        return new ToolConsole(Console.In, stdout, stderr, env, Environment.CurrentDirectory);
+        return new ToolConsole(Console.In, stdout, stderr, env, System.Environment.CurrentDirectory);
     }
 
-    public string? Env(string name) => environment.TryGetValue(name, out var v) && !string.IsNullOrEmpty(v) ? v : null;
+    public string? Env(string name) => Environment.TryGetValue(name, out var v) && !string.IsNullOrEmpty(v) ? v : null;
 
     public TimeSpan Beat => TimeSpan.FromSeconds(
         double.TryParse(Env(PaceVariable), NumberStyles.Float, CultureInfo.InvariantCulture, out var s) && s >= 0 ? Math.Min(s, 30) : 1.0);
@@ -48,9 +51,12 @@ public sealed class ToolConsole(TextReader stdin, TextWriter stdout, TextWriter 
     /// <summary>Waits <paramref name="beats"/> beats (the stand-ins compress the real tasks' sleeps).</summary>
     public Task WaitAsync(double beats, CancellationToken ct = default) => Task.Delay(Beat * beats, ct);
 
-    /// <summary>The kubeconfig the tool talks to: KUBECONFIG as the workflow passes it, else the simulator's.</summary>
+    /// <summary>
+    /// The simulated cluster's kubeconfig: HOMEOPS_SIM_KUBECONFIG, else KUBECONFIG. The simulator's own variable comes
+    /// first so that a workflow's KUBECONFIG (e.g. the file <c>talosctl kubeconfig</c> writes) stays the tool's target.
+    /// </summary>
     public string? Kubeconfig =>
-        Env("KUBECONFIG")?.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? Env(KubeconfigVariable);
+        Env(KubeconfigVariable) ?? Env("KUBECONFIG")?.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
 
     public string StateDirectory => Env(StateDirectoryVariable) ?? Path.Combine(Path.GetTempPath(), "homeops-sim-tools");
 

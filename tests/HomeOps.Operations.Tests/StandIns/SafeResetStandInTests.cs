@@ -20,7 +20,8 @@ public sealed class SafeResetStandInTests : IAsyncLifetime
 
         Assert.Equal(0, r.ExitCode);
         Assert.Contains("talosctl reset --nodes 172.29.51.12 --system-labels-to-wipe STATE --system-labels-to-wipe EPHEMERAL --graceful=false --wait=false", r.Stderr);
-        Assert.Contains("PARTIAL: 1/3 nodes in maintenance mode", r.Stdout);
+        Assert.Contains("⚠ PARTIAL RESET SUCCESS", r.Stdout);
+        Assert.Contains("1/3 nodes confirmed in maintenance mode", r.Stdout);
         // The task ends with the node down, as the real one does: the workflow's next gate (node-not-ready) sees it.
         Assert.NotEqual("True", _rig.ReadyStatus("mini02"));
         Assert.True(_rig.InMaintenance("mini02"));
@@ -63,16 +64,34 @@ public sealed class SafeResetStandInTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_full_cluster_reset_without_rejoin_leaves_every_node_in_maintenance_until_the_phases_run()
+    public async Task After_a_full_reset_the_checkouts_markers_make_phase_2_skip_until_the_state_is_cleared()
     {
         var reset = await _rig.RunAsync(["task", "cluster:safe-reset", "CONFIRM=SAFE-RESET", "NODES=all"], autoRejoin: false);
         Assert.Equal(0, reset.ExitCode);
         Assert.Contains("RESET VALIDATION SUCCESSFUL", reset.Stdout);
         Assert.All(new[] { "mini01", "mini02", "mini03" }, n => Assert.True(_rig.InMaintenance(n)));
+        Assert.True(_rig.HasMarker("configs-applied"), "the markers live in the checkout and survive the reset");
 
-        // The phases bring the cluster back in order; phase 3's Cilium (1.16.1) has BGP off.
+        // Issue 13 b: configs-applied and etcd-bootstrapped make apply-configs and bootstrap-etcd skip; the nodes stay in
+        // maintenance mode and the API never comes back.
+        var stale = await _rig.RunAsync(["task", "bootstrap:phased"]);
+        Assert.NotEqual(0, stale.ExitCode);
+        Assert.Contains("task: Task \"bootstrap:talos:apply-configs\" is up to date", stale.Stderr);
+        Assert.Contains("task: Task \"bootstrap:talos:bootstrap-etcd\" is up to date", stale.Stderr);
+        Assert.Contains("Timeout waiting for cluster to be ready", stale.Stdout);
+        Assert.All(new[] { "mini01", "mini02", "mini03" }, n => Assert.True(_rig.InMaintenance(n)));
+
+        // The repository's own way: clear the state (prompt tasks: --yes), then the phases rebuild.
+        Assert.Equal(205, (await _rig.RunAsync(["task", "bootstrap:reset"])).ExitCode);
+        Assert.Equal(0, (await _rig.RunAsync(["task", "bootstrap:reset", "--yes"])).ExitCode);
+        Assert.False(_rig.HasMarker("configs-applied"));
         var phased = await _rig.RunAsync(["task", "bootstrap:phased"]);
-        Assert.Equal(0, phased.ExitCode);
+        Assert.Contains("✓ etcd cluster bootstrapped successfully", phased.Stdout);
+        // Phase 6's precondition greps `flux get kustomizations` for "Ready", but flux prints the header READY: it never
+        // passes (a known defect). The dashboard runs the phase's own tasks instead.
+        Assert.Equal(1, phased.ExitCode);
+        Assert.Contains("task: Flux must be ready and syncing", phased.Stderr);
+        Assert.Equal(0, (await _rig.RunAsync(["task", "bootstrap:applications:deploy"])).ExitCode);
         Assert.Contains("Expected 3 etcd pods, found 0", phased.Stdout);
         Assert.Contains("bgpControlPlane.enabled=false", phased.Stderr);
         Assert.All(new[] { "mini01", "mini02", "mini03" }, n => Assert.True(_rig.IsReady(n)));
@@ -84,7 +103,7 @@ public sealed class SafeResetStandInTests : IAsyncLifetime
         var again = await _rig.RunAsync(["task", "bootstrap:phase-3"]);
         Assert.Equal(0, again.ExitCode);
         Assert.Contains("task: Task \"bootstrap:phase-3-networking\" is up to date", again.Stderr);
-        Assert.Contains("🚀 Phase 2", again.Stdout);
+        Assert.Contains("Phase 2: Talos cluster initialization completed", again.Stdout);
 
         var cilium = await _rig.RunAsync(["task", "apps:deploy-cilium"]);
         Assert.Equal(0, cilium.ExitCode);

@@ -28,13 +28,13 @@ public sealed class StandInRig : IAsyncDisposable
     public StandInTools Tools { get; }
     public string Checkout { get; }
 
-    public static async Task<StandInRig> StartAsync()
+    public static async Task<StandInRig> StartAsync(bool bootstrappedCheckout = true)
     {
         var simulator = await SimulatorHost.StartAsync(new SimulatorOptions { Scenarios = { Enabled = false } }, cancellationToken: TestContext.Current.CancellationToken);
         var dir = new TempDir();
         var tool = StandInInstaller.LocateTool() ?? throw new InvalidOperationException("homeops-sim-tool.dll is not next to the tests (project reference)");
         var tools = StandInInstaller.Install(dir.File("bin"), tool);
-        var checkout = StandInInstaller.CreateSimulatedCheckout(dir.File("checkout"));
+        var checkout = StandInInstaller.CreateSimulatedCheckout(dir.File("checkout"), bootstrappedCheckout);
         return new StandInRig(simulator, dir, tools, checkout);
     }
 
@@ -55,6 +55,8 @@ public sealed class StandInRig : IAsyncDisposable
             [ToolConsole.AutoRejoinVariable] = autoRejoin ? "1" : "0",
             ["KUBECONFIG"] = kubeconfig ?? (passKubeconfig ? Simulator.KubeconfigPath : null),
             [ToolConsole.KubeconfigVariable] = passKubeconfig ? null : Simulator.KubeconfigPath,
+            // As the dashboard's stand-in runner does: the stand-ins (task, talosctl, flux, mise) first on PATH.
+            ["PATH"] = Tools.BinDirectory + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH"),
         };
         foreach (var (k, v) in extraEnv ?? new Dictionary<string, string?>()) env[k] = v;
         var resolved = new List<string>(argv);
@@ -69,6 +71,10 @@ public sealed class StandInRig : IAsyncDisposable
         TestContext.Current.TestOutputHelper?.WriteLine($"$ {string.Join(" ", argv)}\n{r}");
         return r;
     }
+
+    public string Marker(string name) => Path.Combine(Checkout, ".bootstrap-state", name);
+
+    public bool HasMarker(string name) => File.Exists(Marker(name));
 
     public JsonObject Node(string name) => Simulator.Cluster.Get(Kinds.Node, null, name) ?? throw new InvalidOperationException($"no node {name}");
 

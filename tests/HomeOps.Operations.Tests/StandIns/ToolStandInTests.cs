@@ -53,9 +53,11 @@ public sealed class ToolStandInTests : IAsyncLifetime
     [Fact]
     public async Task Emergency_recovery_asks_y_N_on_stdin_and_aborts_without_y()
     {
+        // As the real task: `read -p … confirm` reads nothing, `[ "$confirm" = "y" ]` fails the command.
         var no = await _rig.RunAsync(["task", "cluster:emergency-recovery"]);
         Assert.Equal(201, no.ExitCode);
-        Assert.Contains("Emergency recovery cancelled", no.Stdout);
+        Assert.Contains("task: Failed to run task \"cluster:emergency-recovery\": exit status 1", no.Stderr);
+        Assert.DoesNotContain("Step 1", no.Stdout);
 
         var yes = await _rig.RunAsync(["task", "cluster:emergency-recovery"], stdin: "y\n");
         Assert.Equal(0, yes.ExitCode);
@@ -116,5 +118,23 @@ public sealed class ToolStandInTests : IAsyncLifetime
         Assert.Equal(1, r.ExitCode);
         Assert.Contains("act only on a simulator on loopback", r.Stderr);
         Assert.True(_rig.IsReady("mini02"));
+    }
+
+    [Fact]
+    public async Task Recover_kubeconfig_writes_to_KUBECONFIG_from_the_node_given_and_fails_on_a_read_only_home()
+    {
+        // The task's default: ~/.kube/config. A HOME that cannot be written (the pod's read-only root) fails the task.
+        var readOnly = await _rig.RunAsync(["task", "talos:recover-kubeconfig"], extraEnv: new Dictionary<string, string?> { ["HOME"] = "/proc/homeops-read-only" }, passKubeconfig: false);
+        Assert.Equal(201, readOnly.ExitCode);
+        Assert.Contains("read-only file system", readOnly.Stderr);
+
+        // mini01 down: the hard-wired node fails; NODE_1_IP=mini02's address and a writable KUBECONFIG work.
+        Assert.Equal(0, (await _rig.RunAsync(["talosctl", "reboot", "--nodes", "172.29.51.11", "--wait=false"])).ExitCode);
+        var target = _rig.Dir.File("data/recovered/kubeconfig");
+        var recovered = await _rig.RunAsync(["task", "talos:recover-kubeconfig", "NODE_1_IP=172.29.51.12"], passKubeconfig: false,
+            extraEnv: new Dictionary<string, string?> { ["KUBECONFIG"] = target, ["HOME"] = "/proc/homeops-read-only" });
+        Assert.Equal(0, recovered.ExitCode);
+        Assert.Contains("talosctl kubeconfig --nodes 172.29.51.12 --endpoints 172.29.51.12 --force", recovered.Stderr);
+        Assert.True(File.Exists(target));
     }
 }

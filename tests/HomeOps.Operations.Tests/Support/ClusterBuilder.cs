@@ -31,17 +31,20 @@ public sealed class ClusterBuilder
         return b;
     }
 
-    public ClusterBuilder Node(string name, string ready, string? ipv4, string reason = "", bool controlPlane = true)
+    public ClusterBuilder Node(string name, string ready, string? ipv4, string reason = "", bool controlPlane = true, string? network = "CiliumIsUp", params Taint[] taints)
     {
         var addresses = ImmutableArray.CreateBuilder<NodeAddress>();
         if (ipv4 is not null) addresses.Add(new NodeAddress("InternalIP", ipv4));
         addresses.Add(new NodeAddress("InternalIP", $"fd47:25e1:2f96:51::{name[^1]}"));
         addresses.Add(new NodeAddress("Hostname", name));
-        var details = new NodeDetails(addresses.ToImmutable(), [], controlPlane ? ["control-plane"] : [], false,
+        var details = new NodeDetails(addresses.ToImmutable(), [.. taints], controlPlane ? ["control-plane"] : [], false,
             "Talos (v1.10.5)", "v1.10.5", "6.12.35-talos", "v1.31.1", "containerd://2.0.5", "4", "16Gi");
         var cond = new Condition("Ready", ready, reason.Length > 0 ? reason : ready == "True" ? "KubeletReady" : "KubeletNotReady", "");
         var verdict = cond.IsTrue ? new Verdict(HealthStatus.Healthy, "Ready", "") : new Verdict(HealthStatus.Failed, "NotReady", "");
-        return Add(Kinds.Node, name, null, details, verdict, [cond, new Condition("MemoryPressure", "False", "KubeletHasSufficientMemory", "")]);
+        ImmutableArray<Condition> conditions = [cond, new Condition("MemoryPressure", "False", "KubeletHasSufficientMemory", "")];
+        // The Cilium agent clears NetworkUnavailable with reason CiliumIsUp; null: no such condition (no agent yet).
+        if (network is not null) conditions = conditions.Add(network == "CiliumIsUp" ? new Condition("NetworkUnavailable", "False", "CiliumIsUp", "") : new Condition("NetworkUnavailable", "True", network, ""));
+        return Add(Kinds.Node, name, null, details, verdict, conditions);
     }
 
     public ClusterBuilder Kustomization(string ns, string name, string ready, string reason, bool suspended = false, long generation = 1, long observed = 1, string message = "")
@@ -82,6 +85,20 @@ public sealed class ClusterBuilder
         var peers = peerStates.Select((s, i) => new BgpPeer(node, 64512, 64513, $"172.29.51.{i + 1}", s, null, 0, 0)).ToImmutableArray();
         return Add(Kinds.BgpNodeConfig, node, null, new BgpDetails(BgpApi.V2, peers, ""), new Verdict(HealthStatus.Healthy, "", ""), []);
     }
+
+    public ClusterBuilder SecretStore(string name, bool ready) =>
+        Add(Kinds.ClusterSecretStore, name, null, new SecretStoreDetails("onepassword", "http://onepassword-connect:8080", ["Automation"], "ReadWrite"),
+            ready ? new Verdict(HealthStatus.Healthy, "Valid", "store validated") : new Verdict(HealthStatus.Failed, "ValidationFailed", "unable to validate store"),
+            [new Condition("Ready", ready ? "True" : "False", ready ? "Valid" : "ValidationFailed", "")]);
+
+    public ClusterBuilder ExternalSecret(string ns, string name, bool synced) =>
+        Add(Kinds.ExternalSecret, name, ns, new ExternalSecretDetails("ClusterSecretStore", "onepassword-connect", name, "1h", null, "", 1),
+            synced ? new Verdict(HealthStatus.Healthy, "SecretSynced", "") : new Verdict(HealthStatus.Failed, "SecretSyncedError", ""),
+            [new Condition("Ready", synced ? "True" : "False", synced ? "SecretSynced" : "SecretSyncedError", "")]);
+
+    public ClusterBuilder LoadBalancer(string ns, string name, params string[] addresses) =>
+        Add(Kinds.Service, name, ns, new ServiceDetails("LoadBalancer", [.. addresses], "bgp-ingress", "", "", "", ["80/TCP"]),
+            new Verdict(addresses.Length > 0 ? HealthStatus.Healthy : HealthStatus.Progressing, "", ""), []);
 
     public ClusterBuilder BgpPeeringPolicy(string name) =>
         Add(Kinds.BgpPeeringPolicy, name, null, new BgpDetails(BgpApi.V1PeeringPolicy, [], "config only"), Verdict.Unknown("NoStatus", ""), []);

@@ -12,6 +12,21 @@ public static class TestWorkflows
               - {id: two, title: Two, argv: [/bin/sh, step.sh, two]}
               - {id: three, title: Three, argv: [/bin/sh, step.sh, three]}
 
+          - id: test:force
+            title: A step with a force command
+            parameters:
+              - {name: fresh, type: enum, values: ["no", "yes"], default: "no"}
+            steps:
+              - {id: clear, title: Clear, argv: [/bin/sh, step.sh, clear], when: {parameter: fresh, value: "yes"}}
+              - {id: one, title: One, argv: [/bin/sh, step.sh, one], forceArgv: [/bin/sh, step.sh, force-one]}
+              - {id: two, title: Two, argv: [/bin/sh, step.sh, two]}
+
+          - id: test:partial
+            title: A task that reports a partial result
+            steps:
+              - {id: reset, title: Reset, argv: [/bin/sh, -c, "echo '⚠ PARTIAL RESET SUCCESS'; echo '   - 2/3 nodes confirmed in maintenance mode'; exit 0"], partialWhenOutput: "PARTIAL RESET SUCCESS"}
+              - {id: after, title: After, argv: [/bin/sh, step.sh, after]}
+
           - id: test:tree
             title: Spawns a child
             steps:
@@ -39,7 +54,7 @@ public static class TestWorkflows
                 argv: [/bin/sh, step.sh, act]
                 gates:
                   before: [{gate: nodes-ready, args: {count: "3"}}]
-                  after: [{gate: pods-running, args: {namespace: kube-system}}]
+                  after: [{gate: bgp-peers-established}]
 
           - id: test:destructive
             title: Destructive

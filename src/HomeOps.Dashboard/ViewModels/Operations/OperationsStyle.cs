@@ -14,7 +14,7 @@ public static class OperationsStyle
         RunStatus.Succeeded => Color.Success,
         RunStatus.Running => Color.Info,
         RunStatus.Failed => Color.Error,
-        RunStatus.Interrupted => Color.Warning,
+        RunStatus.Interrupted or RunStatus.Partial => Color.Warning,
         RunStatus.AwaitingConfirmation or RunStatus.Pending => Color.Primary,
         _ => Color.Default,
     };
@@ -25,6 +25,7 @@ public static class OperationsStyle
         RunStatus.Running => Icons.Material.Filled.PlayCircle,
         RunStatus.Failed => Icons.Material.Filled.Error,
         RunStatus.Interrupted => Icons.Material.Filled.PauseCircle,
+        RunStatus.Partial => Icons.Material.Filled.Warning,
         RunStatus.AwaitingConfirmation => Icons.Material.Filled.HowToReg,
         RunStatus.Cancelled => Icons.Material.Filled.Cancel,
         _ => Icons.Material.Filled.Schedule,
@@ -35,7 +36,7 @@ public static class OperationsStyle
         StepStatus.Succeeded => Color.Success,
         StepStatus.Running => Color.Info,
         StepStatus.Failed => Color.Error,
-        StepStatus.Interrupted => Color.Warning,
+        StepStatus.Interrupted or StepStatus.Partial => Color.Warning,
         StepStatus.Skipped => Color.Secondary,
         _ => Color.Default,
     };
@@ -48,6 +49,7 @@ public static class OperationsStyle
         StepStatus.Interrupted => Icons.Material.Filled.PauseCircle,
         StepStatus.Cancelled => Icons.Material.Filled.Cancel,
         StepStatus.Skipped => Icons.Material.Filled.SkipNext,
+        StepStatus.Partial => Icons.Material.Filled.Warning,
         _ => Icons.Material.Filled.RadioButtonUnchecked,
     };
 
