@@ -97,4 +97,27 @@ public sealed class CrossOriginHubTests(BrowserFixture browser) : IAsyncLifetime
         Assert.Empty(violations);
         await context.CloseAsync();
     }
+
+    [Fact]
+    public async Task Pages_load_without_any_content_security_policy_violation()
+    {
+        // script-src 'self' forbids inline scripts: an inline <script type="importmap"> (Blazor's <ImportMap />) was
+        // refused on every page, and Chromium logged the violation each time.
+        var context = await browser.Browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        var violations = new List<string>();
+        page.Console += (_, m) =>
+        {
+            if (m.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase)) lock (violations) violations.Add(m.Text);
+        };
+        await SignIn.AsAsync(page, _dashboard, "admin", "/");
+        await SignIn.WaitForCircuitAsync(page);
+        foreach (var path in new[] { "/nodes", "/flux" })
+        {
+            await page.GotoAsync(_dashboard.BaseUrl + path);
+            await SignIn.WaitForCircuitAsync(page);
+        }
+        lock (violations) Assert.Empty(violations);
+        await context.CloseAsync();
+    }
 }
