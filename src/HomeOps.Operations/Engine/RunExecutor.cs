@@ -21,7 +21,8 @@ internal sealed class RunExecutor(
     IAuditLog audit,
     OperationsOptions options,
     TimeProvider time,
-    ILogger log)
+    ILogger log,
+    SecretMasker secrets)
 {
     public async Task ExecuteAsync(ActiveRun active)
     {
@@ -124,6 +125,9 @@ internal sealed class RunExecutor(
 
         void Emit(OutputStream stream, string text)
         {
+            // Masked first, before the line is cut (a cut through a secret would leave its first part readable), stored,
+            // streamed or logged: everything downstream sees only the masked line.
+            text = secrets.Apply(text);
             if (text.Length > options.MaxLineChars) text = text[..options.MaxLineChars] + " …[line cut]";
             var stored = stream == OutputStream.System ? "▸ " + text : text;
             var n = buffer.Add(stored);
@@ -135,14 +139,14 @@ internal sealed class RunExecutor(
         {
             var (text, truncated, lines) = buffer.Snapshot();
             step.Status = status;
-            step.Message = message;
+            step.Message = message is null ? null : secrets.Apply(message);
             step.EndedAt = time.GetUtcNow();
             step.Output = text;
             step.OutputTruncated = truncated;
             step.OutputLineCount = lines;
             step.GateResultsJson = EngineJson.Write(history);
             await store.SaveStepAsync(step, CancellationToken.None).ConfigureAwait(false);
-            events.Publish(new StepStatusChanged(active.Id, step.EndedAt.Value, step.Ordinal, Key(step), status, step.ExitCode, message));
+            events.Publish(new StepStatusChanged(active.Id, step.EndedAt.Value, step.Ordinal, Key(step), status, step.ExitCode, step.Message));
             return status;
         }
 
