@@ -29,27 +29,31 @@ internal sealed class RunExecutor(
         var final = RunStatus.Failed;
         string? message = null;
         int? exitCode = null;
+        string? workflowId = null;
         using var heartbeatStop = new CancellationTokenSource();
         var heartbeat = HeartbeatLoopAsync(active, heartbeatStop.Token);
+        // A lost lock stops the run at once, also in the middle of a step: the step's process tree is killed, so that it
+        // cannot overlap a destructive run another replica starts once it holds the Lease. (Fires at once if already lost.)
+        using var lockLost = active.Lock is { } held
+            ? held.Lost.Register(() => active.RequestStop(StopKind.LockLost, held.LostReason ?? "its Lease could not be renewed"))
+            : default;
         try
         {
             var run = await store.LoadAsync(active.Id, withSteps: true, CancellationToken.None).ConfigureAwait(false);
             if (run is null) { message = "the run record vanished"; return; }
+            workflowId = run.WorkflowId;
             final = RunStatus.Succeeded;
             foreach (var step in run.Steps)
             {
                 if (step.Status is StepStatus.Succeeded or StepStatus.Skipped) continue;
                 if (active.Stop != StopKind.None)
                 {
-                    (final, message) = active.Stop == StopKind.User
-                        ? (RunStatus.Cancelled, $"cancelled by {active.StopBy}")
-                        : (RunStatus.Interrupted, "interrupted: the dashboard stopped");
-                    break;
-                }
-                if (active.Lock?.Lost.IsCancellationRequested == true)
-                {
-                    final = RunStatus.Failed;
-                    message = "the run lock was lost (its Lease could not be renewed): stopped before the next step so that no other destructive run can overlap";
+                    (final, message) = active.Stop switch
+                    {
+                        StopKind.User => (RunStatus.Cancelled, $"cancelled by {active.StopBy}"),
+                        StopKind.LockLost => (RunStatus.Interrupted, LockLostMessage(active)),
+                        _ => (RunStatus.Interrupted, "interrupted: the dashboard stopped"),
+                    };
                     break;
                 }
                 var now = time.GetUtcNow();
@@ -65,7 +69,7 @@ internal sealed class RunExecutor(
                     StepStatus.Interrupted => RunStatus.Interrupted,
                     _ => RunStatus.Failed,
                 };
-                message = $"step {Key(step)}: {step.Message}";
+                message = active.Stop == StopKind.LockLost ? LockLostMessage(active) : $"step {Key(step)}: {step.Message}";
                 break;
             }
             if (final == RunStatus.Succeeded) message = "all steps succeeded";
@@ -95,6 +99,21 @@ internal sealed class RunExecutor(
                 events.Publish(new RunStatusChanged(active.Id, now, final, null, message));
                 if (active.AuditId is { } auditId)
                     await audit.CompleteAsync(auditId, Outcome(final), now, exitCode, message, CancellationToken.None).ConfigureAwait(false);
+                if (active.Stop == StopKind.LockLost)
+                {
+                    // An entry of its own (and so a Kubernetes Event): the engine, not an operator, stopped this run.
+                    await audit.RecordAsync(new AuditEntry
+                    {
+                        At = now,
+                        User = active.StartedBy,
+                        Action = "run.lock-lost",
+                        Target = workflowId ?? "",
+                        Outcome = AuditOutcome.Interrupted,
+                        RunId = active.Id,
+                        EndedAt = now,
+                        Message = message,
+                    }, CancellationToken.None).ConfigureAwait(false);
+                }
             }
             catch (Exception ex) { log.LogError(ex, "Recording the end of run {RunId} failed", active.Id); }
             finally
@@ -194,9 +213,12 @@ internal sealed class RunExecutor(
         }
         catch (OperationCanceledException) when (active.Stop != StopKind.None)
         {
-            return active.Stop == StopKind.User
-                ? await Finish(StepStatus.Cancelled, $"cancelled by {active.StopBy}").ConfigureAwait(false)
-                : await Finish(StepStatus.Interrupted, "interrupted: the dashboard stopped").ConfigureAwait(false);
+            return active.Stop switch
+            {
+                StopKind.User => await Finish(StepStatus.Cancelled, $"cancelled by {active.StopBy}").ConfigureAwait(false),
+                StopKind.LockLost => await Finish(StepStatus.Interrupted, LockLostMessage(active)).ConfigureAwait(false),
+                _ => await Finish(StepStatus.Interrupted, "interrupted: the dashboard stopped").ConfigureAwait(false),
+            };
         }
     }
 
@@ -233,6 +255,7 @@ internal sealed class RunExecutor(
         if (result.Killed)
         {
             if (active.Stop == StopKind.User) { sys($"cancelled by {active.StopBy}: process tree killed"); return (StepStatus.Cancelled, $"cancelled by {active.StopBy}"); }
+            if (active.Stop == StopKind.LockLost) { sys($"the run lock was lost ({active.StopBy}): process tree killed"); return (StepStatus.Interrupted, LockLostMessage(active)); }
             if (active.Stop == StopKind.Shutdown) { sys("the dashboard is stopping: process tree killed"); return (StepStatus.Interrupted, "interrupted: the dashboard stopped while the command ran"); }
             if (timeout.IsCancellationRequested)
             {
@@ -305,6 +328,9 @@ internal sealed class RunExecutor(
         }
         catch (OperationCanceledException) { }
     }
+
+    private static string LockLostMessage(ActiveRun active) =>
+        $"interrupted: the run lock was lost ({active.StopBy}); the running step was stopped (process tree killed) so that no other destructive run can overlap it";
 
     internal static string Key(StepRecord s) => s.Item is null ? s.StepId : $"{s.StepId}@{s.Item}";
 
