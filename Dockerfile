@@ -19,9 +19,15 @@
 # tar.gz). Empty: the file is verified against the checksum list the project publishes next to it in the same release
 # (integrity, not provenance). Set the *_SHA256 values to pin the exact artifacts you have reviewed.
 # There are no build secrets: nothing here needs a token, and none may be passed as a build argument.
+#
+# Base images: named once, here, and pulled as image:tag@sha256:<digest> once pinned (with the syntax frontend above).
+# scripts/pin-base-images resolves the digests where a registry is reachable; docs/deploy.md has the bump procedure.
+# tests/HomeOps.Deploy.Tests (BaseImagePinningTests) fails on a placeholder digest and reports unpinned images.
+ARG SDK_IMAGE=mcr.microsoft.com/dotnet/sdk:10.0
+ARG ASPNET_IMAGE=mcr.microsoft.com/dotnet/aspnet:10.0
 
 # ---- build ------------------------------------------------------------------------------------------------------
-FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+FROM ${SDK_IMAGE} AS build
 WORKDIR /src
 # Project files first: the restore layer is reused until a project file or the shared props change.
 COPY global.json Directory.Build.props ./
@@ -40,7 +46,7 @@ RUN dotnet publish src/HomeOps.Dashboard -c Release -o /app --no-restore
 
 # ---- tools (optional) ----------------------------------------------------------------------------------------------
 # The SDK image is already pulled for the build and has curl, sha256sum and tar.
-FROM mcr.microsoft.com/dotnet/sdk:10.0 AS tools
+FROM ${SDK_IMAGE} AS tools
 # Set by BuildKit for the target platform (the home-ops nodes are Intel: amd64).
 ARG TARGETARCH
 ARG TALOSCTL_VERSION=v1.10.5
@@ -108,7 +114,7 @@ ls -l /tools
 EOF
 
 # ---- runtime ------------------------------------------------------------------------------------------------------
-FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
+FROM ${ASPNET_IMAGE} AS runtime
 WORKDIR /app
 COPY --from=tools /tools/ /usr/local/bin/
 COPY --from=build /app .

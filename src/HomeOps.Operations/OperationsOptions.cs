@@ -46,6 +46,13 @@ public sealed class OperationsOptions
     /// <summary>Host-provided placeholder values: <c>kubeconfig</c>, <c>talosconfig</c>, <c>checkout</c>.</summary>
     public Dictionary<string, string> Variables { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Environment variables of the dashboard that step processes inherit besides PATH, HOME, KUBECONFIG, TALOSCONFIG,
+    /// TZ and the locale (e.g. <c>SSH_AUTH_SOCK</c>, <c>HTTPS_PROXY</c>). A name that looks like a secret is refused at
+    /// start; a step's own <c>env:</c> is always passed.
+    /// </summary>
+    public List<string> InheritEnvironment { get; set; } = [];
+
     /// <summary><c>InProcess</c> (simulator, single replica) or <c>Lease</c> (a Kubernetes Lease shared by replicas).</summary>
     public RunLockKind Lock { get; set; } = RunLockKind.InProcess;
 

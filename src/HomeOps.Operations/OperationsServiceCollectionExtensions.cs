@@ -48,7 +48,12 @@ public static class OperationsServiceCollectionExtensions
         if (operations.AuditEvents)
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuditSink, KubernetesEventAuditSink>(sp => new KubernetesEventAuditSink(
                 () => sp.GetService<IKubernetes>(), operations.LeaseNamespace, operations.InstanceId, sp.GetService<ILogger<KubernetesEventAuditSink>>())));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IStepRunner, LocalProcessRunner>(sp => new LocalProcessRunner(sp.GetRequiredService<TimeProvider>())));
+        if (operations.InheritEnvironment.FirstOrDefault(SecretMasker.IsSecretKey) is { } secretName)
+            throw new InvalidOperationException(
+                $"Operations:InheritEnvironment names '{secretName}', which looks like a secret: step processes must not inherit secrets (give a step what it needs through its env:)");
+        // Every configured secret is masked in step output (stored, streamed, API, log).
+        services.TryAddSingleton(_ => SecretMasker.FromConfiguration(configuration));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IStepRunner, LocalProcessRunner>(sp => new LocalProcessRunner(sp.GetRequiredService<TimeProvider>(), operations.InheritEnvironment)));
         services.TryAddSingleton<IRunLock>(sp => operations.Lock == RunLockKind.Lease
             ? new KubernetesLeaseRunLock(sp.GetRequiredService<IKubernetes>(), operations.LeaseNamespace, operations.LeaseName, operations.InstanceId,
                 operations.LeaseDuration, operations.LeaseRenewInterval, sp.GetRequiredService<TimeProvider>(), sp.GetService<ILogger<KubernetesLeaseRunLock>>())
@@ -56,7 +61,8 @@ public static class OperationsServiceCollectionExtensions
         services.TryAddSingleton<IOperationsEngine>(sp => new WorkflowEngine(
             sp.GetRequiredService<IWorkflowCatalog>(), sp.GetRequiredService<GateRegistry>(), sp.GetRequiredService<IClusterStateSource>(),
             sp.GetRequiredService<OperationsDatabase>(), sp.GetRequiredService<IAuditLog>(), sp.GetRequiredService<IRunLock>(),
-            sp.GetServices<IStepRunner>(), operations, sp.GetRequiredService<TimeProvider>(), sp.GetService<ILoggerFactory>()));
+            sp.GetServices<IStepRunner>(), operations, sp.GetRequiredService<TimeProvider>(), sp.GetService<ILoggerFactory>(),
+            sp.GetRequiredService<SecretMasker>()));
         services.TryAddSingleton<IFluxObjectClient>(sp => new KubernetesFluxObjectClient(sp.GetRequiredService<IKubernetes>()));
         services.TryAddSingleton<IFluxActions>(sp => new FluxActions(sp.GetRequiredService<IFluxObjectClient>(), sp.GetRequiredService<IAuditLog>(), sp.GetRequiredService<TimeProvider>()));
         services.AddHostedService<OperationsEngineHostedService>();

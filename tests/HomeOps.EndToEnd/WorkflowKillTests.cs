@@ -196,6 +196,8 @@ public sealed partial class WorkflowKillTests(BrowserFixture browser) : IAsyncLi
     {
         var env = HomeOps.Testing.DashboardAppProcess.PointedAt(_simulator, _identity, _data);
         env[ProcessTree.MarkerVariable] = treeMarker;
+        // Step processes inherit only an allowlist of the dashboard's environment: the marker is passed on by name.
+        env["Operations__InheritEnvironment__0"] = ProcessTree.MarkerVariable;
         env["Operations__StandIns__Enabled"] = "true";
         env["Operations__StandIns__Pace"] = "0.3";
         if (holdMatch is not null)

@@ -133,6 +133,23 @@ public class EngineGuardTests
         Assert.False(File.Exists(h.Path("arg1")));
     }
 
+    [Theory]
+    [InlineData("-v")]
+    [InlineData("--kubeconfig=/tmp/attacker")]
+    [InlineData("--force")]
+    [InlineData("-")]
+    public async Task String_parameters_starting_with_a_dash_are_refused_so_no_flag_can_be_injected(string flag)
+    {
+        await using var h = await EngineHarness.CreateAsync(TestWorkflows.Yaml);
+        var r = await h.Engine.TriggerAsync(new RunRequest("test:argv", new Dictionary<string, string?> { ["version"] = flag }, null), Actors.Operator(), Ct);
+        Assert.False(r.Accepted);
+        var problem = Assert.Single(r.Problems);
+        Assert.Contains("parameter 'version' is rejected: it starts with '-'", problem);
+        Assert.Contains("command-line flag", problem);
+        Assert.Null(r.RunId);
+        Assert.False(File.Exists(h.Path("arg1")));
+    }
+
     [Fact]
     public async Task A_valid_parameter_reaches_the_process_as_exactly_one_argument()
     {

@@ -61,7 +61,8 @@ public static class OperationsHosting
             // Replace the plain local runner: same process runner, the stand-ins first on PATH.
             services.RemoveAll<IStepRunner>();
             services.AddSingleton<IStepRunner>(sp => new StandInStepRunner(
-                new LocalProcessRunner(sp.GetRequiredService<TimeProvider>()), sp.GetRequiredService<SimulatorStandIns>()));
+                new LocalProcessRunner(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<OperationsOptions>().InheritEnvironment),
+                sp.GetRequiredService<SimulatorStandIns>()));
             services.AddHostedService<StandInBackground>();
         }
         return builder;

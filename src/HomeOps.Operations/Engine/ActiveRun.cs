@@ -10,6 +10,8 @@ internal enum StopKind
     User,
     /// <summary>The engine is shutting down: the step and run end Interrupted (resumable).</summary>
     Shutdown,
+    /// <summary>The run lock (Lease) was lost: the step's process tree is killed, the step and run end Interrupted.</summary>
+    LockLost,
 }
 
 /// <summary>A run executing in this process: its cancellation, lock and audit segment.</summary>

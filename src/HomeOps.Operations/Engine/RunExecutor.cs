@@ -21,34 +21,39 @@ internal sealed class RunExecutor(
     IAuditLog audit,
     OperationsOptions options,
     TimeProvider time,
-    ILogger log)
+    ILogger log,
+    SecretMasker secrets)
 {
     public async Task ExecuteAsync(ActiveRun active)
     {
         var final = RunStatus.Failed;
         string? message = null;
         int? exitCode = null;
+        string? workflowId = null;
         using var heartbeatStop = new CancellationTokenSource();
         var heartbeat = HeartbeatLoopAsync(active, heartbeatStop.Token);
+        // A lost lock stops the run at once, also in the middle of a step: the step's process tree is killed, so that it
+        // cannot overlap a destructive run another replica starts once it holds the Lease. (Fires at once if already lost.)
+        using var lockLost = active.Lock is { } held
+            ? held.Lost.Register(() => active.RequestStop(StopKind.LockLost, held.LostReason ?? "its Lease could not be renewed"))
+            : default;
         try
         {
             var run = await store.LoadAsync(active.Id, withSteps: true, CancellationToken.None).ConfigureAwait(false);
             if (run is null) { message = "the run record vanished"; return; }
+            workflowId = run.WorkflowId;
             final = RunStatus.Succeeded;
             foreach (var step in run.Steps)
             {
                 if (step.Status is StepStatus.Succeeded or StepStatus.Skipped) continue;
                 if (active.Stop != StopKind.None)
                 {
-                    (final, message) = active.Stop == StopKind.User
-                        ? (RunStatus.Cancelled, $"cancelled by {active.StopBy}")
-                        : (RunStatus.Interrupted, "interrupted: the dashboard stopped");
-                    break;
-                }
-                if (active.Lock?.Lost.IsCancellationRequested == true)
-                {
-                    final = RunStatus.Failed;
-                    message = "the run lock was lost (its Lease could not be renewed): stopped before the next step so that no other destructive run can overlap";
+                    (final, message) = active.Stop switch
+                    {
+                        StopKind.User => (RunStatus.Cancelled, $"cancelled by {active.StopBy}"),
+                        StopKind.LockLost => (RunStatus.Interrupted, LockLostMessage(active)),
+                        _ => (RunStatus.Interrupted, "interrupted: the dashboard stopped"),
+                    };
                     break;
                 }
                 var now = time.GetUtcNow();
@@ -65,7 +70,7 @@ internal sealed class RunExecutor(
                     StepStatus.Interrupted => RunStatus.Interrupted,
                     _ => RunStatus.Failed,
                 };
-                message = $"step {Key(step)}: {step.Message}";
+                message = active.Stop == StopKind.LockLost ? LockLostMessage(active) : $"step {Key(step)}: {step.Message}";
                 break;
             }
             if (final == RunStatus.Succeeded) message = "all steps succeeded";
@@ -95,6 +100,21 @@ internal sealed class RunExecutor(
                 events.Publish(new RunStatusChanged(active.Id, now, final, null, message));
                 if (active.AuditId is { } auditId)
                     await audit.CompleteAsync(auditId, Outcome(final), now, exitCode, message, CancellationToken.None).ConfigureAwait(false);
+                if (active.Stop == StopKind.LockLost)
+                {
+                    // An entry of its own (and so a Kubernetes Event): the engine, not an operator, stopped this run.
+                    await audit.RecordAsync(new AuditEntry
+                    {
+                        At = now,
+                        User = active.StartedBy,
+                        Action = "run.lock-lost",
+                        Target = workflowId ?? "",
+                        Outcome = AuditOutcome.Interrupted,
+                        RunId = active.Id,
+                        EndedAt = now,
+                        Message = message,
+                    }, CancellationToken.None).ConfigureAwait(false);
+                }
             }
             catch (Exception ex) { log.LogError(ex, "Recording the end of run {RunId} failed", active.Id); }
             finally
@@ -126,6 +146,9 @@ internal sealed class RunExecutor(
         string? partialLine = null;
         void Emit(OutputStream stream, string text)
         {
+            // Masked first, before the line is cut (a cut through a secret would leave its first part readable), stored,
+            // streamed or logged: everything downstream sees only the masked line.
+            text = secrets.Apply(text);
             if (stream != OutputStream.System && plan.PartialWhenOutput is { } partial && text.Contains(partial, StringComparison.Ordinal)) partialLine ??= text.Trim();
             if (text.Length > options.MaxLineChars) text = text[..options.MaxLineChars] + " …[line cut]";
             var stored = stream == OutputStream.System ? "▸ " + text : text;
@@ -138,14 +161,14 @@ internal sealed class RunExecutor(
         {
             var (text, truncated, lines) = buffer.Snapshot();
             step.Status = status;
-            step.Message = message;
+            step.Message = message is null ? null : secrets.Apply(message);
             step.EndedAt = time.GetUtcNow();
             step.Output = text;
             step.OutputTruncated = truncated;
             step.OutputLineCount = lines;
             step.GateResultsJson = EngineJson.Write(history);
             await store.SaveStepAsync(step, CancellationToken.None).ConfigureAwait(false);
-            events.Publish(new StepStatusChanged(active.Id, step.EndedAt.Value, step.Ordinal, Key(step), status, step.ExitCode, message));
+            events.Publish(new StepStatusChanged(active.Id, step.EndedAt.Value, step.Ordinal, Key(step), status, step.ExitCode, step.Message));
             return status;
         }
 
@@ -196,9 +219,12 @@ internal sealed class RunExecutor(
         }
         catch (OperationCanceledException) when (active.Stop != StopKind.None)
         {
-            return active.Stop == StopKind.User
-                ? await Finish(StepStatus.Cancelled, $"cancelled by {active.StopBy}").ConfigureAwait(false)
-                : await Finish(StepStatus.Interrupted, "interrupted: the dashboard stopped").ConfigureAwait(false);
+            return active.Stop switch
+            {
+                StopKind.User => await Finish(StepStatus.Cancelled, $"cancelled by {active.StopBy}").ConfigureAwait(false),
+                StopKind.LockLost => await Finish(StepStatus.Interrupted, LockLostMessage(active)).ConfigureAwait(false),
+                _ => await Finish(StepStatus.Interrupted, "interrupted: the dashboard stopped").ConfigureAwait(false),
+            };
         }
     }
 
@@ -237,6 +263,7 @@ internal sealed class RunExecutor(
         if (result.Killed)
         {
             if (active.Stop == StopKind.User) { sys($"cancelled by {active.StopBy}: process tree killed"); return (StepStatus.Cancelled, $"cancelled by {active.StopBy}"); }
+            if (active.Stop == StopKind.LockLost) { sys($"the run lock was lost ({active.StopBy}): process tree killed"); return (StepStatus.Interrupted, LockLostMessage(active)); }
             if (active.Stop == StopKind.Shutdown) { sys("the dashboard is stopping: process tree killed"); return (StepStatus.Interrupted, "interrupted: the dashboard stopped while the command ran"); }
             if (timeout.IsCancellationRequested)
             {
@@ -309,6 +336,9 @@ internal sealed class RunExecutor(
         }
         catch (OperationCanceledException) { }
     }
+
+    private static string LockLostMessage(ActiveRun active) =>
+        $"interrupted: the run lock was lost ({active.StopBy}); the running step was stopped (process tree killed) so that no other destructive run can overlap it";
 
     internal static string Key(StepRecord s) => s.Item is null ? s.StepId : $"{s.StepId}@{s.Item}";
 

@@ -43,7 +43,8 @@ public sealed class WorkflowEngine : IOperationsEngine
         IEnumerable<IStepRunner> runners,
         OperationsOptions options,
         TimeProvider? time = null,
-        ILoggerFactory? loggers = null)
+        ILoggerFactory? loggers = null,
+        SecretMasker? secrets = null)
     {
         _catalog = catalog;
         _state = state;
@@ -57,7 +58,8 @@ public sealed class WorkflowEngine : IOperationsEngine
         _planner = new RunPlanner(options);
         _preflight = new PreflightCalculator(options.DashboardNodeName, options.BackupWarnAge);
         var runnerMap = runners.ToDictionary(r => r.Name, StringComparer.Ordinal);
-        _executor = new RunExecutor(_store, _events, new GateWaiter(gates, state, _time, options.GatePollInterval), runnerMap, audit, options, _time, _log);
+        _executor = new RunExecutor(_store, _events, new GateWaiter(gates, state, _time, options.GatePollInterval), runnerMap, audit, options, _time, _log,
+            secrets ?? SecretMasker.None);
         _processes = new StepProcessRecovery(_store, audit, _events, options, _time, _log);
     }
 

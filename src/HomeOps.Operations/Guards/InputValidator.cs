@@ -23,7 +23,8 @@ public sealed record ValidatedParameters(
 /// <summary>
 /// Every value a workflow substitutes comes through here. Node names only from the live node list and of DNS-label
 /// shape; every other value is a token of a small safe character set (so even where a tool such as Task interpolates a
-/// variable into a shell line, nothing in it can be interpreted). Free text (the reason) is never substituted at all.
+/// variable into a shell line, nothing in it can be interpreted) that does not start with '-' (so it can never become a
+/// flag of the program it is passed to). Free text (the reason) is never substituted at all.
 /// </summary>
 public static partial class InputValidator
 {
@@ -123,7 +124,11 @@ public static partial class InputValidator
                     else values[p.Name] = value;
                     break;
                 default:
-                    if (!IsSafeToken(value))
+                    // A leading '-' turns a value into an option of whatever program receives it (talosctl --talosconfig=…,
+                    // kubectl --server=…): no pattern in a definition may let that through.
+                    if (value.StartsWith('-'))
+                        problems.Add($"parameter '{p.Name}' is rejected: it starts with '-', so a program would read it as a command-line flag ('{Printable(value)}')");
+                    else if (!IsSafeToken(value))
                         problems.Add($"parameter '{p.Name}' is rejected: it contains {DescribeUnsafe(value)} ('{Printable(value)}')");
                     else if (p.Pattern is not null && !Matches(p.Pattern, value))
                         problems.Add($"parameter '{p.Name}': '{value}' does not match {p.Pattern}");

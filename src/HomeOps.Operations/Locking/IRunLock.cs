@@ -8,6 +8,9 @@ public interface IRunLockHandle : IAsyncDisposable
 
     /// <summary>Fires when the lock can no longer be guaranteed (a Lease that could not be renewed before it expired).</summary>
     CancellationToken Lost { get; }
+
+    /// <summary>Why <see cref="Lost"/> fired (e.g. "Lease homeops/x is now held by dashboard-b"); null while held.</summary>
+    string? LostReason => null;
 }
 
 /// <summary>

@@ -13,6 +13,9 @@ namespace HomeOps.Operations.Locking;
 /// read resourceVersion (optimistic concurrency): two replicas racing get one 409 Conflict, which means "not acquired".
 /// The holder identity is the pod, so a second run on the same pod would find the Lease "ours": an in-process lock is
 /// taken first to keep one destructive run per replica as well.
+/// Renewal runs with a margin: at most every third of the lease duration (<see cref="EffectiveRenewInterval"/>), and
+/// the lock counts as lost as soon as the Lease names another holder, or when the next renewal would come after the
+/// Lease expired — before another replica may take it, so the engine can stop the running step first.
 /// </summary>
 public sealed class KubernetesLeaseRunLock : IRunLock
 {
@@ -44,6 +47,16 @@ public sealed class KubernetesLeaseRunLock : IRunLock
         this.renewInterval = renewInterval;
         _time = time ?? TimeProvider.System;
         _log = logger ?? NullLogger<KubernetesLeaseRunLock>.Instance;
+    }
+
+    /// <summary>The configured renew interval, but never more than a third of the lease duration.</summary>
+    public TimeSpan EffectiveRenewInterval
+    {
+        get
+        {
+            var third = leaseDuration / 3;
+            return renewInterval > TimeSpan.Zero && renewInterval < third ? renewInterval : third;
+        }
     }
 
     public async Task<(IRunLockHandle? Handle, string? HeldBy)> TryAcquireAsync(Guid runId, string description, CancellationToken ct)
@@ -128,7 +141,9 @@ public sealed class KubernetesLeaseRunLock : IRunLock
         private readonly IRunLockHandle _local;
         private readonly CancellationTokenSource _stop = new();
         private readonly CancellationTokenSource _lost = new();
+        private readonly PeriodicTimer _timer;
         private readonly Task _renewal;
+        private readonly DateTimeOffset _acquiredAt;
         private V1Lease _lease;
 
         public Handle(KubernetesLeaseRunLock owner, V1Lease lease, IRunLockHandle local, string holder)
@@ -137,6 +152,10 @@ public sealed class KubernetesLeaseRunLock : IRunLock
             _local = local;
             _lease = lease;
             Holder = holder;
+            // Created here, not in the loop: the first renewal is due one interval after the acquisition, whenever the loop starts.
+            _timer = new PeriodicTimer(owner.EffectiveRenewInterval, owner._time);
+            // The Lease was just written: its expiry counts from now, not from whenever the loop gets a thread.
+            _acquiredAt = owner._time.GetUtcNow();
             _renewal = Task.Run(RenewLoopAsync);
         }
 
@@ -144,13 +163,23 @@ public sealed class KubernetesLeaseRunLock : IRunLock
 
         public CancellationToken Lost => _lost.Token;
 
+        public string? LostReason { get; private set; }
+
+        private void Lose(string reason)
+        {
+            LostReason = reason;
+            _owner._log.LogError("Run lock lost: {Reason}", reason);
+            _lost.Cancel();
+        }
+
         private async Task RenewLoopAsync()
         {
-            var lastRenew = _owner._time.GetUtcNow();
-            using var timer = new PeriodicTimer(_owner.renewInterval, _owner._time);
+            var lastRenew = _acquiredAt;
+            var interval = _owner.EffectiveRenewInterval;
+            var where = $"Lease {_owner.@namespace}/{_owner.leaseName}";
             try
             {
-                while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
+                while (await _timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
                 {
                     try
                     {
@@ -161,18 +190,29 @@ public sealed class KubernetesLeaseRunLock : IRunLock
                     catch (OperationCanceledException) when (_stop.IsCancellationRequested) { return; }
                     catch (Exception ex)
                     {
-                        _owner._log.LogWarning(ex, "Renewing Lease {Namespace}/{Lease} failed", _owner.@namespace, _owner.leaseName);
+                        _owner._log.LogWarning(ex, "Renewing {Lease} failed", where);
                         if (ex is HttpOperationException { Response.StatusCode: HttpStatusCode.Conflict })
                         {
                             // Someone else wrote the Lease: re-read; if it is no longer ours, the lock is lost.
                             try
                             {
                                 _lease = await _owner.client.CoordinationV1.ReadNamespacedLeaseAsync(_owner.leaseName, _owner.@namespace, cancellationToken: _stop.Token).ConfigureAwait(false);
-                                if (_lease.Spec?.HolderIdentity != _owner.identity) { _lost.Cancel(); return; }
+                                if (_lease.Spec?.HolderIdentity != _owner.identity)
+                                {
+                                    Lose($"{where} is now held by {(_lease.Spec?.HolderIdentity is { Length: > 0 } other ? other : "nobody")}");
+                                    return;
+                                }
                             }
-                            catch (Exception) { /* keep trying until expiry */ }
+                            catch (OperationCanceledException) when (_stop.IsCancellationRequested) { return; }
+                            catch (Exception) { /* keep trying while the margin allows */ }
                         }
-                        if (_owner._time.GetUtcNow() - lastRenew >= _owner.leaseDuration) { _lost.Cancel(); return; }
+                        // The next try would come after the Lease expired: another replica may take it then, so give up now.
+                        var since = _owner._time.GetUtcNow() - lastRenew;
+                        if (since + interval >= _owner.leaseDuration)
+                        {
+                            Lose($"{where} could not be renewed for {since.TotalSeconds:0} s of its {_owner.leaseDuration.TotalSeconds:0} s");
+                            return;
+                        }
                     }
                 }
             }
@@ -197,6 +237,7 @@ public sealed class KubernetesLeaseRunLock : IRunLock
             }
             catch (Exception ex) { _owner._log.LogWarning(ex, "Releasing Lease {Namespace}/{Lease} failed; it expires by itself", _owner.@namespace, _owner.leaseName); }
             finally { await _local.DisposeAsync().ConfigureAwait(false); }
+            _timer.Dispose();
             _stop.Dispose();
         }
     }

@@ -8,10 +8,14 @@ namespace HomeOps.Operations.Runners;
 /// Runs a step as a local process through CliWrap. The argv goes into <see cref="ProcessStartInfo.ArgumentList"/>, so
 /// each element reaches the program as exactly one argument with no quoting or shell in between. Exit codes are
 /// captured (validation off). Cancellation kills the entire process tree and keeps the output written before it.
+/// The environment is built from an allowlist (<see cref="ChildEnvironment"/>), not inherited whole: the dashboard's
+/// secrets never reach a step. <paramref name="inheritEnvironment"/> names further variables to pass on
+/// (<c>Operations:InheritEnvironment</c>).
 /// </summary>
-public sealed class LocalProcessRunner(TimeProvider? time = null) : IStepRunner
+public sealed class LocalProcessRunner(TimeProvider? time = null, IEnumerable<string>? inheritEnvironment = null) : IStepRunner
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly IReadOnlySet<string> _inherit = new HashSet<string>(inheritEnvironment ?? [], StringComparer.Ordinal);
 
     public string Name => "local";
 
@@ -25,7 +29,6 @@ public sealed class LocalProcessRunner(TimeProvider? time = null) : IStepRunner
 
         var cli = Cli.Wrap(command.Argv[0])
             .WithWorkingDirectory(command.WorkingDirectory)
-            .WithEnvironmentVariables(command.Environment)
             .WithStandardInputPipe(command.StandardInput is { } input ? PipeSource.FromString(input) : PipeSource.Null)
             .WithStandardOutputPipe(PipeTarget.ToDelegate(line => onOutput(new OutputLine(OutputStream.Stdout, line, _time.GetUtcNow()))))
             .WithStandardErrorPipe(PipeTarget.ToDelegate(line => onOutput(new OutputLine(OutputStream.Stderr, line, _time.GetUtcNow()))))
@@ -45,6 +48,11 @@ public sealed class LocalProcessRunner(TimeProvider? time = null) : IStepRunner
                     psi.Arguments = "";
                     psi.ArgumentList.Clear();
                     foreach (var a in command.Argv.Skip(1)) psi.ArgumentList.Add(a);
+                    // Start from nothing: ProcessStartInfo.Environment is a copy of the dashboard's whole environment, and
+                    // CliWrap's WithEnvironmentVariables only adds to it.
+                    psi.Environment.Clear();
+                    foreach (var (name, value) in ChildEnvironment.Build(System.Environment.GetEnvironmentVariables(), command.Environment, _inherit))
+                        psi.Environment[name] = value;
                 },
                 configureProcess: null,
                 forcefulCancellationToken: forceful.Token,

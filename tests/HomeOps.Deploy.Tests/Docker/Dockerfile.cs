@@ -22,8 +22,14 @@ public sealed record Instruction(string Keyword, string Arguments, IReadOnlyList
     public override string ToString() => $"line {Line}: {Keyword} {Arguments}";
 }
 
+/// <summary>A stage: its base image with global ARG defaults substituted (as Docker does in FROM), and as written.</summary>
 public sealed record Stage(string BaseImage, string? Name, IReadOnlyList<Instruction> Instructions)
 {
+    public string BaseImageAsWritten { get; init; } = BaseImage;
+
+    /// <summary>The base image without a <c>@sha256:…</c> digest: what a person reads (repository and tag).</summary>
+    public string BaseImageTag => BaseImage.Split('@')[0];
+
     public IEnumerable<Instruction> All(string keyword) => Instructions.Where(i => i.Keyword == keyword);
 }
 
@@ -83,6 +89,14 @@ public sealed partial class Dockerfile
 
         var globals = instructions.TakeWhile(i => i.Keyword != "FROM").ToList();
         if (globals.Any(g => g.Keyword != "ARG")) throw new FormatException("only ARG may precede the first FROM");
+        var defaults = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var g in globals)
+        {
+            var kv = g.Arguments.Split('=', 2);
+            if (kv.Length == 2) defaults[kv[0].Trim()] = kv[1].Trim();
+        }
+        string Expand(string value) => GlobalArgReference().Replace(value, m =>
+            defaults.TryGetValue(m.Groups["braced"].Success ? m.Groups["braced"].Value : m.Groups["bare"].Value, out var v) ? v : "");
         var stages = new List<Stage>();
         foreach (var instruction in instructions.Skip(globals.Count))
         {
@@ -90,7 +104,7 @@ public sealed partial class Dockerfile
             {
                 var v = instruction.Values;
                 var name = v.Count >= 3 && v[1].Equals("AS", StringComparison.OrdinalIgnoreCase) ? v[2] : null;
-                stages.Add(new Stage(v[0], name, []));
+                stages.Add(new Stage(Expand(v[0]), name, []) { BaseImageAsWritten = v[0] });
             }
             else
             {
@@ -100,6 +114,9 @@ public sealed partial class Dockerfile
         }
         return new Dockerfile { GlobalArgs = globals, Stages = stages };
     }
+
+    [GeneratedRegex(@"\$(?:\{(?<braced>[A-Za-z_][A-Za-z0-9_]*)\}|(?<bare>[A-Za-z_][A-Za-z0-9_]*))")]
+    private static partial Regex GlobalArgReference();
 
     [GeneratedRegex(@"<<(?<dash>-)?(?<q>['""]?)(?<word>[A-Za-z_][A-Za-z0-9_]*)\k<q>")]
     private static partial Regex HeredocMarker();

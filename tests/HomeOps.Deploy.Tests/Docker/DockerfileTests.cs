@@ -11,8 +11,8 @@ public sealed partial class DockerfileTests
     [Fact]
     public void Multi_stage_from_the_sdk_to_the_aspnet_runtime()
     {
-        Assert.Equal("mcr.microsoft.com/dotnet/sdk:10.0", Recipe.Stage("build").BaseImage);
-        Assert.Equal("mcr.microsoft.com/dotnet/aspnet:10.0", Recipe.Final.BaseImage);
+        Assert.Equal("mcr.microsoft.com/dotnet/sdk:10.0", Recipe.Stage("build").BaseImageTag);
+        Assert.Equal("mcr.microsoft.com/dotnet/aspnet:10.0", Recipe.Final.BaseImageTag);
         Assert.Equal("runtime", Recipe.Final.Name);
         // The runtime stage gets the published output and nothing else from the build stage.
         var fromBuild = Recipe.Final.All("COPY").Where(c => c.Flags.GetValueOrDefault("from") == "build").ToList();
