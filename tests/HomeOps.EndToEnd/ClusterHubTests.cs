@@ -144,8 +144,8 @@ public sealed class ClusterHubTests : IAsyncLifetime
         Assert.Contains(items, e => e is { Type: RunEventTypes.Status, Status: "Running" });
         Assert.Contains(items, e => e is { Type: RunEventTypes.Step, Status: "Running" });
         var lines = items.Where(e => e.Type == RunEventTypes.Line).ToList();
-        Assert.Contains(lines, l => l.Text!.Contains("EMERGENCY RECOVERY (assessment only", StringComparison.Ordinal));
-        Assert.Contains(lines, l => l.Text!.Contains("If the cluster is unrecoverable", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Text!.Contains("EMERGENCY CLUSTER RECOVERY PROCEDURE", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Text!.Contains("If cluster is unrecoverable", StringComparison.Ordinal));
         foreach (var step in lines.GroupBy(l => l.Ordinal))   // no line twice, none out of order
             Assert.Equal(step.Select(l => l.LineNumber!.Value).Order().Distinct(), step.Select(l => l.LineNumber!.Value));
         Assert.DoesNotContain(items, e => e.Type == RunEventTypes.Dropped);
