@@ -24,7 +24,8 @@ public sealed record PreflightReport(
     ImmutableArray<string> Targets,
     PreflightImpact Impact,
     bool FullCluster,
-    ImmutableArray<PreflightItem> Items)
+    ImmutableArray<PreflightItem> Items,
+    bool ApiUnreachableOverride = false)
 {
     [JsonIgnore]
     public bool IsBlocked => Items.Any(i => i.Severity == PreflightSeverity.Blocking);
@@ -46,6 +47,7 @@ public sealed record PreflightReport(
             var head = $"{(b.Count > 0 ? "BLOCKED" : "OK")}: {Impact.ToString().ToLowerInvariant()}"
                        + (Targets.IsEmpty ? "" : $" of {string.Join(", ", Targets)}")
                        + (FullCluster ? " (full cluster)" : "")
+                       + (ApiUnreachableOverride ? " — API unreachable override" : "")
                        + $"; {b.Count} blocking, {w.Count} warnings";
             var lines = b.Concat(w).Select(i => i.ToString());
             return string.Join(Environment.NewLine, new[] { head }.Concat(lines));
