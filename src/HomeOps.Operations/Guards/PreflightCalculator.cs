@@ -47,13 +47,11 @@ public sealed class PreflightCalculator(string? dashboardNodeName, TimeSpan back
         return new PreflightReport(now, targets, pf.Impact, fullCluster, ordered, apiUnreachable);
     }
 
-    /// <summary>How a block that comes only from stale data begins: the one kind the API-unreachable override lifts.</summary>
-    private const string StaleBlock = "cannot assess ";
+    private const string StaleBlock = PreflightItem.StaleBlockPrefix;
 
     private static void ApplyOverride(List<PreflightItem> items)
     {
-        var stale = items.Where(i => i.Severity == PreflightSeverity.Blocking && i.Check is "quorum" or "volumes"
-                                     && i.Message.StartsWith(StaleBlock, StringComparison.Ordinal)).ToList();
+        var stale = items.Where(i => i.IsStaleDataBlock).ToList();
         if (stale.Count == 0)
         {
             items.Add(new(PreflightSeverity.Blocking, "override",

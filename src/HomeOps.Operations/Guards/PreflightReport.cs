@@ -15,6 +15,14 @@ public enum PreflightSeverity
 /// <summary>One finding: which check produced it (quorum, volumes, backups, dashboard, failures, freshness, known-defect).</summary>
 public sealed record PreflightItem(PreflightSeverity Severity, string Check, string Message)
 {
+    /// <summary>How a block that comes only from stale Node/Volume data begins.</summary>
+    public const string StaleBlockPrefix = "cannot assess ";
+
+    /// <summary>A block caused only by stale data: the one kind the "the API is unreachable" override lifts.</summary>
+    [JsonIgnore]
+    public bool IsStaleDataBlock => Severity == PreflightSeverity.Blocking && Check is "quorum" or "volumes"
+                                    && Message.StartsWith(StaleBlockPrefix, StringComparison.Ordinal);
+
     public override string ToString() => $"[{Severity}] {Check}: {Message}";
 }
 
@@ -32,6 +40,10 @@ public sealed record PreflightReport(
 
     [JsonIgnore]
     public IEnumerable<PreflightItem> Blocking => Items.Where(i => i.Severity == PreflightSeverity.Blocking);
+
+    /// <summary>Blocked, and only by stale data: the "the API is unreachable" override would let the run start.</summary>
+    [JsonIgnore]
+    public bool OverridableWhenApiUnreachable => IsBlocked && Blocking.All(i => i.IsStaleDataBlock);
 
     [JsonIgnore]
     public IEnumerable<PreflightItem> Warnings => Items.Where(i => i.Severity == PreflightSeverity.Warning);
