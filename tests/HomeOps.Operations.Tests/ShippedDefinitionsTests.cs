@@ -14,7 +14,7 @@ public class ShippedDefinitionsTests
         Assert.Equal(["10-bootstrap.yaml", "20-cluster.yaml", "30-apps.yaml"], files);
         Assert.Equal(
             ["bootstrap:phased", "cluster:safe-reset", "cluster:safe-reboot", "cluster:emergency-recovery", "talos:recover-kubeconfig", "cluster:rejoin-node", "cluster:recover",
-             "apps:deploy-cilium"],
+             "etcd:members", "etcd:remove-member", "apps:deploy-cilium"],
             Catalog.All.Select(w => w.Id));
     }
 
@@ -118,6 +118,18 @@ public class ShippedDefinitionsTests
         Assert.Equal("{op-account}", step.Env["OP_ACCOUNT"]);
         Assert.Equal("{recovered-kubeconfig}", step.Env["KUBECONFIG"]);
         Assert.Contains(step.After, g => g.Name == "nodes-ready" && g.Args["count"] == "3" && !g.Advisory);
+    }
+
+    [Fact]
+    public void Stale_etcd_members_are_read_from_Talos_and_removed_through_a_healthy_node()
+    {
+        // Issue 13 i: after a partial reset (--graceful=false) the reset node stays an etcd member.
+        Assert.Equal(["talosctl", "etcd", "members", "--nodes", "{via-node:ip}", "--endpoints", "{via-node:ip}"], Assert.Single(Catalog.Find("etcd:members")!.Steps).Argv);
+        var w = Catalog.Find("etcd:remove-member")!;
+        Assert.True(w.Destructive);
+        Assert.Equal(["before", "remove", "after"], w.Steps.Select(s => s.Id));
+        Assert.Equal(["talosctl", "etcd", "remove-member", "{member-id}", "--nodes", "{via-node:ip}", "--endpoints", "{via-node:ip}"], w.Steps[1].Argv);
+        Assert.Contains(w.Steps[0].Before, g => g.Name == "node-ready" && g.Args["node"] == "{via-node}");
     }
 
     [Fact]
