@@ -36,7 +36,7 @@ public class ServiceRegistrationTests
         Assert.Equal(TimeSpan.FromMinutes(2), options.StepUpMaxAge);
         Assert.Equal("Sqlite", sp.GetRequiredService<OperationsDatabase>().Provider);
         Assert.IsType<InProcessRunLock>(sp.GetRequiredService<IRunLock>());
-        Assert.Equal(new WorkflowCatalog(GateRegistry.CreateDefault()).All.Count, sp.GetRequiredService<IWorkflowCatalog>().All.Count);
+        Assert.Equal(new WorkflowCatalog(HomeOps.Operations.Gates.GateRegistry.CreateDefault()).All.Count, sp.GetRequiredService<IWorkflowCatalog>().All.Count); // the shipped set
         Assert.IsType<FluxActions>(sp.GetRequiredService<IFluxActions>()); // over the IKubernetes the Cluster sources register
 
         var hosted = Assert.Single(sp.GetServices<IHostedService>());

@@ -13,7 +13,8 @@ public class ShippedDefinitionsTests
         var files = WorkflowCatalog.ReadShipped().Select(f => f.Name).ToList();
         Assert.Equal(["10-bootstrap.yaml", "20-cluster.yaml", "30-apps.yaml"], files);
         Assert.Equal(
-            ["bootstrap:phased", "cluster:safe-reset", "cluster:safe-reboot", "cluster:emergency-recovery", "talos:recover-kubeconfig", "apps:deploy-cilium"],
+            ["bootstrap:phased", "cluster:safe-reset", "cluster:safe-reboot", "cluster:emergency-recovery", "talos:recover-kubeconfig", "cluster:rejoin-node", "cluster:recover",
+             "etcd:members", "etcd:remove-member", "apps:deploy-cilium"],
             Catalog.All.Select(w => w.Id));
     }
 
@@ -90,6 +91,45 @@ public class ShippedDefinitionsTests
             Assert.Equal("{recovered-kubeconfig}", step.Env["KUBECONFIG"]);
         }
         Assert.Equal("{source-node:ip}", Catalog.Find("cluster:emergency-recovery")!.Steps[0].Env["NODE_1_IP"]);
+    }
+
+    [Fact]
+    public void Single_node_rejoin_applies_the_configs_and_waits_for_that_node_to_be_Ready()
+    {
+        // Issue 13 i: a node reset on its own rejoins with `task talos:apply-config-only`, then must turn Ready.
+        var w = Catalog.Find("cluster:rejoin-node")!;
+        Assert.True(w.Destructive);
+        Assert.Equal(ParameterType.Node, w.FindParameter("target-node")!.Type);
+        var step = Assert.Single(w.Steps);
+        Assert.Equal(["task", "talos:apply-config-only"], step.Argv);
+        Assert.Equal("talos/generated/talosconfig", step.Env["TALOSCONFIG"]);
+        Assert.Contains(step.After, g => g.Name == "node-ready" && g.Args["node"] == "{target-node}" && !g.Advisory);
+        Assert.Contains(w.Caveats, c => c.Contains("all three nodes"));
+    }
+
+    [Fact]
+    public void Cluster_recover_runs_the_task_with_its_account_in_the_environment_and_waits_for_the_nodes()
+    {
+        // Issue 13 i: `task cluster:recover`. Its `source .env` runs in its own shell, so OP_ACCOUNT must be in the
+        // environment for talos:restore-secrets' precondition; the step declares it (the child env is an allowlist).
+        var w = Catalog.Find("cluster:recover")!;
+        var step = Assert.Single(w.Steps);
+        Assert.Equal(["task", "cluster:recover"], step.Argv);
+        Assert.Equal("{op-account}", step.Env["OP_ACCOUNT"]);
+        Assert.Equal("{recovered-kubeconfig}", step.Env["KUBECONFIG"]);
+        Assert.Contains(step.After, g => g.Name == "nodes-ready" && g.Args["count"] == "3" && !g.Advisory);
+    }
+
+    [Fact]
+    public void Stale_etcd_members_are_read_from_Talos_and_removed_through_a_healthy_node()
+    {
+        // Issue 13 i: after a partial reset (--graceful=false) the reset node stays an etcd member.
+        Assert.Equal(["talosctl", "etcd", "members", "--nodes", "{via-node:ip}", "--endpoints", "{via-node:ip}"], Assert.Single(Catalog.Find("etcd:members")!.Steps).Argv);
+        var w = Catalog.Find("etcd:remove-member")!;
+        Assert.True(w.Destructive);
+        Assert.Equal(["before", "remove", "after"], w.Steps.Select(s => s.Id));
+        Assert.Equal(["talosctl", "etcd", "remove-member", "{member-id}", "--nodes", "{via-node:ip}", "--endpoints", "{via-node:ip}"], w.Steps[1].Argv);
+        Assert.Contains(w.Steps[0].Before, g => g.Name == "node-ready" && g.Args["node"] == "{via-node}");
     }
 
     [Fact]

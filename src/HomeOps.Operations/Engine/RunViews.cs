@@ -27,7 +27,8 @@ public sealed record RunPreview(
     IReadOnlyList<string> Problems,
     PreflightReport? Preflight,
     string? ExpectedConfirmation,
-    IReadOnlyList<PlannedStep> Steps)
+    IReadOnlyList<PlannedStep> Steps,
+    string? ApiUnreachableConfirmation = null)
 {
     public bool Valid => Problems.Count == 0;
 }

@@ -111,7 +111,8 @@ public sealed class WorkflowEngine : IOperationsEngine
         var p = Prepare(request);
         var steps = p.Planned?.Steps.Select(s => new PlannedStep(s.Ordinal, RunExecutor.Key(s), s.Title, EngineJson.Read<StepPlan>(s.PlanJson))).ToList() ?? [];
         var expected = p.Definition is not null && p.Parameters is not null ? ConfirmationGuard.Expected(p.Definition, p.Parameters) : null;
-        return Task.FromResult(new RunPreview(p.Definition, p.Problems, p.Preflight, expected, steps));
+        var apiDown = p.Definition is not null && p.Parameters is not null ? ConfirmationGuard.ApiUnreachablePhrase(p.Definition, p.Parameters) : null;
+        return Task.FromResult(new RunPreview(p.Definition, p.Problems, p.Preflight, expected, steps, apiDown));
     }
 
     public async Task<RunCommandResult> CreateAsync(RunRequest request, Actor actor, CancellationToken ct = default)
@@ -151,7 +152,7 @@ public sealed class WorkflowEngine : IOperationsEngine
         if (problems.Count == 0) problems.AddRange(RunGuards.Destructive(def, parameters, actor, confirmation, reason, _time.GetUtcNow(), _options.StepUpMaxAge));
         if (problems.Count > 0) return await RefuseRunAsync(action, runId, run, actor, reason, confirmation, problems, null, ct).ConfigureAwait(false);
 
-        var preflight = _preflight.Compute(def, parameters, _state.Current, _time.GetUtcNow());
+        var preflight = _preflight.Compute(def, parameters, _state.Current, _time.GetUtcNow(), ConfirmationGuard.IsApiUnreachableOverride(def, parameters, confirmation));
         await _store.UpdateAsync(runId, r => SetPreflight(r, preflight), ct).ConfigureAwait(false);
         if (preflight.IsBlocked)
             return await RefuseRunAsync(action, runId, run, actor, reason, confirmation, ["the pre-flight blocks this run: " + string.Join("; ", preflight.Blocking.Select(b => b.Message))], preflight, ct).ConfigureAwait(false);
@@ -203,6 +204,8 @@ public sealed class WorkflowEngine : IOperationsEngine
         if (p.Problems.Count == 0 && p.Definition!.Destructive)
         {
             p.Problems.AddRange(RunGuards.Destructive(p.Definition, p.Parameters!, actor, request.Confirmation, request.Reason, _time.GetUtcNow(), _options.StepUpMaxAge));
+            if (ConfirmationGuard.IsApiUnreachableOverride(p.Definition, p.Parameters!, request.Confirmation))
+                p = p with { Preflight = _preflight.Compute(p.Definition, p.Parameters!, _state.Current, _time.GetUtcNow(), apiUnreachable: true) };
             if (await _processes.FindLiveAsync(null, ct).ConfigureAwait(false) is { } orphan) p.Problems.Add(orphan);
             if (p.Problems.Count == 0 && p.Preflight!.IsBlocked)
                 p.Problems.Add("the pre-flight blocks this run: " + string.Join("; ", p.Preflight.Blocking.Select(b => b.Message)));
@@ -268,7 +271,7 @@ public sealed class WorkflowEngine : IOperationsEngine
         IRunLockHandle? handle = null;
         if (run.Destructive)
         {
-            preflight = _preflight.Compute(def, parameters, _state.Current, _time.GetUtcNow());
+            preflight = _preflight.Compute(def, parameters, _state.Current, _time.GetUtcNow(), ConfirmationGuard.IsApiUnreachableOverride(def, parameters, request.Confirmation));
             await _store.UpdateAsync(run.Id, r => SetPreflight(r, preflight), ct).ConfigureAwait(false);
             if (preflight.IsBlocked)
                 return await RefuseRunAsync(action, run.Id, run, actor, request.Reason, request.Confirmation,

@@ -17,12 +17,31 @@ public static class ConfirmationGuard
         return string.Join(", ", parameters.Nodes(c.NodeNamesParameter));
     }
 
-    /// <summary>Null when the typed text confirms; otherwise why not.</summary>
+    /// <summary>Prefix of the "the API is unreachable" override phrase (issue 13 h).</summary>
+    public const string ApiUnreachablePrefix = "API UNREACHABLE ";
+
+    /// <summary>
+    /// The override phrase for a run that takes nodes down while the Kubernetes API is unreachable: its own text, distinct
+    /// from the normal confirmation, so it cannot be typed by habit. Null for a workflow without a confirmation or a
+    /// pre-flight that takes nodes down.
+    /// </summary>
+    public static string? ApiUnreachablePhrase(WorkflowDefinition definition, ValidatedParameters parameters)
+    {
+        if (definition.Confirmation is null || definition.Preflight is not { Impact: not PreflightImpact.None }) return null;
+        return Expected(definition, parameters) is { Length: > 0 } e ? ApiUnreachablePrefix + e : null;
+    }
+
+    /// <summary>Did the operator type the override phrase (exactly; surrounding spaces ignored)?</summary>
+    public static bool IsApiUnreachableOverride(WorkflowDefinition definition, ValidatedParameters parameters, string? typed) =>
+        ApiUnreachablePhrase(definition, parameters) is { } phrase && PhraseMatches(phrase, (typed ?? "").Trim());
+
+    /// <summary>Null when the typed text confirms (the normal confirmation or the override phrase); otherwise why not.</summary>
     public static string? Check(WorkflowDefinition definition, ValidatedParameters parameters, string? typed)
     {
         if (definition.Confirmation is not { } c) return null;
         var text = (typed ?? "").Trim();
         if (text.Length == 0) return "a typed confirmation is required";
+        if (IsApiUnreachableOverride(definition, parameters, text)) return null;
         if (c.Phrase is not null)
             return PhraseMatches(c.Phrase, text) ? null : $"the confirmation must be exactly '{c.Phrase}'";
         var expected = parameters.Nodes(c.NodeNamesParameter);

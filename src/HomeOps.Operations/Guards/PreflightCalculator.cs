@@ -13,7 +13,12 @@ namespace HomeOps.Operations.Guards;
 /// </summary>
 public sealed class PreflightCalculator(string? dashboardNodeName, TimeSpan backupWarnAge)
 {
-    public PreflightReport Compute(WorkflowDefinition definition, ValidatedParameters parameters, ClusterState state, DateTimeOffset now)
+    /// <param name="apiUnreachable">
+    /// The operator typed the "the API is unreachable" override: blocks that come only from stale Node/Volume data turn
+    /// into "NOT CHECKED" warnings (what could not be assessed, and why). Every other block stays. Refused (blocking)
+    /// while that data is live, since then nothing needs overriding.
+    /// </param>
+    public PreflightReport Compute(WorkflowDefinition definition, ValidatedParameters parameters, ClusterState state, DateTimeOffset now, bool apiUnreachable = false)
     {
         var pf = definition.Preflight ?? new PreflightDefinition(null, PreflightImpact.None, false, null, null, []);
         var targets = parameters.Nodes(pf.TargetsParameter);
@@ -37,15 +42,36 @@ public sealed class PreflightCalculator(string? dashboardNodeName, TimeSpan back
             if (fullCluster && w.Contains("partial", StringComparison.OrdinalIgnoreCase)) continue;
             items.Add(new PreflightItem(PreflightSeverity.Warning, "known-defect", w));
         }
+        if (apiUnreachable) ApplyOverride(items);
         var ordered = items.OrderByDescending(i => i.Severity).ToImmutableArray();
-        return new PreflightReport(now, targets, pf.Impact, fullCluster, ordered);
+        return new PreflightReport(now, targets, pf.Impact, fullCluster, ordered, apiUnreachable);
+    }
+
+    private const string StaleBlock = PreflightItem.StaleBlockPrefix;
+
+    private static void ApplyOverride(List<PreflightItem> items)
+    {
+        var stale = items.Where(i => i.IsStaleDataBlock).ToList();
+        if (stale.Count == 0)
+        {
+            items.Add(new(PreflightSeverity.Blocking, "override",
+                "the API-unreachable override was typed, but the Node and Longhorn volume data are live: use the normal confirmation"));
+            return;
+        }
+        foreach (var i in stale)
+        {
+            items.Remove(i);
+            items.Add(new(PreflightSeverity.Warning, "not-checked", "NOT CHECKED (API unreachable override): " + i.Message));
+        }
+        items.Add(new(PreflightSeverity.Warning, "override",
+            "the operator declared the Kubernetes API unreachable: the checks above marked NOT CHECKED were not made; the run relies on the operator's judgement"));
     }
 
     private static void Quorum(PreflightDefinition pf, ImmutableArray<string> targets, bool fullCluster, ClusterState state, DateTimeOffset now, List<PreflightItem> items)
     {
         if (GateData.Staleness(state, now, Kinds.Node) is { } stale)
         {
-            items.Add(new(PreflightSeverity.Blocking, "quorum", $"cannot assess etcd quorum: {stale}"));
+            items.Add(new(PreflightSeverity.Blocking, "quorum", StaleBlock + $"etcd quorum: {stale}"));
             return;
         }
         var nodes = GateData.Nodes(state).ToList();
@@ -109,7 +135,7 @@ public sealed class PreflightCalculator(string? dashboardNodeName, TimeSpan back
     {
         if (GateData.Staleness(state, now, Kinds.LonghornVolume) is { } stale)
         {
-            items.Add(new(PreflightSeverity.Blocking, "volumes", $"cannot assess volume replicas: {stale}"));
+            items.Add(new(PreflightSeverity.Blocking, "volumes", StaleBlock + $"volume replicas and backups: {stale}"));
             return;
         }
         var volumes = state.Items(Kinds.LonghornVolume).OrderBy(v => v.Meta.Name, StringComparer.Ordinal).ToList();

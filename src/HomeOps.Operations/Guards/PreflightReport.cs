@@ -15,6 +15,14 @@ public enum PreflightSeverity
 /// <summary>One finding: which check produced it (quorum, volumes, backups, dashboard, failures, freshness, known-defect).</summary>
 public sealed record PreflightItem(PreflightSeverity Severity, string Check, string Message)
 {
+    /// <summary>How a block that comes only from stale Node/Volume data begins.</summary>
+    public const string StaleBlockPrefix = "cannot assess ";
+
+    /// <summary>A block caused only by stale data: the one kind the "the API is unreachable" override lifts.</summary>
+    [JsonIgnore]
+    public bool IsStaleDataBlock => Severity == PreflightSeverity.Blocking && Check is "quorum" or "volumes"
+                                    && Message.StartsWith(StaleBlockPrefix, StringComparison.Ordinal);
+
     public override string ToString() => $"[{Severity}] {Check}: {Message}";
 }
 
@@ -24,13 +32,18 @@ public sealed record PreflightReport(
     ImmutableArray<string> Targets,
     PreflightImpact Impact,
     bool FullCluster,
-    ImmutableArray<PreflightItem> Items)
+    ImmutableArray<PreflightItem> Items,
+    bool ApiUnreachableOverride = false)
 {
     [JsonIgnore]
     public bool IsBlocked => Items.Any(i => i.Severity == PreflightSeverity.Blocking);
 
     [JsonIgnore]
     public IEnumerable<PreflightItem> Blocking => Items.Where(i => i.Severity == PreflightSeverity.Blocking);
+
+    /// <summary>Blocked, and only by stale data: the "the API is unreachable" override would let the run start.</summary>
+    [JsonIgnore]
+    public bool OverridableWhenApiUnreachable => IsBlocked && Blocking.All(i => i.IsStaleDataBlock);
 
     [JsonIgnore]
     public IEnumerable<PreflightItem> Warnings => Items.Where(i => i.Severity == PreflightSeverity.Warning);
@@ -46,6 +59,7 @@ public sealed record PreflightReport(
             var head = $"{(b.Count > 0 ? "BLOCKED" : "OK")}: {Impact.ToString().ToLowerInvariant()}"
                        + (Targets.IsEmpty ? "" : $" of {string.Join(", ", Targets)}")
                        + (FullCluster ? " (full cluster)" : "")
+                       + (ApiUnreachableOverride ? " — API unreachable override" : "")
                        + $"; {b.Count} blocking, {w.Count} warnings";
             var lines = b.Concat(w).Select(i => i.ToString());
             return string.Join(Environment.NewLine, new[] { head }.Concat(lines));

@@ -61,6 +61,7 @@ public sealed class SafeResetPageTests : OperationsTestContext
         Assert.Contains(blocking, b => b.GetAttribute("data-check") == "quorum" && b.TextContent.Contains("quorum would be lost"));
         Assert.All(blocking, b => Assert.Contains("mud-alert-text-error", b.ClassName ?? ""));
         Assert.True(cut.Find("[data-testid=launch-run]").HasAttribute("disabled"));
+        Assert.Empty(cut.FindAll("[data-testid=launch-api-unreachable]")); // live data: no API-unreachable override offered
     }
 
     [Fact]
