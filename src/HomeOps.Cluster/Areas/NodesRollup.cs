@@ -38,8 +38,8 @@ public sealed record NodesRollup(
 
     public string CountLabel => "nodes Ready";
 
-    /// <summary>The Ready condition's status; "Unknown" when the node has none.</summary>
-    public static string ReadyStatusOf(ResourceSnapshot node) => node.FindCondition("Ready")?.Status ?? "Unknown";
+    /// <summary>The Ready condition's status (<see cref="NodeDetails.ReadyStatus"/>); "Unknown" when the node has none or could not be read.</summary>
+    public static string ReadyStatusOf(ResourceSnapshot node) => (node.Details as NodeDetails)?.ReadyStatus ?? "Unknown";
 
     public static Verdict MissingVerdict(string name) =>
         new(HealthStatus.Failed, MissingReason, $"{name} is expected but not registered with the Kubernetes API.");

@@ -24,7 +24,7 @@ public static partial class NodeHealth
         var spec = ObjectParts.Spec(obj);
         var status = ObjectParts.Status(obj);
         var conditions = ObjectParts.Conditions(status);
-        var details = Details(meta, spec, status);
+        var details = Details(meta, spec, status) with { ReadyCondition = conditions.Find("Ready") };
         return new ResourceSnapshot(kind, meta, details, Rule(conditions, details), conditions, ObjectParts.RawStatus(obj));
     }
 

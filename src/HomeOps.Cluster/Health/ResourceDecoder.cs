@@ -12,29 +12,6 @@ public static class ResourceDecoder
 {
     public const string MalformedReason = "Malformed";
 
-    /// <summary>
-    /// The decoder of each kind by (group, kind): the served version does not matter (see <see cref="KindInfo.Key"/>),
-    /// and a lookup costs no allocation, unlike comparing <see cref="KindInfo.Key"/> strings built on every call.
-    /// </summary>
-    private static readonly Dictionary<(string Group, string Kind), Func<KindInfo, JsonElement, ResourceSnapshot>> Decoders =
-        new Func<KindInfo, JsonElement, ResourceSnapshot>[]
-        {
-            NodeHealth.Decode, FluxHealth.DecodeKustomization, FluxHealth.DecodeHelmRelease, FluxHealth.DecodeGitRepository,
-            LonghornHealth.DecodeVolume, LonghornHealth.DecodeNode, LonghornHealth.DecodeBackup,
-            BgpHealth.DecodePeeringPolicy, BgpHealth.DecodeNodeConfig, BgpHealth.DecodeClusterConfig, BgpHealth.DecodePeerConfig,
-            BgpHealth.DecodeAdvertisement, IpPoolHealth.Decode, ServiceHealth.Decode, SecretsHealth.DecodeStore,
-            SecretsHealth.DecodeExternalSecret, NodeMetricsHealth.Decode,
-        }
-        .Zip(new[]
-        {
-            Kinds.Node, Kinds.Kustomization, Kinds.HelmRelease, Kinds.GitRepository,
-            Kinds.LonghornVolume, Kinds.LonghornNode, Kinds.LonghornBackup,
-            Kinds.BgpPeeringPolicy, Kinds.BgpNodeConfig, Kinds.BgpClusterConfig, Kinds.BgpPeerConfig,
-            Kinds.BgpAdvertisement, Kinds.LoadBalancerIPPool, Kinds.Service, Kinds.ClusterSecretStore,
-            Kinds.ExternalSecret, Kinds.NodeMetrics,
-        })
-        .ToDictionary(p => (p.Second.Group, p.Second.Kind), p => p.First);
-
     /// <summary>Decodes an object of a known kind.</summary>
     public static ResourceSnapshot Decode(KindInfo kind, JsonElement obj, DateTimeOffset now)
     {
@@ -43,7 +20,7 @@ public static class ResourceDecoder
             var o = Fragments.Normalize(kind, obj);
             if (o.ValueKind != JsonValueKind.Object)
                 return Malformed(kind, obj, $"the document is {JsonRead.Describe(obj)}, expected a Kubernetes object");
-            return Decoders.TryGetValue((kind.Group, kind.Kind), out var decode) ? decode(kind, o) : Unread(kind, o);
+            return KindTable.Decoders.TryGetValue((kind.Group, kind.Kind), out var decode) ? decode(kind, o) : Unread(kind, o);
         }
         catch (MalformedException e)
         {

@@ -20,7 +20,45 @@ public sealed record NodeDetails(
     string KubeletVersion,
     string ContainerRuntimeVersion,
     string CpuCapacity,
-    string MemoryCapacity) : IResourceDetails;
+    string MemoryCapacity) : IResourceDetails
+{
+    public const string ControlPlaneRole = "control-plane";
+
+    /// <summary>The node's Ready condition, found by type (never a substring: "NotReady" contains "Ready"); null when it has none.</summary>
+    public Condition? ReadyCondition { get; init; }
+
+    /// <summary>Ready means the Ready condition's status is the string "True".</summary>
+    public bool Ready => ReadyCondition?.IsTrue == true;
+
+    /// <summary>The Ready condition's status (<c>True</c>, <c>False</c>, <c>Unknown</c>); "Unknown" when the node has none.</summary>
+    public string ReadyStatus => ReadyCondition?.Status ?? "Unknown";
+
+    /// <summary>"Ready=False (KubeletNotReady)", "Ready=Unknown (NodeStatusUnknown)", "no Ready condition".</summary>
+    public string DescribeReady => ReadyCondition switch
+    {
+        null => "no Ready condition",
+        { Reason.Length: > 0 } c => $"Ready={c.Status} ({c.Reason})",
+        var c => $"Ready={c.Status}",
+    };
+
+    /// <summary>A control-plane node (role <c>control-plane</c>, or the legacy <c>master</c>).</summary>
+    public bool ControlPlane => Roles.Any(r => r is ControlPlaneRole or "master");
+
+    /// <summary>The node's IPv4 InternalIP (dual-stack nodes have two InternalIP entries: this is the v4 one); null when none.</summary>
+    public string? InternalIPv4
+    {
+        get
+        {
+            foreach (var a in Addresses)
+            {
+                if (a.Type == "InternalIP" && System.Net.IPAddress.TryParse(a.Address, out var ip)
+                    && ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)
+                    return ip.ToString();
+            }
+            return null;
+        }
+    }
+}
 
 public sealed record DependencyRef(string Namespace, string Name);
 

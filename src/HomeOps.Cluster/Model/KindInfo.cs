@@ -35,7 +35,7 @@ public sealed record KindInfo(string Kind, string Group, string Version, string 
     public override string ToString() => $"{Kind} ({ApiVersion})";
 }
 
-/// <summary>The catalogue of kinds. The order here is the order views list them in.</summary>
+/// <summary>The named kinds. Which of them are read, how, at which versions, by which decoder and rule: <see cref="KindTable"/>.</summary>
 public static class Kinds
 {
     public const string AuthentikGroup = "authentik";
@@ -72,49 +72,30 @@ public static class Kinds
     public static readonly KindInfo AuthentikOutpost = new("Outpost", AuthentikGroup, "v3", "outposts", false, Area.Authentik);
     public static readonly KindInfo AuthentikToken = new("Token", AuthentikGroup, "v3", "tokens", false, Area.Authentik);
 
+    // The lists below come from KindTable (the one place a kind is registered). They are properties, not fields, so
+    // that KindTable (which reads the KindInfos above) and this class never wait on each other's initialisation.
+
     /// <summary>Kubernetes kinds that have one informer each.</summary>
-    public static readonly IReadOnlyList<KindInfo> Watched =
-    [
-        Node, GitRepository, Kustomization, HelmRelease,
-        LonghornVolume, LonghornNode, LonghornBackup,
-        BgpPeeringPolicy, BgpNodeConfig, BgpClusterConfig, BgpPeerConfig, BgpAdvertisement, LoadBalancerIPPool, Service,
-        ClusterSecretStore, ExternalSecret,
-    ];
+    public static IReadOnlyList<KindInfo> Watched => KindTable.Watched;
 
     /// <summary>Kubernetes kinds whose API cannot be watched; one poller each.</summary>
-    public static readonly IReadOnlyList<KindInfo> Polled = [NodeMetrics];
+    public static IReadOnlyList<KindInfo> Polled => KindTable.Polled;
 
     /// <summary>Every Kubernetes kind the dashboard reads (watched or polled): what API discovery is asked about.</summary>
-    public static readonly IReadOnlyList<KindInfo> Kubernetes = [.. Watched, .. Polled];
+    public static IReadOnlyList<KindInfo> Kubernetes => KindTable.Kubernetes;
 
     /// <summary>Every kind, Kubernetes and Authentik.</summary>
-    public static readonly IReadOnlyList<KindInfo> All = [.. Kubernetes, AuthentikOutpost, AuthentikToken];
+    public static IReadOnlyList<KindInfo> All => KindTable.All;
 
-    public static bool IsPolled(KindInfo kind) => Polled.Any(k => k.Key == kind.Key);
+    public static bool IsPolled(KindInfo kind) => KindTable.Find(kind)?.Feed == KindFeed.Polled;
 
     /// <summary>
-    /// The versions a kind is read at, best first. Discovery picks the first one the API serves the kind at, so the
-    /// newest schema wins where several are served (Cilium ≥ 1.18 serves the BGPv2 kinds at v2 and v2alpha1); a
-    /// version not listed here is used only when none of these is served (the decoders read every field tolerantly).
+    /// The versions a kind is read at, best first (<see cref="KindEntry.Versions"/>); a kind not in the table is read
+    /// at its own version.
     /// </summary>
-    public static IReadOnlyList<string> PreferredVersions(KindInfo kind) =>
-        PreferredByGroup.TryGetValue(kind.Group, out var versions) ? versions : [kind.Version];
+    public static IReadOnlyList<string> PreferredVersions(KindInfo kind) => KindTable.Find(kind)?.Versions ?? [kind.Version];
 
-    private static readonly Dictionary<string, string[]> PreferredByGroup = new(StringComparer.Ordinal)
-    {
-        ["cilium.io"] = ["v2", "v2alpha1"],
-        ["kustomize.toolkit.fluxcd.io"] = ["v1", "v1beta2"],
-        ["source.toolkit.fluxcd.io"] = ["v1", "v1beta2"],
-        ["helm.toolkit.fluxcd.io"] = ["v2", "v2beta2", "v2beta1"],
-        ["longhorn.io"] = ["v1beta2"],
-        ["external-secrets.io"] = ["v1", "v1beta1"],
-        ["metrics.k8s.io"] = ["v1beta1"],
-        [""] = ["v1"],
-    };
-
-    private static readonly Dictionary<string, KindInfo> ByKey = All.ToDictionary(k => k.Key, StringComparer.Ordinal);
-
-    public static KindInfo? FindByKey(string key) => ByKey.GetValueOrDefault(key);
+    public static KindInfo? FindByKey(string key) => KindTable.FindByKey(key)?.Kind;
 
     /// <summary>Finds the kind of a Kubernetes object by its <c>apiVersion</c> and <c>kind</c> (any served version of a known group).</summary>
     public static KindInfo? Find(string? apiVersion, string? kind)
@@ -124,6 +105,6 @@ public static class Kinds
         var group = slash < 0 ? "" : apiVersion[..slash];
         var version = slash < 0 ? apiVersion : apiVersion[(slash + 1)..];
         var key = group.Length == 0 ? kind : $"{kind}.{group}";
-        return ByKey.TryGetValue(key, out var k) ? (k.Version == version ? k : k.AtVersion(version)) : null;
+        return KindTable.FindByKey(key)?.Kind is { } k ? (k.Version == version ? k : k.AtVersion(version)) : null;
     }
 }

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using HomeOps.Cluster.Model;
 using HomeOps.Cluster.State;
 
@@ -30,32 +28,20 @@ public static class GateData
     public static ResourceSnapshot? FindNode(ClusterState state, string name) =>
         state.Items(Kinds.Node).FirstOrDefault(n => string.Equals(n.Meta.Name, name, StringComparison.Ordinal));
 
-    /// <summary>Ready means the Ready condition's status is the string "True". Never a text match ("NotReady" contains "Ready").</summary>
-    public static bool IsReady(ResourceSnapshot node) => node.FindCondition("Ready")?.IsTrue == true;
+    // The node facts are the node's details (NodeDetails, decoded once in HomeOps.Cluster); these only unwrap them.
 
-    /// <summary>"Ready=False (KubeletNotReady)", "Ready=Unknown (NodeStatusUnknown)", "no Ready condition".</summary>
-    public static string DescribeReady(ResourceSnapshot obj)
-    {
-        var c = obj.FindCondition("Ready");
-        if (c is null) return "no Ready condition";
-        return c.Reason.Length > 0 ? $"Ready={c.Status} ({c.Reason})" : $"Ready={c.Status}";
-    }
+    /// <summary><see cref="NodeDetails.Ready"/>: the Ready condition's status is "True". False for a node that could not be read.</summary>
+    public static bool IsReady(ResourceSnapshot node) => node.Details is NodeDetails { Ready: true };
 
+    /// <summary><see cref="NodeDetails.DescribeReady"/>: "Ready=False (KubeletNotReady)", "no Ready condition".</summary>
+    public static string DescribeReady(ResourceSnapshot node) => (node.Details as NodeDetails)?.DescribeReady ?? "no Ready condition";
+
+    /// <summary><see cref="NodeDetails.ControlPlane"/>; for a node that could not be read, its control-plane label.</summary>
     public static bool IsControlPlane(ResourceSnapshot node) =>
-        (node.Details is NodeDetails d && d.Roles.Any(r => r is "control-plane" or "master"))
-        || node.Meta.Labels.ContainsKey("node-role.kubernetes.io/control-plane");
+        node.Details is NodeDetails d ? d.ControlPlane : node.Meta.Labels.ContainsKey("node-role.kubernetes.io/control-plane");
 
-    /// <summary>The node's IPv4 InternalIP (dual-stack nodes have two InternalIP entries: take the v4 one).</summary>
-    public static string? InternalIPv4(ResourceSnapshot node)
-    {
-        if (node.Details is not NodeDetails d) return null;
-        foreach (var a in d.Addresses)
-        {
-            if (a.Type == "InternalIP" && IPAddress.TryParse(a.Address, out var ip) && ip.AddressFamily == AddressFamily.InterNetwork)
-                return ip.ToString();
-        }
-        return null;
-    }
+    /// <summary><see cref="NodeDetails.InternalIPv4"/>: the node's IPv4 InternalIP.</summary>
+    public static string? InternalIPv4(ResourceSnapshot node) => (node.Details as NodeDetails)?.InternalIPv4;
 
     public static ResourceSnapshot? FindNamespaced(ClusterState state, KindInfo kind, string ns, string name) =>
         state.Items(kind).FirstOrDefault(o =>

@@ -68,9 +68,14 @@ internal static class MetricsState
     private static ResourceSnapshot Snapshot(KindInfo kind, ObjectMeta meta, IResourceDetails details, HealthStatus health, params Condition[] conditions) =>
         new(kind, meta, details, new Verdict(health, health.ToString(), ""), [.. conditions], "");
 
-    private static ResourceSnapshot Node(string name, string ready) =>
-        Snapshot(Kinds.Node, Meta(name, null), NoDetails.Instance, ready == "True" ? HealthStatus.Healthy : HealthStatus.Failed,
-            new Condition("Ready", ready, "KubeletReady", ""), new Condition("MemoryPressure", "False", "", ""));
+    // The decoder puts the Ready condition on NodeDetails (the one place node facts are derived); so does this builder.
+    private static ResourceSnapshot Node(string name, string ready)
+    {
+        var readyCondition = new Condition("Ready", ready, "KubeletReady", "");
+        var details = new NodeDetails([], [], [], false, "", "", "", "", "", "", "") { ReadyCondition = readyCondition };
+        return Snapshot(Kinds.Node, Meta(name, null), details, ready == "True" ? HealthStatus.Healthy : HealthStatus.Failed,
+            readyCondition, new Condition("MemoryPressure", "False", "", ""));
+    }
 
     private static ResourceSnapshot Flux(KindInfo kind, string name, string ready, bool suspended, HealthStatus health, string ns = "flux-system")
     {

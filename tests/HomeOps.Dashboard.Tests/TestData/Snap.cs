@@ -45,6 +45,7 @@ public static class Snap
             Cond("Ready", ready, v.Reason, v.Message),
         };
         conditions.AddRange(extra ?? []);
+        details = details with { ReadyCondition = conditions.First(c => c.Type == "Ready") };
         return Make(Kinds.Node, Meta(name, uid: uid, rv: rv), details, v, conditions,
             $$"""{"conditions":[{"type":"Ready","status":"{{ready}}"}]}""");
     }

@@ -44,7 +44,7 @@ public sealed class ClusterBuilder
         ImmutableArray<Condition> conditions = [cond, new Condition("MemoryPressure", "False", "KubeletHasSufficientMemory", "")];
         // The Cilium agent clears NetworkUnavailable with reason CiliumIsUp; null: no such condition (no agent yet).
         if (network is not null) conditions = conditions.Add(network == "CiliumIsUp" ? new Condition("NetworkUnavailable", "False", "CiliumIsUp", "") : new Condition("NetworkUnavailable", "True", network, ""));
-        return Add(Kinds.Node, name, null, details, verdict, conditions);
+        return Add(Kinds.Node, name, null, details with { ReadyCondition = cond }, verdict, conditions);
     }
 
     public ClusterBuilder Kustomization(string ns, string name, string ready, string reason, bool suspended = false, long generation = 1, long observed = 1, string message = "")
