@@ -136,7 +136,7 @@ public sealed partial class PrintedUrlSignInTests(BrowserFixture browser)
     [GeneratedRegex(@"Operations engine ready \(Sqlite: (\S+)\)")]
     private static partial Regex DatabaseLine();
 
-    [GeneratedRegex(@"Simulator stand-ins for task, talosctl, flux written to (\S+)")]
+    [GeneratedRegex(@"Simulator stand-ins for [a-z, ]+ written to (\S+)")]
     private static partial Regex StandInsLine();
 
     [GeneratedRegex("\"applicationUrl\":\\s*\"([^\"]+)\"")]
