@@ -112,10 +112,10 @@ public sealed class IdentityProviderHost : IAsyncDisposable
     /// Registers one more exact redirect URI, e.g. the dashboard's <c>/signin-oidc</c> once its port is known.
     /// There is deliberately no wildcard: with "any loopback port", any local process could receive the code.
     /// </summary>
+    public Task AllowRedirectUriAsync(Uri redirectUri, CancellationToken ct = default) => _clients.AllowRedirectUriAsync(redirectUri, ct);
+
     /// <summary>Changes a user's groups (an Authentik admin editing group membership), for tests of revalidation.</summary>
     public void SetGroups(string username, IReadOnlyList<string> groups) => _users.SetGroups(username, groups);
-
-    public Task AllowRedirectUriAsync(Uri redirectUri, CancellationToken ct = default) => _clients.AllowRedirectUriAsync(redirectUri, ct);
 
     /// <summary>Registers one more exact post-logout redirect URI, e.g. the dashboard's <c>/signout-callback-oidc</c>.</summary>
     public Task AllowPostLogoutRedirectUriAsync(Uri postLogoutRedirectUri, CancellationToken ct = default) =>
