@@ -117,7 +117,7 @@ public sealed class WorkflowEngine : IOperationsEngine
 
     public async Task<RunCommandResult> CreateAsync(RunRequest request, Actor actor, CancellationToken ct = default)
     {
-        const string action = "run.create";
+        var action = AuditAction.RunCreate;
         if (Closed() is { } closed) return await RefuseAsync(action, request, actor, null, [closed], null, ct).ConfigureAwait(false);
         if (RunGuards.Operator(actor) is { } op) return await RefuseAsync(action, request, actor, null, [op], null, ct).ConfigureAwait(false);
         var p = Prepare(request);
@@ -135,7 +135,7 @@ public sealed class WorkflowEngine : IOperationsEngine
 
     public async Task<RunCommandResult> ConfirmAsync(Guid runId, string? confirmation, string? reason, Actor actor, CancellationToken ct = default)
     {
-        const string action = "run.start";
+        var action = AuditAction.RunStart;
         var run = await _store.LoadAsync(runId, withSteps: false, ct).ConfigureAwait(false);
         if (run is null) return await RefuseRunAsync(action, runId, null, actor, reason, confirmation, [$"run {runId} does not exist"], null, ct).ConfigureAwait(false);
         var def = Definition(run);
@@ -178,7 +178,7 @@ public sealed class WorkflowEngine : IOperationsEngine
 
     public async Task<RunCommandResult> StartAsync(Guid runId, Actor actor, CancellationToken ct = default)
     {
-        const string action = "run.start";
+        var action = AuditAction.RunStart;
         var run = await _store.LoadAsync(runId, withSteps: false, ct).ConfigureAwait(false);
         if (run is null) return await RefuseRunAsync(action, runId, null, actor, null, null, [$"run {runId} does not exist"], null, ct).ConfigureAwait(false);
         var problems = new List<string>();
@@ -197,7 +197,7 @@ public sealed class WorkflowEngine : IOperationsEngine
 
     public async Task<RunCommandResult> TriggerAsync(RunRequest request, Actor actor, CancellationToken ct = default)
     {
-        const string action = "run.start";
+        var action = AuditAction.RunStart;
         if (Closed() is { } closed) return await RefuseAsync(action, request, actor, null, [closed], null, ct).ConfigureAwait(false);
         if (RunGuards.Operator(actor) is { } op) return await RefuseAsync(action, request, actor, null, [op], null, ct).ConfigureAwait(false);
         var p = Prepare(request);
@@ -242,7 +242,7 @@ public sealed class WorkflowEngine : IOperationsEngine
 
     public async Task<RunCommandResult> ResumeAsync(ResumeRequest request, Actor actor, CancellationToken ct = default)
     {
-        const string action = "run.resume";
+        var action = AuditAction.RunResume;
         var run = await _store.LoadAsync(request.RunId, withSteps: true, ct).ConfigureAwait(false);
         if (run is null) return await RefuseRunAsync(action, request.RunId, null, actor, request.Reason, request.Confirmation, [$"run {request.RunId} does not exist"], null, ct).ConfigureAwait(false);
         var def = Definition(run);
@@ -314,7 +314,7 @@ public sealed class WorkflowEngine : IOperationsEngine
 
     public async Task<RunCommandResult> CancelAsync(Guid runId, string? reason, Actor actor, CancellationToken ct = default)
     {
-        const string action = "run.cancel";
+        var action = AuditAction.RunCancel;
         var run = await _store.LoadAsync(runId, withSteps: false, ct).ConfigureAwait(false);
         if (run is null) return await RefuseRunAsync(action, runId, null, actor, reason, null, [$"run {runId} does not exist"], null, ct).ConfigureAwait(false);
         if (RunGuards.Operator(actor) is { } op) return await RefuseRunAsync(action, runId, run, actor, reason, null, [op], null, ct).ConfigureAwait(false);
@@ -344,7 +344,7 @@ public sealed class WorkflowEngine : IOperationsEngine
 
     public async Task<RunCommandResult> AbandonAsync(Guid runId, string? reason, Actor actor, CancellationToken ct = default)
     {
-        const string action = "run.abandon";
+        var action = AuditAction.RunAbandon;
         var run = await _store.LoadAsync(runId, withSteps: false, ct).ConfigureAwait(false);
         if (run is null) return await RefuseRunAsync(action, runId, null, actor, reason, null, [$"run {runId} does not exist"], null, ct).ConfigureAwait(false);
         var problems = new List<string>();
@@ -449,7 +449,7 @@ public sealed class WorkflowEngine : IOperationsEngine
         r.PreflightBlocked = pf.IsBlocked;
     }
 
-    private async Task<RunCommandResult> LaunchAsync(string action, Guid runId, WorkflowDefinition def, ValidatedParameters parameters, IReadOnlyDictionary<string, string?> input,
+    private async Task<RunCommandResult> LaunchAsync(AuditAction action, Guid runId, WorkflowDefinition def, ValidatedParameters parameters, IReadOnlyDictionary<string, string?> input,
         Actor actor, string? reason, string? confirmation, PreflightReport? preflight, IRunLockHandle? handle, object? extra, CancellationToken ct)
     {
         AuditEntry entry;
@@ -484,7 +484,7 @@ public sealed class WorkflowEngine : IOperationsEngine
         return new RunCommandResult(true, runId, RunStatus.Running, [], preflight, entry.Id);
     }
 
-    private async Task<RunCommandResult> RefuseAsync(string action, RunRequest request, Actor actor, WorkflowDefinition? def, IReadOnlyList<string> problems, PreflightReport? preflight, CancellationToken ct)
+    private async Task<RunCommandResult> RefuseAsync(AuditAction action, RunRequest request, Actor actor, WorkflowDefinition? def, IReadOnlyList<string> problems, PreflightReport? preflight, CancellationToken ct)
     {
         var now = _time.GetUtcNow();
         var entry = Entry(action, def, null, request.Parameters, actor, request.Reason, request.Confirmation, preflight, AuditOutcome.Refused, null, string.Join("; ", problems), now, now);
@@ -493,7 +493,7 @@ public sealed class WorkflowEngine : IOperationsEngine
         return new RunCommandResult(false, null, null, problems, preflight, entry.Id);
     }
 
-    private async Task<RunCommandResult> RefuseRunAsync(string action, Guid runId, RunRecord? run, Actor actor, string? reason, string? confirmation, IReadOnlyList<string> problems,
+    private async Task<RunCommandResult> RefuseRunAsync(AuditAction action, Guid runId, RunRecord? run, Actor actor, string? reason, string? confirmation, IReadOnlyList<string> problems,
         PreflightReport? preflight, CancellationToken ct, IReadOnlyList<string>? force = null, IReadOnlyList<string>? skip = null)
     {
         var now = _time.GetUtcNow();
@@ -506,7 +506,7 @@ public sealed class WorkflowEngine : IOperationsEngine
         return new RunCommandResult(false, runId, run?.Status, problems, preflight, entry.Id);
     }
 
-    private static AuditEntry Entry(string action, WorkflowDefinition? def, ValidatedParameters? parameters, IReadOnlyDictionary<string, string?>? input, Actor actor,
+    private static AuditEntry Entry(AuditAction action, WorkflowDefinition? def, ValidatedParameters? parameters, IReadOnlyDictionary<string, string?>? input, Actor actor,
         string? reason, string? confirmation, PreflightReport? preflight, AuditOutcome outcome, Guid? runId, string? message, DateTimeOffset started, DateTimeOffset? ended)
     {
         var nodes = parameters?.NodeLists.Values.SelectMany(n => n).Distinct(StringComparer.Ordinal).ToList() ?? [];
@@ -515,7 +515,7 @@ public sealed class WorkflowEngine : IOperationsEngine
             At = started,
             User = actor.User,
             Groups = string.Join(",", actor.Groups),
-            Action = action,
+            Action = action.Name,
             Target = (def?.Id ?? "") + (nodes.Count > 0 ? " " + string.Join(",", nodes) : ""),
             Parameters = JsonSerializer.Serialize(input ?? new Dictionary<string, string?>()),
             Reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim(),
