@@ -20,14 +20,13 @@ public sealed class WorkflowEngine : IOperationsEngine
     private readonly IClusterStateSource _state;
     private readonly OperationsDatabase _database;
     private readonly IAuditLog _audit;
-    private readonly IRunLock _lock;
     private readonly OperationsOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _log;
     private readonly RunStore _store;
     private readonly RunEventHub _events = new();
     private readonly RunPlanner _planner;
-    private readonly PreflightCalculator _preflight;
+    private readonly RunAdmission _admission;
     private readonly RunExecutor _executor;
     private readonly StepProcessRecovery _processes;
     private readonly ConcurrentDictionary<Guid, ActiveRun> _active = new();
@@ -50,17 +49,17 @@ public sealed class WorkflowEngine : IOperationsEngine
         _state = state;
         _database = database;
         _audit = audit;
-        _lock = runLock;
         _options = options;
         _time = time ?? TimeProvider.System;
         _log = (loggers ?? NullLoggerFactory.Instance).CreateLogger<WorkflowEngine>();
         _store = new RunStore(database);
         _planner = new RunPlanner(options);
-        _preflight = new PreflightCalculator(options.DashboardNodeName, options.BackupWarnAge);
         var runnerMap = runners.ToDictionary(r => r.Name, StringComparer.Ordinal);
         _executor = new RunExecutor(_store, _events, new GateWaiter(gates, state, _time, options.GatePollInterval), runnerMap, audit, options, _time, _log,
             secrets ?? SecretMasker.None);
         _processes = new StepProcessRecovery(_store, audit, _events, options, _time, _log);
+        _admission = new RunAdmission(options, _time, state, new PreflightCalculator(options.DashboardNodeName, options.BackupWarnAge), _processes, runLock,
+            () => _disposed);
     }
 
     public IWorkflowCatalog Workflows => _catalog;
@@ -107,7 +106,7 @@ public sealed class WorkflowEngine : IOperationsEngine
 
     public Task<RunPreview> PreviewAsync(RunRequest request, Actor actor, CancellationToken ct = default)
     {
-        if (RunGuards.Operator(actor) is { } op) return Task.FromResult(new RunPreview(_catalog.Find(request.WorkflowId), [op], null, null, []));
+        if (RunAdmission.Role(actor) is { } op) return Task.FromResult(new RunPreview(_catalog.Find(request.WorkflowId), [op], null, null, []));
         var p = Prepare(request);
         var steps = p.Planned?.Steps.Select(s => new PlannedStep(s.Ordinal, RunExecutor.Key(s), s.Title, EngineJson.Read<StepPlan>(s.PlanJson))).ToList() ?? [];
         var expected = p.Definition is not null && p.Parameters is not null ? ConfirmationGuard.Expected(p.Definition, p.Parameters) : null;
@@ -118,10 +117,9 @@ public sealed class WorkflowEngine : IOperationsEngine
     public async Task<RunCommandResult> CreateAsync(RunRequest request, Actor actor, CancellationToken ct = default)
     {
         var action = AuditAction.RunCreate;
-        if (Closed() is { } closed) return await RefuseAsync(action, request, actor, null, [closed], null, ct).ConfigureAwait(false);
-        if (RunGuards.Operator(actor) is { } op) return await RefuseAsync(action, request, actor, null, [op], null, ct).ConfigureAwait(false);
+        if (_admission.FirstCallerRefusal(actor) is { } refusal) return await RefuseAsync(action, request, actor, null, [refusal], null, ct).ConfigureAwait(false);
         var p = Prepare(request);
-        if (request.Reason is { Length: > RunGuards.MaxReasonLength }) p.Problems.Add(RunGuards.Reason(request.Reason)!);
+        if (RunAdmission.ReasonTooLong(request.Reason) is { } tooLong) p.Problems.Add(tooLong);
         if (p.Problems.Count > 0) return await RefuseAsync(action, request, actor, p.Definition, p.Problems, p.Preflight, ct).ConfigureAwait(false);
         var def = p.Definition!;
         var now = _time.GetUtcNow();
@@ -141,25 +139,24 @@ public sealed class WorkflowEngine : IOperationsEngine
         var def = Definition(run);
         var stored = EngineJson.Read<StoredParameters>(run.ParametersJson);
         var problems = new List<string>();
-        if (Closed() is { } closed) problems.Add(closed);
-        if (RunGuards.Operator(actor) is { } op) problems.Add(op);
+        _admission.CallerRefusals(actor, problems);
         if (run.Status != RunStatus.AwaitingConfirmation) problems.Add($"the run is {run.Status}, not awaiting confirmation");
-        else if (await _processes.FindLiveAsync(null, ct).ConfigureAwait(false) is { } orphan) problems.Add(orphan);
+        else if (await _admission.LiveOrphanAsync(null, ct).ConfigureAwait(false) is { } orphan) problems.Add(orphan);
         if (problems.Count > 0) return await RefuseRunAsync(action, runId, run, actor, reason, confirmation, problems, null, ct).ConfigureAwait(false);
 
         // Re-check the input against the node list as it is now: a node that left since creation is refused.
         problems.AddRange(InputValidator.Validate(def, stored.Input, _state.Current, out var parameters));
-        if (problems.Count == 0) problems.AddRange(RunGuards.Destructive(def, parameters, actor, confirmation, reason, _time.GetUtcNow(), _options.StepUpMaxAge));
+        if (problems.Count == 0) problems.AddRange(_admission.Destructive(def, parameters, actor, confirmation, reason));
         if (problems.Count > 0) return await RefuseRunAsync(action, runId, run, actor, reason, confirmation, problems, null, ct).ConfigureAwait(false);
 
-        var preflight = _preflight.Compute(def, parameters, _state.Current, _time.GetUtcNow(), ConfirmationGuard.IsApiUnreachableOverride(def, parameters, confirmation));
+        var preflight = _admission.Preflight(def, parameters, confirmation);
         await _store.UpdateAsync(runId, r => SetPreflight(r, preflight), ct).ConfigureAwait(false);
-        if (preflight.IsBlocked)
-            return await RefuseRunAsync(action, runId, run, actor, reason, confirmation, ["the pre-flight blocks this run: " + string.Join("; ", preflight.Blocking.Select(b => b.Message))], preflight, ct).ConfigureAwait(false);
+        if (RunAdmission.Blocked(preflight) is { } blocked)
+            return await RefuseRunAsync(action, runId, run, actor, reason, confirmation, [blocked], preflight, ct).ConfigureAwait(false);
 
-        var (handle, heldBy) = await _lock.TryAcquireAsync(runId, def.Id, ct).ConfigureAwait(false);
+        var (handle, locked) = await _admission.LockAsync(runId, def.Id, ct).ConfigureAwait(false);
         if (handle is null)
-            return await RefuseRunAsync(action, runId, run, actor, reason, confirmation, [$"another destructive run is in progress: {heldBy}"], preflight, ct).ConfigureAwait(false);
+            return await RefuseRunAsync(action, runId, run, actor, reason, confirmation, [locked!], preflight, ct).ConfigureAwait(false);
 
         var now = _time.GetUtcNow();
         var started = await _store.TransitionAsync(runId, [RunStatus.AwaitingConfirmation], RunStatus.Running, now, _options.InstanceId, null, ct, r =>
@@ -182,8 +179,7 @@ public sealed class WorkflowEngine : IOperationsEngine
         var run = await _store.LoadAsync(runId, withSteps: false, ct).ConfigureAwait(false);
         if (run is null) return await RefuseRunAsync(action, runId, null, actor, null, null, [$"run {runId} does not exist"], null, ct).ConfigureAwait(false);
         var problems = new List<string>();
-        if (Closed() is { } closed) problems.Add(closed);
-        if (RunGuards.Operator(actor) is { } op) problems.Add(op);
+        _admission.CallerRefusals(actor, problems);
         if (run.Destructive) problems.Add("a destructive run starts by confirming it (typed confirmation, reason, step-up)");
         else if (run.Status != RunStatus.Pending) problems.Add($"the run is {run.Status}, not Pending");
         if (problems.Count > 0) return await RefuseRunAsync(action, runId, run, actor, null, null, problems, null, ct).ConfigureAwait(false);
@@ -198,19 +194,16 @@ public sealed class WorkflowEngine : IOperationsEngine
     public async Task<RunCommandResult> TriggerAsync(RunRequest request, Actor actor, CancellationToken ct = default)
     {
         var action = AuditAction.RunStart;
-        if (Closed() is { } closed) return await RefuseAsync(action, request, actor, null, [closed], null, ct).ConfigureAwait(false);
-        if (RunGuards.Operator(actor) is { } op) return await RefuseAsync(action, request, actor, null, [op], null, ct).ConfigureAwait(false);
+        if (_admission.FirstCallerRefusal(actor) is { } refusal) return await RefuseAsync(action, request, actor, null, [refusal], null, ct).ConfigureAwait(false);
         var p = Prepare(request);
         if (p.Problems.Count == 0 && p.Definition!.Destructive)
         {
-            p.Problems.AddRange(RunGuards.Destructive(p.Definition, p.Parameters!, actor, request.Confirmation, request.Reason, _time.GetUtcNow(), _options.StepUpMaxAge));
-            if (ConfirmationGuard.IsApiUnreachableOverride(p.Definition, p.Parameters!, request.Confirmation))
-                p = p with { Preflight = _preflight.Compute(p.Definition, p.Parameters!, _state.Current, _time.GetUtcNow(), apiUnreachable: true) };
-            if (await _processes.FindLiveAsync(null, ct).ConfigureAwait(false) is { } orphan) p.Problems.Add(orphan);
-            if (p.Problems.Count == 0 && p.Preflight!.IsBlocked)
-                p.Problems.Add("the pre-flight blocks this run: " + string.Join("; ", p.Preflight.Blocking.Select(b => b.Message)));
+            p.Problems.AddRange(_admission.Destructive(p.Definition, p.Parameters!, actor, request.Confirmation, request.Reason));
+            if (_admission.OverridePreflight(p.Definition, p.Parameters!, request.Confirmation) is { } overridden) p = p with { Preflight = overridden };
+            if (await _admission.LiveOrphanAsync(null, ct).ConfigureAwait(false) is { } orphan) p.Problems.Add(orphan);
+            if (p.Problems.Count == 0 && RunAdmission.Blocked(p.Preflight!) is { } blocked) p.Problems.Add(blocked);
         }
-        else if (request.Reason is { Length: > RunGuards.MaxReasonLength }) p.Problems.Add(RunGuards.Reason(request.Reason)!);
+        else if (RunAdmission.ReasonTooLong(request.Reason) is { } tooLong) p.Problems.Add(tooLong);
         if (p.Problems.Count > 0) return await RefuseAsync(action, request, actor, p.Definition, p.Problems, p.Preflight, ct).ConfigureAwait(false);
 
         var def = p.Definition!;
@@ -218,9 +211,9 @@ public sealed class WorkflowEngine : IOperationsEngine
         IRunLockHandle? handle = null;
         if (def.Destructive)
         {
-            (handle, var heldBy) = await _lock.TryAcquireAsync(runId, def.Id, ct).ConfigureAwait(false);
+            (handle, var locked) = await _admission.LockAsync(runId, def.Id, ct).ConfigureAwait(false);
             if (handle is null)
-                return await RefuseAsync(action, request, actor, def, [$"another destructive run is in progress: {heldBy}"], p.Preflight, ct).ConfigureAwait(false);
+                return await RefuseAsync(action, request, actor, def, [locked!], p.Preflight, ct).ConfigureAwait(false);
         }
         try
         {
@@ -249,11 +242,10 @@ public sealed class WorkflowEngine : IOperationsEngine
         var stored = EngineJson.Read<StoredParameters>(run.ParametersJson);
         var parameters = ToValidated(stored);
         var problems = new List<string>();
-        if (Closed() is { } closed) problems.Add(closed);
-        if (RunGuards.Operator(actor) is { } op) problems.Add(op);
+        _admission.CallerRefusals(actor, problems);
         if (run.Status is not (RunStatus.Failed or RunStatus.Interrupted)) problems.Add($"only a Failed or Interrupted run can be resumed; this one is {run.Status}");
         if (_active.ContainsKey(run.Id)) problems.Add("the run is still executing here");
-        else if (await _processes.FindLiveAsync(run.Destructive ? null : run.Id, ct).ConfigureAwait(false) is { } orphan) problems.Add(orphan);
+        else if (await _admission.LiveOrphanAsync(run.Destructive ? null : run.Id, ct).ConfigureAwait(false) is { } orphan) problems.Add(orphan);
         var byKey = run.Steps.ToDictionary(RunExecutor.Key, StringComparer.Ordinal);
         var force = (request.ForceSteps ?? []).Distinct(StringComparer.Ordinal).ToList();
         var skip = (request.SkipSteps ?? []).Distinct(StringComparer.Ordinal).ToList();
@@ -262,8 +254,8 @@ public sealed class WorkflowEngine : IOperationsEngine
         foreach (var k in skip.Where(byKey.ContainsKey).Where(k => byKey[k].Status is StepStatus.Succeeded or StepStatus.Skipped))
             problems.Add($"step '{k}' is already {byKey[k].Status}");
         if (run.Destructive && problems.Count == 0)
-            problems.AddRange(RunGuards.Destructive(def, parameters, actor, request.Confirmation, request.Reason, _time.GetUtcNow(), _options.StepUpMaxAge));
-        else if (!run.Destructive && (force.Count > 0 || skip.Count > 0) && RunGuards.Reason(request.Reason) is { } why)
+            problems.AddRange(_admission.Destructive(def, parameters, actor, request.Confirmation, request.Reason));
+        else if (!run.Destructive && (force.Count > 0 || skip.Count > 0) && RunAdmission.Reason(request.Reason) is { } why)
             problems.Add($"{why} (forcing or skipping steps)");
         if (problems.Count > 0) return await RefuseRunAsync(action, run.Id, run, actor, request.Reason, request.Confirmation, problems, null, ct, force, skip).ConfigureAwait(false);
 
@@ -271,14 +263,13 @@ public sealed class WorkflowEngine : IOperationsEngine
         IRunLockHandle? handle = null;
         if (run.Destructive)
         {
-            preflight = _preflight.Compute(def, parameters, _state.Current, _time.GetUtcNow(), ConfirmationGuard.IsApiUnreachableOverride(def, parameters, request.Confirmation));
+            preflight = _admission.Preflight(def, parameters, request.Confirmation);
             await _store.UpdateAsync(run.Id, r => SetPreflight(r, preflight), ct).ConfigureAwait(false);
-            if (preflight.IsBlocked)
-                return await RefuseRunAsync(action, run.Id, run, actor, request.Reason, request.Confirmation,
-                    ["the pre-flight blocks this run: " + string.Join("; ", preflight.Blocking.Select(b => b.Message))], preflight, ct, force, skip).ConfigureAwait(false);
-            (handle, var heldBy) = await _lock.TryAcquireAsync(run.Id, def.Id, ct).ConfigureAwait(false);
+            if (RunAdmission.Blocked(preflight) is { } blocked)
+                return await RefuseRunAsync(action, run.Id, run, actor, request.Reason, request.Confirmation, [blocked], preflight, ct, force, skip).ConfigureAwait(false);
+            (handle, var locked) = await _admission.LockAsync(run.Id, def.Id, ct).ConfigureAwait(false);
             if (handle is null)
-                return await RefuseRunAsync(action, run.Id, run, actor, request.Reason, request.Confirmation, [$"another destructive run is in progress: {heldBy}"], preflight, ct, force, skip).ConfigureAwait(false);
+                return await RefuseRunAsync(action, run.Id, run, actor, request.Reason, request.Confirmation, [locked!], preflight, ct, force, skip).ConfigureAwait(false);
         }
 
         var now = _time.GetUtcNow();
@@ -317,7 +308,7 @@ public sealed class WorkflowEngine : IOperationsEngine
         var action = AuditAction.RunCancel;
         var run = await _store.LoadAsync(runId, withSteps: false, ct).ConfigureAwait(false);
         if (run is null) return await RefuseRunAsync(action, runId, null, actor, reason, null, [$"run {runId} does not exist"], null, ct).ConfigureAwait(false);
-        if (RunGuards.Operator(actor) is { } op) return await RefuseRunAsync(action, runId, run, actor, reason, null, [op], null, ct).ConfigureAwait(false);
+        if (RunAdmission.Role(actor) is { } op) return await RefuseRunAsync(action, runId, run, actor, reason, null, [op], null, ct).ConfigureAwait(false);
         var now = _time.GetUtcNow();
         switch (run.Status)
         {
@@ -348,8 +339,8 @@ public sealed class WorkflowEngine : IOperationsEngine
         var run = await _store.LoadAsync(runId, withSteps: false, ct).ConfigureAwait(false);
         if (run is null) return await RefuseRunAsync(action, runId, null, actor, reason, null, [$"run {runId} does not exist"], null, ct).ConfigureAwait(false);
         var problems = new List<string>();
-        if (RunGuards.Operator(actor) is { } op) problems.Add(op);
-        if (RunGuards.Reason(reason) is { } r) problems.Add(r);
+        if (RunAdmission.Role(actor) is { } op) problems.Add(op);
+        if (RunAdmission.Reason(reason) is { } r) problems.Add(r);
         if (run.Status is not (RunStatus.Failed or RunStatus.Interrupted)) problems.Add($"only a Failed or Interrupted run can be abandoned; this one is {run.Status}");
         if (problems.Count > 0) return await RefuseRunAsync(action, runId, run, actor, reason, null, problems, null, ct).ConfigureAwait(false);
         var now = _time.GetUtcNow();
@@ -398,8 +389,6 @@ public sealed class WorkflowEngine : IOperationsEngine
         catch (Exception ex) { _log.LogWarning(ex, "Runs did not stop cleanly on shutdown; they are recovered as Interrupted on the next start"); }
     }
 
-    private string? Closed() => _disposed ? "the operations engine is shutting down" : null;
-
     private sealed record Prepared(WorkflowDefinition? Definition, ValidatedParameters? Parameters, RunPlanner.Planned? Planned, PreflightReport? Preflight, List<string> Problems);
 
     private Prepared Prepare(RunRequest request)
@@ -415,7 +404,7 @@ public sealed class WorkflowEngine : IOperationsEngine
         problems.AddRange(InputValidator.Validate(def, request.Parameters, state, out var parameters));
         if (problems.Count > 0) return new Prepared(def, null, null, null, problems);
         var planned = _planner.Plan(def, request.Parameters, parameters, state, problems);
-        var preflight = def.Destructive ? _preflight.Compute(def, parameters, state, _time.GetUtcNow()) : null;
+        var preflight = _admission.InitialPreflight(def, parameters, state);
         return new Prepared(def, parameters, planned, preflight, problems);
     }
 
