@@ -45,19 +45,19 @@ internal sealed class RunAdmission(
     public static string? ReasonTooLong(string? reason) => reason is { Length: > RunGuards.MaxReasonLength } ? RunGuards.Reason(reason) : null;
 
     /// <summary>Step-up, typed confirmation, reason: what a destructive run needs from its caller.</summary>
-    public List<string> Destructive(WorkflowDefinition definition, ValidatedParameters parameters, Actor actor, string? confirmation, string? reason) =>
-        RunGuards.Destructive(definition, parameters, actor, confirmation, reason, time.GetUtcNow(), options.StepUpMaxAge);
+    public List<string> Destructive(WorkflowDefinition definition, ValidatedParameters parameters, RunCommand cmd) =>
+        RunGuards.Destructive(definition, parameters, cmd.Actor, cmd.Confirmation, cmd.Reason, time.GetUtcNow(), options.StepUpMaxAge);
 
     /// <summary>A step process left by a stopped dashboard that is still alive: nothing may run beside it.</summary>
     public Task<string?> LiveOrphanAsync(Guid? runId, CancellationToken ct) => processes.FindLiveAsync(runId, ct);
 
     /// <summary>The pre-flight as of now; the API-unreachable override phrase, when typed, judges the cluster without the API.</summary>
-    public PreflightReport Preflight(WorkflowDefinition definition, ValidatedParameters parameters, string? confirmation) =>
-        preflight.Compute(definition, parameters, state.Current, time.GetUtcNow(), ConfirmationGuard.IsApiUnreachableOverride(definition, parameters, confirmation));
+    public PreflightReport Preflight(WorkflowDefinition definition, ValidatedParameters parameters, RunCommand cmd) =>
+        preflight.Compute(definition, parameters, state.Current, time.GetUtcNow(), ConfirmationGuard.IsApiUnreachableOverride(definition, parameters, cmd.Confirmation));
 
     /// <summary>The pre-flight recomputed for the API-unreachable override, or null when the override phrase was not typed.</summary>
-    public PreflightReport? OverridePreflight(WorkflowDefinition definition, ValidatedParameters parameters, string? confirmation) =>
-        ConfirmationGuard.IsApiUnreachableOverride(definition, parameters, confirmation)
+    public PreflightReport? OverridePreflight(WorkflowDefinition definition, ValidatedParameters parameters, RunCommand cmd) =>
+        ConfirmationGuard.IsApiUnreachableOverride(definition, parameters, cmd.Confirmation)
             ? preflight.Compute(definition, parameters, state.Current, time.GetUtcNow(), apiUnreachable: true)
             : null;
 
