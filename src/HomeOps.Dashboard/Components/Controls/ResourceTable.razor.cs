@@ -1,28 +1,5 @@
-using HomeOps.Cluster.Areas;
-using HomeOps.Cluster.Health;
 using HomeOps.Cluster.Model;
-using HomeOps.Cluster.State;
-using HomeOps.Dashboard.Auth;
-using HomeOps.Dashboard.Components.Dialogs;
-using HomeOps.Dashboard.Security;
-using HomeOps.Dashboard.Services;
-using HomeOps.Dashboard.ViewModels;
-using HomeOps.Dashboard.ViewModels.Operations;
-using HomeOps.Operations.Audit;
-using HomeOps.Operations.Engine;
-using HomeOps.Operations.Flux;
-using HomeOps.Operations.Gates;
-using HomeOps.Operations.Guards;
-using HomeOps.Operations.Persistence;
-using HomeOps.Operations.Runners;
-using HomeOps.Operations.Workflows;
 using Microsoft.AspNetCore.Components;
-using Microsoft.AspNetCore.Components.Authorization;
-using Microsoft.AspNetCore.Components.Web;
-using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.Extensions.Options;
-using Microsoft.JSInterop;
-using MudBlazor;
 
 namespace HomeOps.Dashboard.Components.Controls;
 
