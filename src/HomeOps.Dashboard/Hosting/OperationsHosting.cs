@@ -64,6 +64,10 @@ public static class OperationsHosting
                 new LocalProcessRunner(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<OperationsOptions>().InheritEnvironment),
                 sp.GetRequiredService<SimulatorStandIns>()));
             services.AddHostedService<StandInBackground>();
+            // The ingress VIP probe asks the simulated network (assigned, announced by BGP, port exposed), not the LAN.
+            services.RemoveAll<HomeOps.Cluster.Sources.Probes.IReachabilityProber>();
+            services.AddSingleton<HomeOps.Cluster.Sources.Probes.IReachabilityProber>(
+                new HomeOps.Simulator.Network.SimulatedNetworkProber(string.IsNullOrWhiteSpace(clusterKubeconfig) ? "" : clusterKubeconfig));
         }
         return builder;
     }

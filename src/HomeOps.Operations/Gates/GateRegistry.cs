@@ -14,13 +14,14 @@ public sealed class GateRegistry
         foreach (var g in gates) Register(g);
     }
 
-    /// <summary>Every built-in gate.</summary>
-    public static GateRegistry CreateDefault() => new(
+    /// <summary>Every built-in gate; <paramref name="reachability"/> feeds <c>ingress-vip-reachable</c> (Unknown without it).</summary>
+    public static GateRegistry CreateDefault(HomeOps.Cluster.Sources.Probes.ReachabilityBoard? reachability = null) => new(
     [
         new NodesReadyGate(), new NodesRegisteredGate(), new NodeReadyGate(), new NodeNotReadyGate(),
         new KustomizationReadyGate(), new AllKustomizationsReadyGate(), new HelmReleaseReadyGate(),
         new BgpPeersEstablishedGate(), new LonghornNodesReadyGate(), new VolumesHealthyGate(),
         new SecretStoreReadyGate(), new ExternalSecretsSyncedGate(), new CiliumAgentsReadyGate(), new LoadBalancerAddressGate(),
+        new IngressVipReachableGate(reachability),
     ]);
 
     public IReadOnlyCollection<IGate> All => _gates.Values;
