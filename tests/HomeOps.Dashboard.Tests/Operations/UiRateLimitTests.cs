@@ -1,6 +1,7 @@
 using Bunit;
-using HomeOps.Dashboard.Components.Pages;
+using HomeOps.Dashboard.Components.Controls.Operations;
 using HomeOps.Dashboard.Components.Pages.Operations;
+using HomeOps.Dashboard.Components.Pages;
 using HomeOps.Dashboard.Security;
 using HomeOps.Operations.Audit;
 using HomeOps.Operations.Engine;
