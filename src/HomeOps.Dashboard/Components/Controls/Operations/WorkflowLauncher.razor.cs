@@ -118,6 +118,10 @@ public partial class WorkflowLauncher
     private IEnumerable<StepDefinition> AllLeftOut() =>
         _workflow?.Parameters.SelectMany(LeftOut) ?? [];
 
+    /// <summary>The enum choices as they stand (they decide e.g. that a full-cluster reset is station-only).</summary>
+    private Dictionary<string, string> WhereParameters() =>
+        _values.Where(kv => kv.Value is not null).ToDictionary(kv => kv.Key, kv => kv.Value!, StringComparer.Ordinal);
+
     private async Task LaunchAsync() => await LaunchAsync(apiUnreachable: false);
 
     /// <param name="apiUnreachable">
