@@ -90,7 +90,7 @@ internal sealed partial class WorkflowValidator(GateRegistry gates)
         RunsOnDefinition? runsOn = null;
         if (y.RunsOn is { } ro)
         {
-            var where = ro.Where switch
+            var location = ro.Where switch
             {
                 "both" => RunLocation.Both,
                 "station" => RunLocation.Station,
@@ -103,10 +103,10 @@ internal sealed partial class WorkflowValidator(GateRegistry gates)
             {
                 if (sw.Parameter is null || !byName.TryGetValue(sw.Parameter, out var sp) || sp.Type != ParameterType.Enum || sw.Value is null || !sp.Values.Contains(sw.Value))
                     Err("runsOn.stationOnlyWhen must name an enum parameter and one of its values");
-                else if (where != RunLocation.Both) Err("runsOn.stationOnlyWhen applies only to where: both");
+                else if (location != RunLocation.Both) Err("runsOn.stationOnlyWhen applies only to where: both");
                 else stationOnlyWhen = new StepCondition(sw.Parameter, sw.Value);
             }
-            runsOn = new RunsOnDefinition(where, (ro.Why ?? "").Trim(), stationOnlyWhen);
+            runsOn = new RunsOnDefinition(location, (ro.Why ?? "").Trim(), stationOnlyWhen);
         }
 
         if (errors.Count > before) return null;
