@@ -108,7 +108,7 @@ public sealed partial class StationComposeTests
         foreach (var (key, value) in Env())
             Assert.False(SecretMasker.IsSecretKey(key), $"{key} looks like a secret setting: it belongs in station.env or a secret file, not here ({value.Length} chars)");
         Assert.DoesNotMatch(@"ops_[A-Za-z0-9]{8,}", text);
-        Assert.DoesNotMatch(@"(?im)^\s*(Oidc__ClientSecret|Authentik__Token|OP_SERVICE_ACCOUNT_TOKEN)\s*:", text);
+        Assert.DoesNotMatch(@"(?m)^\s*(Oidc__ClientSecret|Authentik__Token|OP_SERVICE_ACCOUNT_TOKEN)\s*:", text);
         Assert.DoesNotMatch(@"[A-Za-z0-9+/]{40,}={0,2}", text);
     }
 
