@@ -62,13 +62,14 @@ public sealed partial class StepSecretsProcessTests : IAsyncLifetime
             echo "failing with $(cat secret.txt)" >&2
             exit 3
             """);
-        File.WriteAllText(Path.Combine(definitions, "leaky.yaml"), $$"""
-            workflows:
-              - id: test:leaky
-                title: Prints its environment and secrets
-                steps:
-                  - {id: leak, title: Leak, argv: [/bin/sh, '{{Path.Combine(work, "leak.sh")}}'], env: {STEP_VAR: from-the-step}}
-            """);
+        var script = Path.Combine(work, "leak.sh");
+        File.WriteAllText(Path.Combine(definitions, "leaky.yaml"), string.Join("\n",
+            "workflows:",
+            "  - id: test:leaky",
+            "    title: Prints its environment and secrets",
+            "    steps:",
+            $"      - {{id: leak, title: Leak, argv: [/bin/sh, '{script}'], env: {{STEP_VAR: from-the-step}}}}",
+            ""));
 
         await using var dashboard = DashboardProcess.Start(env);
         var url = (await dashboard.WaitForLineAsync(UrlLine())).TrimEnd('/');

@@ -5,6 +5,7 @@ using HomeOps.Operations.Tests.Support;
 using HomeOps.Simulator;
 using k8s;
 using k8s.Models;
+using Microsoft.Extensions.Logging;
 
 namespace HomeOps.Operations.Tests;
 
@@ -115,7 +116,7 @@ public class AuditEventTests
         var db = new OperationsDatabase(new DatabaseOptions(), new OperationsOptions { DataDirectory = dir.Path });
         await db.EnsureCreatedAsync(Ct);
         var log = new CapturingLoggerProvider();
-        using var factory = Microsoft.Extensions.Logging.LoggerFactory.Create(b => b.AddProvider(log).SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Debug));
+        using var factory = LoggerFactory.Create(b => b.AddProvider(log).SetMinimumLevel(LogLevel.Debug));
         await using var sink = new KubernetesEventAuditSink(() => client, "homeops-dashboard", "test-instance", factory.CreateLogger<KubernetesEventAuditSink>());
         var audit = new EfAuditLog(db, [sink]);
 
