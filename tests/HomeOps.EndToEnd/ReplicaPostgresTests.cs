@@ -21,12 +21,14 @@ public sealed partial class ReplicaPostgresTests(BrowserFixture browser) : IAsyn
 
     private readonly string _root = Directory.CreateTempSubdirectory("homeops-e2e-replicas-").FullName;
     private PostgresServer _pg = null!;
+    private (string Path, string Password) _certificate;
     private SimulatorHost _simulator = null!;
     private IdentityProviderHost _identity = null!;
 
     public async ValueTask InitializeAsync()
     {
         _pg = await PostgresServer.StartAsync();
+        _certificate = TestCertificates.WritePfx(Directory.CreateDirectory(Path.Combine(_root, "secrets")).FullName);
         _simulator = await SimulatorHost.StartAsync(new SimulatorOptions { Scenarios = { Enabled = false } });
         _identity = await IdentityProviderHost.StartAsync(new IdentityProviderOptions());
     }
@@ -136,7 +138,10 @@ public sealed partial class ReplicaPostgresTests(BrowserFixture browser) : IAsyn
         env["Operations__LeaseNamespace"] = "homeops-dashboard";
         env["Operations__InstanceId"] = replica;
         // One key ring for both, as the Deployment's shared volume: a cookie from one replica decrypts on the other.
+        // and one certificate encrypting it (the Secret both pods mount), not a certificate generated per data directory.
         env["Auth__DataProtectionKeysPath"] = Path.Combine(_root, "keys");
+        env["DataProtection__CertificatePath"] = _certificate.Path;
+        env["DataProtection__CertificatePassword"] = _certificate.Password;
         env["Operations__StandIns__Enabled"] = "true";
         env["Operations__StandIns__Pace"] = "0.3";
         if (holdMatch is not null)
