@@ -120,6 +120,71 @@ public sealed partial class ReplicaPostgresTests(BrowserFixture browser) : IAsyn
         await AssertSameAuditAsync(apiA, apiB);
     }
 
+    [Fact]
+    public async Task A_run_whose_replica_is_killed_is_recovered_on_the_other_and_resumed_without_re_running_a_finished_step()
+    {
+        var db = await _pg.CreateDatabaseAsync("replicas_failover");
+        var marker = Guid.NewGuid().ToString("N");
+        var envA = Environment("replica-a", db, holdMatch: "reboot --nodes 172.29.51.12");
+        envA[ProcessTree.MarkerVariable] = marker;
+        envA["Operations__InheritEnvironment__0"] = ProcessTree.MarkerVariable;   // the step's process carries it too
+        await using var a = DashboardProcess.Start(Fast(envA));
+        var (_, context, apiA) = await SignedInAsync(a);
+        await using var b = DashboardProcess.Start(Fast(Environment("replica-b", db, holdMatch: null)));
+        var apiB = new OperationsApi(context, (await b.WaitForLineAsync(UrlLine())).TrimEnd('/'));
+
+        var trigger = await apiA.PostAsync("/api/v1/operations/runs/trigger",
+            new { workflowId = "cluster:safe-reboot", parameters = new { nodes = "mini01,mini02,mini03" }, reason = "e2e: failover", confirmation = AllNodes });
+        Assert.True(trigger.Status == 200, $"trigger on A answered {trigger.Status}: {trigger.Body}\n{a.Output}");
+        var runId = trigger.Body.GetProperty("runId").GetString()!;
+        await Until(async () =>
+        {
+            var run = await RunAsync(apiA, runId);
+            return Step(run, "reboot@mini01").GetProperty("status").GetString() == "Succeeded"
+                   && Step(run, "reboot@mini02").GetProperty("status").GetString() == "Running";
+        }, "mini01 rebooted and mini02's reboot held on A", a);
+
+        // Replica A dies with its step (SIGKILL, the whole tree): no clean release of the run or the Lease.
+        var tree = ProcessTree.Marked(marker);
+        Assert.True(tree.Count >= 2, "the dashboard and its step's process");
+        await ProcessTree.KillAsync(tree);
+        await Until(() => Task.FromResult(tree.All(ProcessTree.IsGone)), "replica A's processes to be gone", null, seconds: 15);
+
+        // B finds the run orphaned (its owner's heartbeat stale) and marks it Interrupted; then resumes it once the Lease expired.
+        await Until(async () => (await RunAsync(apiB, runId)).Status == "Interrupted", "B to recover A's run as Interrupted", b, seconds: 60);
+        await Until(async () => (await apiB.PostAsync($"/api/v1/operations/runs/{runId}/resume", new { reason = "e2e: resume on B", confirmation = AllNodes })).Status == 200,
+            "B to resume the run once A's Lease expired", b, seconds: 60);
+        await Until(async () => (await RunAsync(apiB, runId)).Status == "Succeeded", "the resumed run to succeed on B", b);
+
+        var done = await RunAsync(apiB, runId);
+        Assert.Equal(1, Step(done, "reboot@mini01").GetProperty("attempts").GetInt32());
+        // The stand-in tools' own records (each replica's data directory): mini01 was rebooted once, by A, never by B.
+        var starts = new[] { "replica-a", "replica-b" }
+            .SelectMany(r => HomeOps.Simulator.OpsCommands.InvocationRecord.Read(Path.Combine(_root, r, "standins", "logs")))
+            .Where(l => l.Event == "start" && l.Tool == "talosctl" && l.Args is ["reboot", ..]).ToList();
+        TestContext.Current.TestOutputHelper?.WriteLine(string.Join("\n", starts.Select(s => $"{s.At:HH:mm:ss.fff} pid {s.Pid} {string.Join(' ', s.Args!)}")));
+        Assert.Equal(1, starts.Count(s => s.Args!.Contains("172.29.51.11")));
+        // mini02: the attempt killed with A, then B's; the step is done.
+        var mini02 = Step(done, "reboot@mini02");
+        Assert.Equal("Succeeded", mini02.GetProperty("status").GetString());
+        Assert.True(mini02.GetProperty("attempts").GetInt32() >= 2, mini02.GetRawText());
+        Assert.Equal("Succeeded", Step(done, "reboot@mini03").GetProperty("status").GetString());
+        Assert.Contains(await apiB.AuditAsync($"runId={runId}&action=run.resume"), e => e.GetProperty("outcome").GetString() == "Succeeded");
+    }
+
+    /// <summary>Short heartbeats, stale-run detection and Lease timing, so a failover happens in seconds.</summary>
+    private static Dictionary<string, string> Fast(Dictionary<string, string> env)
+    {
+        env["Operations__HeartbeatInterval"] = "00:00:01";
+        env["Operations__StaleRunAfter"] = "00:00:05";
+        env["Operations__LeaseDuration"] = "00:00:06";
+        env["Operations__LeaseRenewInterval"] = "00:00:02";
+        return env;
+    }
+
+    private static JsonElement Step(RunState run, string key) =>
+        run.Steps.EnumerateArray().Single(s => s.GetProperty("key").GetString() == key);
+
     private static async Task AssertSameAuditAsync(OperationsApi a, OperationsApi b)
     {
         var fromA = Ids(await a.AuditAsync("take=500"));
