@@ -10,7 +10,7 @@ using TestContext = Xunit.TestContext;
 using HomeOps.Cluster.Model;
 using HomeOps.Cluster.Reports;
 using HomeOps.Dashboard;
-using HomeOps.Dashboard.Components.Shared.Tiles;
+using HomeOps.Dashboard.Components.Controls.Tiles;
 using HomeOps.Dashboard.Hubs;
 using HomeOps.Simulator.Authentik;
 using Microsoft.AspNetCore.Components;

@@ -3,7 +3,7 @@ using HomeOps.Cluster.Health;
 using HomeOps.Cluster.Model;
 using HomeOps.Cluster.State;
 using HomeOps.Dashboard.Circuits;
-using HomeOps.Dashboard.Components.Shared.Tiles;
+using HomeOps.Dashboard.Components.Controls.Tiles;
 using HomeOps.Dashboard.Services;
 using HomeOps.Dashboard.Tests.TestData;
 using Microsoft.AspNetCore.Components.Server.Circuits;

@@ -2,8 +2,8 @@ using HomeOps.Cluster.Areas;
 using Bunit;
 using HomeOps.Cluster.Health;
 using HomeOps.Cluster.Model;
-using HomeOps.Dashboard.Components.Shared;
-using HomeOps.Dashboard.Components.Shared.Tiles;
+using HomeOps.Dashboard.Components.Controls.Tiles;
+using HomeOps.Dashboard.Components.Controls;
 using HomeOps.Dashboard.Tests.TestData;
 using HomeOps.Dashboard.ViewModels;
 

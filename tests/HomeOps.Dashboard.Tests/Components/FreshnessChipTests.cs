@@ -1,6 +1,6 @@
 using Bunit;
 using HomeOps.Cluster.Model;
-using HomeOps.Dashboard.Components.Shared;
+using HomeOps.Dashboard.Components.Controls;
 using HomeOps.Dashboard.Tests.TestData;
 using HomeOps.Dashboard.ViewModels;
 

@@ -1,7 +1,7 @@
 using Bunit;
 using HomeOps.Cluster.Model;
+using HomeOps.Dashboard.Components.Controls.Tiles;
 using HomeOps.Dashboard.Components.Pages;
-using HomeOps.Dashboard.Components.Shared.Tiles;
 using HomeOps.Dashboard.Tests.TestData;
 
 namespace HomeOps.Dashboard.Tests.Components;

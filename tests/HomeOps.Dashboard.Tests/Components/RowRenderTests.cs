@@ -1,8 +1,8 @@
 using Bunit;
 using HomeOps.Cluster.Model;
 using HomeOps.Cluster.State;
+using HomeOps.Dashboard.Components.Controls;
 using HomeOps.Dashboard.Components.Pages;
-using HomeOps.Dashboard.Components.Shared;
 using HomeOps.Dashboard.Tests.TestData;
 using HomeOps.Dashboard.ViewModels;
 

@@ -1,8 +1,8 @@
 using Bunit;
 using HomeOps.Cluster.Model;
 using HomeOps.Cluster.State;
+using HomeOps.Dashboard.Components.Controls.Tiles;
 using HomeOps.Dashboard.Components.Pages;
-using HomeOps.Dashboard.Components.Shared.Tiles;
 using HomeOps.Dashboard.Services;
 using HomeOps.Dashboard.Tests.TestData;
 using Microsoft.AspNetCore.Components;

@@ -2,9 +2,9 @@ using System.Text.Json;
 using Bunit;
 using HomeOps.Cluster.Health;
 using HomeOps.Cluster.Model;
+using HomeOps.Dashboard.Components.Controls.Tiles;
+using HomeOps.Dashboard.Components.Controls;
 using HomeOps.Dashboard.Components.Pages;
-using HomeOps.Dashboard.Components.Shared;
-using HomeOps.Dashboard.Components.Shared.Tiles;
 using HomeOps.Dashboard.Tests.TestData;
 
 namespace HomeOps.Dashboard.Tests.Pages;

@@ -1,43 +1,10 @@
-@typeparam TRow
-@*
-  A table that becomes cards below the md breakpoint (MudBlazor's mud-sm-table styles, as MudTable Breakpoint=Sm),
-  with rows keyed by uid, a data-testid and data-health per row, and virtualization for long lists.
-  Plain markup rather than MudTable so each <tr> can carry @key, data-testid and data-health. Each row is a
-  ResourceRow that renders only when its record changed, so a batch carries the changed rows, not the table.
-*@
-<div class="mud-table mud-sm-table mud-table-dense mud-table-hover mud-elevation-0 mud-table-outlined resource-table" data-testid="@TestId">
-    <div class="mud-table-container">
-        <table class="mud-table-root">
-            <thead class="mud-table-head">
-                <tr class="mud-table-row">@Header</tr>
-            </thead>
-            <tbody class="mud-table-body">
-                @if (Items.Count == 0)
-                {
-                    <tr class="mud-table-row"><td class="mud-table-cell muted" colspan="20">@EmptyText</td></tr>
-                }
-                else if (Items.Count > VirtualizeAbove)
-                {
-                    @* Overscan 3 (Blazor's default): every overscanned row is a live component in every circuit, and 10 cost memory without a visible gain. *@
-                    <Virtualize Items="@_rows" Context="k" SpacerElement="tr" ItemSize="48" OverscanCount="3">
-                        <ResourceRow @key="@k.Key" TRow="TRow" Row="@k.Row" TestId="@RowTestId(k.Row)" Health="@HealthOf(k.Row)"
-                                 Template="@Row" OnClick="@OnRowClick" Tick="@Tick" />
-                    </Virtualize>
-                }
-                else
-                {
-                    @foreach (var k in _rows)
-                    {
-                        <ResourceRow @key="@k.Key" TRow="TRow" Row="@k.Row" TestId="@RowTestId(k.Row)" Health="@HealthOf(k.Row)"
-                                 Template="@Row" OnClick="@OnRowClick" Tick="@Tick" />
-                    }
-                }
-            </tbody>
-        </table>
-    </div>
-</div>
+using HomeOps.Cluster.Model;
+using Microsoft.AspNetCore.Components;
 
-@code {
+namespace HomeOps.Dashboard.Components.Controls;
+
+public partial class ResourceTable<TRow>
+{
     [Parameter, EditorRequired] public IReadOnlyList<TRow> Items { get; set; } = [];
 
     [Parameter, EditorRequired] public Func<TRow, string> Key { get; set; } = default!;
@@ -89,5 +56,4 @@
         }
         _rows = rows;
     }
-
 }

@@ -1,5 +1,4 @@
 using HomeOps.Dashboard.Auth;
-using HomeOps.Dashboard.Components.Shared;
 using HomeOps.Dashboard.Security;
 using HomeOps.Operations.Engine;
 using HomeOps.Operations.Guards;
@@ -7,7 +6,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.Options;
 
-namespace HomeOps.Dashboard.Components.Pages.Operations;
+namespace HomeOps.Dashboard.Components.Controls.Operations;
 
 /// <summary>
 /// Base of the operations pages: the store (live state, for gates and the pre-flight), the engine, and the signed-in

@@ -1,7 +1,7 @@
 using HomeOps.Cluster.Model;
 using MudBlazor;
 
-namespace HomeOps.Dashboard.Components.Shared;
+namespace HomeOps.Dashboard.Components.Controls;
 
 /// <summary>Health is shown as colour + icon + text, never colour alone (colour-blind operators, 2 a.m. eyes).</summary>
 public static class HealthStyle

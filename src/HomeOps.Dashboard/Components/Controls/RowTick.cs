@@ -1,4 +1,4 @@
-namespace HomeOps.Dashboard.Components.Shared;
+namespace HomeOps.Dashboard.Components.Controls;
 
 /// <summary>
 /// The clock as table rows see it. Rows re-render only when their record changes; one that shows a relative time

@@ -1,6 +1,6 @@
 using MudBlazor;
 
-namespace HomeOps.Dashboard.Components.Pages.Operations;
+namespace HomeOps.Dashboard.Components.Dialogs;
 
 /// <summary>Opens the typed-confirmation dialog and returns what was typed, or null when cancelled.</summary>
 public static class OperationsDialogs

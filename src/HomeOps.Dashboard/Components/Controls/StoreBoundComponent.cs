@@ -5,7 +5,7 @@ using HomeOps.Dashboard.Services;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Options;
 
-namespace HomeOps.Dashboard.Components.Shared;
+namespace HomeOps.Dashboard.Components.Controls;
 
 /// <summary>
 /// A view of the store: a snapshot at once, then coalesced batches (Dashboard:BatchWindow, about 100 ms).

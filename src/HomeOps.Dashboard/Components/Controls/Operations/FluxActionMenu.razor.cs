@@ -1,35 +1,17 @@
-@using Microsoft.Extensions.Options
-@using HomeOps.Operations.Flux
-@using HomeOps.Dashboard.Security
-@inject IFluxActions UnlimitedFlux
-@inject ActionBudget Budget
-@inject ISnackbar Snackbar
-@inject IDialogService Dialogs
-@inject IOptions<AuthOptions> AuthOptions
-@* Per-row Flux actions (reconcile, suspend/resume with a reason, resume-and-reconcile for a suspended object).
-   Every action goes through IFluxActions with this circuit's user: it refuses non-operators and audits everything. *@
-<span @onclick:stopPropagation="true" @onkeydown:stopPropagation="true" class="flux-actions">
-    <MudMenu Icon="@Icons.Material.Filled.MoreVert" Size="Size.Small" Dense="true" AriaLabel="@($"Flux actions for {Row.Name}")"
-             AnchorOrigin="Origin.BottomRight" TransformOrigin="Origin.TopRight" Disabled="@_busy" data-testid="@TestId">
-        @if (Row.Suspended)
-        {
-            <MudMenuItem Icon="@Icons.Material.Filled.PlayCircle" OnClick="() => ResumeAsync(reconcile: true)" data-testid="flux-action-resume-and-reconcile">Resume and reconcile…</MudMenuItem>
-            <MudMenuItem Icon="@Icons.Material.Filled.PlayArrow" OnClick="() => ResumeAsync(reconcile: false)" data-testid="flux-action-resume">Resume…</MudMenuItem>
-            <MudMenuItem Disabled="true" data-testid="flux-action-reconcile-suspended">Reconcile (suspended: Flux would ignore it)</MudMenuItem>
-        }
-        else
-        {
-            <MudMenuItem Icon="@Icons.Material.Filled.Sync" OnClick="() => ReconcileAsync(withSource: false)" data-testid="flux-action-reconcile">Reconcile</MudMenuItem>
-            @if (Row.Kind.Key != Kinds.GitRepository.Key)
-            {
-                <MudMenuItem Icon="@Icons.Material.Filled.CloudSync" OnClick="() => ReconcileAsync(withSource: true)" data-testid="flux-action-reconcile-with-source">Reconcile with source</MudMenuItem>
-            }
-            <MudMenuItem Icon="@Icons.Material.Filled.PauseCircle" OnClick="SuspendAsync" data-testid="flux-action-suspend">Suspend…</MudMenuItem>
-        }
-    </MudMenu>
-</span>
+using HomeOps.Dashboard.Auth;
+using HomeOps.Dashboard.Components.Dialogs;
+using HomeOps.Dashboard.Security;
+using HomeOps.Dashboard.ViewModels;
+using HomeOps.Operations.Flux;
+using HomeOps.Operations.Guards;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using MudBlazor;
 
-@code {
+namespace HomeOps.Dashboard.Components.Controls.Operations;
+
+public partial class FluxActionMenu
+{
     [Parameter, EditorRequired] public FluxRow Row { get; set; } = default!;
 
     [CascadingParameter] private Task<AuthenticationState>? AuthenticationState { get; set; }

@@ -1,7 +1,7 @@
 using HomeOps.Cluster.Model;
 using HomeOps.Cluster.State;
 
-namespace HomeOps.Dashboard.Components.Shared;
+namespace HomeOps.Dashboard.Components.Controls;
 
 /// <summary>
 /// The row open in the detail drawer, by kind and key: the drawer looks the object up in the current state on

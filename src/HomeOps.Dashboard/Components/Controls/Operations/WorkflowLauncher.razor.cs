@@ -1,118 +1,15 @@
-@inherits OperationsComponent
-@inject IDialogService Dialogs
-@using Microsoft.AspNetCore.WebUtilities
-@* Runs one workflow: parameters (nodes only from the live list), what will run, the live pre-flight, the typed
-   confirmation, then the run itself, live. Viewers see the workflow and its caveats, never a control. *@
+using HomeOps.Cluster.Model;
+using HomeOps.Dashboard.Components.Dialogs;
+using HomeOps.Dashboard.ViewModels.Operations;
+using HomeOps.Operations.Engine;
+using HomeOps.Operations.Workflows;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.WebUtilities;
 
-@if (_workflow is null)
+namespace HomeOps.Dashboard.Components.Controls.Operations;
+
+public partial class WorkflowLauncher
 {
-    <MudAlert Severity="Severity.Warning" data-testid="workflow-missing">No workflow '@WorkflowId' is defined.</MudAlert>
-    return;
-}
-
-<div data-testid="workflow-launcher" data-workflow="@_workflow.Id">
-    <MudText Typo="Typo.body2" Class="mb-2 cluster-text">@_workflow.Description</MudText>
-    <CaveatList Caveats="@_workflow.Caveats" Expanded="@_workflow.Destructive" />
-
-    @if (!ShowsControls)
-    {
-        <MudAlert Severity="Severity.Info" Dense="true" data-testid="operators-only">Only operators can run this workflow.</MudAlert>
-    }
-    else if (_runId is null)
-    {
-        <MudPaper Outlined="true" Class="pa-3 mb-3" data-testid="launch-form">
-            @foreach (var p in _workflow.Parameters)
-            {
-                <div class="mb-3" data-testid="@($"param-{p.Name}")">
-                    @if (p.IsNodeKind)
-                    {
-                        <NodePicker Nodes="@_nodes" Selected="@NodesOf(p.Name)" SelectedChanged="names => SetNodesAsync(p.Name, names)"
-                                    Multiple="@(p.Type == ParameterType.NodeList)" Label="@(p.Description ?? p.Name)" TestId="@($"node-picker-{p.Name}")" />
-                    }
-                    else if (p.Type == ParameterType.Enum)
-                    {
-                        <fieldset class="enum-choice">
-                            <legend class="muted cluster-text">@(p.Description ?? p.Name)</legend>
-                            @foreach (var v in p.Values)
-                            {
-                                <label class="mr-4" data-testid="@($"param-{p.Name}-{v}")">
-                                    <input type="radio" name="@($"param-{p.Name}")" checked="@(Value(p) == v)" @onchange="_ => SetValueAsync(p.Name, v)" /> @v
-                                </label>
-                            }
-                        </fieldset>
-                    }
-                    else
-                    {
-                        <MudTextField T="string" Value="@Value(p)" ValueChanged="v => SetValueAsync(p.Name, v)" Label="@p.Name" HelperText="@p.Description"
-                                      Immediate="true" Variant="Variant.Outlined" />
-                    }
-                </div>
-            }
-
-            @if (_preview is { } preview)
-            {
-                @if (preview.Problems.Count > 0 && _touched)
-                {
-                    <MudAlert Severity="Severity.Warning" Dense="true" Class="mb-2" data-testid="preview-problems">
-                        @foreach (var problem in preview.Problems) { <div class="cluster-text">@problem</div> }
-                    </MudAlert>
-                }
-                @if (preview.Steps.Count > 0)
-                {
-                    <details class="mb-2" data-testid="planned-steps">
-                        <summary>What will run (@preview.Steps.Count steps)</summary>
-                        @foreach (var s in preview.Steps)
-                        {
-                            <div class="cluster-text small-text mb-1">
-                                <strong>@s.Title</strong>
-                                @if (!s.Plan.IsCheckOnly) { <div><code>@string.Join(" ", s.Plan.Argv)</code></div> }
-                                @foreach (var g in s.Plan.Before.Concat(s.Plan.After)) { <div class="muted">gate: @g</div> }
-                            </div>
-                        }
-                    </details>
-                }
-                <PreflightPanel Report="@preview.Preflight" Now="@Now" />
-            }
-
-            @if (_problems.Count > 0)
-            {
-                <MudAlert Severity="Severity.Error" Dense="true" Class="mt-2" data-testid="launch-refused">
-                    @foreach (var problem in _problems) { <div class="cluster-text">@problem</div> }
-                </MudAlert>
-            }
-
-            <div class="d-flex flex-wrap align-center gap-2 mt-3">
-                @if (!_workflow.Destructive)
-                {
-                    <MudTextField T="string" @bind-Value="_reason" Label="Reason (optional, audited)" Variant="Variant.Outlined" Margin="Margin.Dense" Class="flex-grow-1" />
-                }
-                <MudButton Variant="Variant.Filled" Color="@(_workflow.Destructive ? Color.Error : Color.Primary)"
-                           StartIcon="@(_workflow.Destructive ? Icons.Material.Filled.Warning : Icons.Material.Filled.PlayArrow)"
-                           Disabled="@(!CanLaunch || _busy)" OnClick="LaunchAsync" data-testid="launch-run">
-                    @(_workflow.Destructive ? "Review and confirm…" : "Run")
-                </MudButton>
-                @if (_preview is { Valid: true, ApiUnreachableConfirmation: not null, Preflight.OverridableWhenApiUnreachable: true })
-                {
-                    <MudButton Variant="Variant.Outlined" Color="Color.Error" StartIcon="@Icons.Material.Filled.CloudOff"
-                               Disabled="@_busy" OnClick="() => LaunchAsync(apiUnreachable: true)" data-testid="launch-api-unreachable">
-                        The API is unreachable: override the pre-flight…
-                    </MudButton>
-                }
-            </div>
-        </MudPaper>
-    }
-
-    @if (_runId is { } id)
-    {
-        <div class="d-flex align-center gap-2 mb-1">
-            <MudLink Href="@OperationsStyle.RunPage(id)" data-testid="run-link">Open the run page</MudLink>
-            @if (ShowsControls) { <MudButton Size="Size.Small" Variant="Variant.Text" OnClick="NewRun" data-testid="launch-another">Start another</MudButton> }
-        </div>
-        <RunMonitor RunId="@id" />
-    }
-</div>
-
-@code {
     [Parameter, EditorRequired] public string WorkflowId { get; set; } = "";
 
     /// <summary>Raised when a run was started here.</summary>

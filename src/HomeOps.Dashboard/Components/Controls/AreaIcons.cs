@@ -1,7 +1,7 @@
 using HomeOps.Cluster.Model;
 using MudBlazor;
 
-namespace HomeOps.Dashboard.Components.Shared;
+namespace HomeOps.Dashboard.Components.Controls;
 
 /// <summary>One icon, title and route per area, shared by the tiles and the navigation.</summary>
 public static class AreaInfo
