@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using HomeOps.Dashboard.Auth;
 using HomeOps.Operations.Audit;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using OtpNet;
@@ -11,8 +12,8 @@ namespace HomeOps.EndToEnd;
 /// <summary>
 /// Break-glass sign-in (issue 14) in a real Chromium against the real dashboard on Kestrel, with the simulator's
 /// Authentik-shaped provider stopped or running. The account is configured as on the station: the password hash and the
-/// TOTP secret in mounted files. Each dashboard logs to a file through its real Serilog configuration, and every test
-/// ends by searching that log for the password, the hash, the TOTP secret and every code typed.
+/// TOTP secret in mounted files. Each dashboard logs at Debug through its real Serilog pipeline (its console sink, captured), and every
+/// test ends by searching that log for the password, the hash, the TOTP secret and every code typed.
 /// </summary>
 [Collection(BrowserCollection.Name)]
 public sealed class BreakGlassTests(BrowserFixture browser) : IAsyncLifetime
@@ -25,7 +26,8 @@ public sealed class BreakGlassTests(BrowserFixture browser) : IAsyncLifetime
     private readonly List<string> _codesTyped = [];
     private DirectoryInfo _secrets = null!;
     private string _hash = null!;
-    private string _logFile = null!;
+    private readonly StringWriter _log = new();
+    private TextWriter? _console;
     private SimulatedDashboard? _dashboard;
 
     public ValueTask InitializeAsync()
@@ -34,13 +36,13 @@ public sealed class BreakGlassTests(BrowserFixture browser) : IAsyncLifetime
         _hash = BreakGlassAccount.HashPassword(_password);
         File.WriteAllText(Path.Combine(_secrets.FullName, "password-hash"), _hash + "\n");
         File.WriteAllText(Path.Combine(_secrets.FullName, "totp-secret"), _secret + "\n");
-        _logFile = Path.Combine(_secrets.FullName, "dashboard.log");
         return ValueTask.CompletedTask;
     }
 
     public async ValueTask DisposeAsync()
     {
         if (_dashboard is not null) await _dashboard.DisposeAsync();
+        if (_console is not null) Console.SetOut(_console);
         _secrets.Delete(recursive: true);
     }
 
@@ -55,16 +57,15 @@ public sealed class BreakGlassTests(BrowserFixture browser) : IAsyncLifetime
             ["BreakGlass:AllowedNetworks:0"] = allowedNetwork,
             ["BreakGlass:AlwaysOffer"] = alwaysOffer ? "true" : "false",
             ["BreakGlass:MaxFailures"] = "3",
-            // Everything the app logs, ASP.NET Core's request and form handling included, goes to a file the test reads.
+            // Everything the app logs at Debug, ASP.NET Core's request and form handling included, on its console sink.
             ["Serilog:MinimumLevel:Default"] = "Debug",
             ["Serilog:MinimumLevel:Override:Microsoft.AspNetCore"] = "Debug",
             ["Serilog:MinimumLevel:Override:Microsoft.EntityFrameworkCore"] = "Information",
-            ["Serilog:Using:0"] = "Serilog.Sinks.File",
-            ["Serilog:WriteTo:0:Name"] = "File",
-            ["Serilog:WriteTo:0:Args:path"] = _logFile,
-            ["Serilog:WriteTo:0:Args:shared"] = "true",
         };
         foreach (var (k, v) in extra ?? new Dictionary<string, string?>()) settings[k] = v;
+        // The app's Serilog console sink writes to Console.Out at each event: capture it (and still pass it on).
+        _console = Console.Out;
+        Console.SetOut(TextWriter.Synchronized(new Tee(_console, _log)));
         return _dashboard = await SimulatedDashboard.StartAsync(settings);
     }
 
@@ -161,7 +162,8 @@ public sealed class BreakGlassTests(BrowserFixture browser) : IAsyncLifetime
         Assert.Equal(User, started.User);
 
         // Sign-out revokes the server-side session: the old cookie, replayed, is anonymous.
-        await page.Locator("[data-testid=user-menu]").ClickAsync();
+        await page.Locator("[data-testid=user-menu] button, button[data-testid=user-menu]").First.ClickAsync();
+        await Expect(page.Locator("[data-testid=user-role]")).ToHaveTextAsync("operator");
         await page.Locator("[data-testid=sign-out]").ClickAsync();
         await page.WaitForURLAsync(u => u.StartsWith(dashboard.BaseUrl + "/signed-out", StringComparison.Ordinal), new() { Timeout = 30_000 });
         Assert.Single(await AuditAsync("breakglass.signout"));
@@ -189,7 +191,7 @@ public sealed class BreakGlassTests(BrowserFixture browser) : IAsyncLifetime
         // The right credentials, posted directly as a script would: refused on the server, no session.
         var post = await context.APIRequest.PostAsync(dashboard.BaseUrl + BreakGlassEndpoints.SignInPath, new()
         {
-            Form = Form(_password, Code(DateTimeOffset.UtcNow)),
+            Form = Form(context, _password, Code(DateTimeOffset.UtcNow)),
             MaxRedirects = 0,
         });
         Assert.Equal(403, post.Status);
@@ -247,7 +249,7 @@ public sealed class BreakGlassTests(BrowserFixture browser) : IAsyncLifetime
         Assert.Equal(0, await page.Locator("[data-testid=breakglass-form]").CountAsync());
         var post = await outside.APIRequest.PostAsync(dashboard.BaseUrl + BreakGlassEndpoints.SignInPath, new()
         {
-            Form = Form(_password, Code(DateTimeOffset.UtcNow)),
+            Form = Form(outside, _password, Code(DateTimeOffset.UtcNow)),
             MaxRedirects = 0,
         });
         Assert.Equal(403, post.Status);
@@ -277,9 +279,19 @@ public sealed class BreakGlassTests(BrowserFixture browser) : IAsyncLifetime
         await AssertLogHasNoSecretAsync();
     }
 
-    private IFormData Form(string password, string code)
+    /// <summary>Writes to the real console and to the capture.</summary>
+    private sealed class Tee(TextWriter first, TextWriter second) : TextWriter
     {
-        var form = FormData.Create();
+        public override System.Text.Encoding Encoding => first.Encoding;
+        public override void Write(char value) { first.Write(value); lock (second) second.Write(value); }
+        public override void Write(string? value) { first.Write(value); lock (second) second.Write(value); }
+        public override void WriteLine(string? value) { first.WriteLine(value); lock (second) second.WriteLine(value); }
+        public override void Flush() => first.Flush();
+    }
+
+    private static IFormData Form(IBrowserContext context, string password, string code)
+    {
+        var form = context.APIRequest.CreateFormData();
         form.Set("username", User);
         form.Set("password", password);
         form.Set("totp", code);
@@ -293,9 +305,11 @@ public sealed class BreakGlassTests(BrowserFixture browser) : IAsyncLifetime
     /// </summary>
     private async Task AssertLogHasNoSecretAsync()
     {
-        await _dashboard!.DisposeAsync();   // stops the app: the file sink is flushed and closed
+        await _dashboard!.DisposeAsync();   // stops the app: every log event is written
         _dashboard = null;
-        var log = await File.ReadAllTextAsync(_logFile, TestContext.Current.CancellationToken);
+        Console.SetOut(_console!);
+        string log;
+        lock (_log) log = _log.ToString();
         Assert.Contains("Break-glass", log);
         var secrets = new List<(string What, string Value)> { ("password", _password), ("hash", _hash), ("hash (escaped)", Uri.EscapeDataString(_hash)), ("TOTP secret", _secret) };
         foreach (var (what, value) in secrets)
