@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
 using HomeOps.Dashboard.Auth;
 using HomeOps.Operations.Audit;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using OtpNet;
@@ -188,17 +187,26 @@ public sealed class BreakGlassTests(BrowserFixture browser) : IAsyncLifetime
         Assert.Equal(0, await page.Locator("[data-testid=breakglass-form]").CountAsync());
         Assert.Equal(0, await page.Locator("input[name=password]").CountAsync());
 
-        // The right credentials, posted directly as a script would: refused on the server, no session.
-        var post = await context.APIRequest.PostAsync(dashboard.BaseUrl + BreakGlassEndpoints.SignInPath, new()
+        // The right credentials, posted directly as a script would: without an antiforgery token, refused as every form
+        // is; with a valid one (minted by the app's own antiforgery service for an anonymous visitor), refused as not offered.
+        var bare = await context.APIRequest.PostAsync(dashboard.BaseUrl + BreakGlassEndpoints.SignInPath, new()
         {
             Form = Form(context, _password, Code(DateTimeOffset.UtcNow)),
+            MaxRedirects = 0,
+        });
+        Assert.Equal(400, bare.Status);
+        var post = await context.APIRequest.PostAsync(dashboard.BaseUrl + BreakGlassEndpoints.SignInPath, new()
+        {
+            Form = await WithAntiforgeryAsync(context, Form(context, _password, Code(DateTimeOffset.UtcNow))),
             MaxRedirects = 0,
         });
         Assert.Equal(403, post.Status);
         Assert.Contains("not offered while Authentik is reachable", await post.TextAsync());
         Assert.DoesNotContain(await context.CookiesAsync(), c => c.Name == "homeops_session");
-        var refused = Assert.Single(await AuditAsync("breakglass.refused"));
-        Assert.Equal(AuditOutcome.Refused, refused.Outcome);
+        var refused = await AuditAsync("breakglass.refused");
+        Assert.Equal(2, refused.Count);
+        Assert.Contains(refused, r => r.Message == "missing or invalid antiforgery token");
+        Assert.Contains(refused, r => r.Message!.Contains("not offered while Authentik is reachable", StringComparison.Ordinal));
         Assert.Empty(await AuditAsync("breakglass.signin"));
         await context.CloseAsync();
 
@@ -249,7 +257,7 @@ public sealed class BreakGlassTests(BrowserFixture browser) : IAsyncLifetime
         Assert.Equal(0, await page.Locator("[data-testid=breakglass-form]").CountAsync());
         var post = await outside.APIRequest.PostAsync(dashboard.BaseUrl + BreakGlassEndpoints.SignInPath, new()
         {
-            Form = Form(outside, _password, Code(DateTimeOffset.UtcNow)),
+            Form = await WithAntiforgeryAsync(outside, Form(outside, _password, Code(DateTimeOffset.UtcNow))),
             MaxRedirects = 0,
         });
         Assert.Equal(403, post.Status);
@@ -287,6 +295,21 @@ public sealed class BreakGlassTests(BrowserFixture browser) : IAsyncLifetime
         public override void Write(string? value) { first.Write(value); lock (second) second.Write(value); }
         public override void WriteLine(string? value) { first.WriteLine(value); lock (second) second.WriteLine(value); }
         public override void Flush() => first.Flush();
+    }
+
+    /// <summary>
+    /// A valid antiforgery pair for an anonymous visitor, from the app's own service: the cookie goes into the context,
+    /// the request token into the form. A direct POST then has everything a real form post has.
+    /// </summary>
+    private async Task<IFormData> WithAntiforgeryAsync(IBrowserContext context, IFormData form)
+    {
+        var services = _dashboard!.App.Services;
+        var tokens = services.GetRequiredService<Microsoft.AspNetCore.Antiforgery.IAntiforgery>()
+            .GetTokens(new Microsoft.AspNetCore.Http.DefaultHttpContext { RequestServices = services });
+        var cookieName = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Antiforgery.AntiforgeryOptions>>().Value.Cookie.Name!;
+        await context.AddCookiesAsync([new Cookie { Name = cookieName, Value = tokens.CookieToken!, Url = _dashboard.BaseUrl }]);
+        form.Set(tokens.FormFieldName, tokens.RequestToken!);
+        return form;
     }
 
     private static IFormData Form(IBrowserContext context, string password, string code)

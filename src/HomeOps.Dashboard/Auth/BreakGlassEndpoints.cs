@@ -10,7 +10,7 @@ namespace HomeOps.Dashboard.Auth;
 /// <summary>
 /// Break-glass sign-in and its step-up (docs/station.md, "Break-glass sign-in"). The forms are the static pages
 /// <c>/breakglass</c> and <c>/breakglass/step-up</c>; they post here. Every POST is checked again on the server — offered
-/// (<see cref="BreakGlassGate"/>), antiforgery token, lockout, credentials — and every outcome is audited
+/// antiforgery token, offered (<see cref="BreakGlassGate"/>), lockout, credentials — and every outcome is audited
 /// (<c>breakglass.signin</c>, <c>breakglass.refused</c>, <c>breakglass.locked</c>, <c>breakglass.lockout</c>,
 /// <c>breakglass.step-up</c>, <c>breakglass.signout</c>) and logged, with the user name and client address only. The
 /// posts count against the per-address sign-in rate limit (<see cref="Security.SignInLimiter"/>). A session is the
@@ -38,7 +38,8 @@ public static class BreakGlassEndpoints
 
     public static WebApplication MapBreakGlassEndpoints(this WebApplication app)
     {
-        app.MapPost(SignInPath, SignInAsync).AllowAnonymous().DisableAntiforgery();   // validated below, after the offer check
+        // Antiforgery is validated in the handlers (first thing), so each refusal is audited.
+        app.MapPost(SignInPath, SignInAsync).AllowAnonymous().DisableAntiforgery();
         app.MapPost(StepUpPath, StepUpAsync).RequireAuthorization(Policies.Viewer).DisableAntiforgery();
         return app;
     }
@@ -46,14 +47,15 @@ public static class BreakGlassEndpoints
     private static async Task<IResult> SignInAsync(HttpContext http, BreakGlassGate gate, BreakGlassAccount account,
         BreakGlassLockout lockout, IOptions<BreakGlassOptions> options, IOptions<AuthOptions> auth, TimeProvider time)
     {
-        // Offered at all? Checked first, so a refused request learns nothing about the account.
+        // The antiforgery token first, as on every state-changing endpoint; then: offered at all? Both before the
+        // credentials are looked at, so a refused request learns nothing about the account.
+        if (await AntiforgeryRefusalAsync(http) is { } refused) return refused;
         var offer = await gate.DecideAsync(http);
         if (offer != BreakGlassOffer.Offered)
         {
             await AuditAsync(http, "breakglass.refused", AuditOutcome.Refused, "anonymous", "", BreakGlassGate.Describe(offer));
             return Results.Text(BreakGlassGate.Describe(offer) + "\n", "text/plain; charset=utf-8", statusCode: StatusCodes.Status403Forbidden);
         }
-        if (await AntiforgeryRefusalAsync(http) is { } refused) return refused;
 
         var form = await http.Request.ReadFormAsync(http.RequestAborted);
         var returnUrl = AuthEndpoints.LocalOrRoot(form["returnUrl"]);
@@ -79,6 +81,7 @@ public static class BreakGlassEndpoints
     private static async Task<IResult> StepUpAsync(HttpContext http, BreakGlassGate gate, BreakGlassAccount account,
         BreakGlassLockout lockout, IOptions<BreakGlassOptions> options, IOptions<AuthOptions> auth, TimeProvider time)
     {
+        if (await AntiforgeryRefusalAsync(http) is { } refused) return refused;
         var user = http.User;
         var name = user.FindFirst("preferred_username")?.Value ?? "anonymous";
         if (!BreakGlassGate.IsBreakGlassSession(user))
@@ -92,7 +95,6 @@ public static class BreakGlassEndpoints
             await AuditAsync(http, "breakglass.refused", AuditOutcome.Refused, name, Groups(user), BreakGlassGate.Describe(BreakGlassOffer.OutsideAllowedNetworks));
             return Results.Text(BreakGlassGate.Describe(BreakGlassOffer.OutsideAllowedNetworks) + "\n", "text/plain; charset=utf-8", statusCode: StatusCodes.Status403Forbidden);
         }
-        if (await AntiforgeryRefusalAsync(http) is { } refused) return refused;
 
         var form = await http.Request.ReadFormAsync(http.RequestAborted);
         var returnUrl = AuthEndpoints.LocalOrRoot(form["returnUrl"]);
@@ -147,7 +149,8 @@ public static class BreakGlassEndpoints
     {
         var antiforgery = http.RequestServices.GetRequiredService<IAntiforgery>();
         if (await antiforgery.IsRequestValidAsync(http)) return null;
-        await AuditAsync(http, "breakglass.refused", AuditOutcome.Refused, "anonymous", "", "missing or invalid antiforgery token");
+        await AuditAsync(http, "breakglass.refused", AuditOutcome.Refused, http.User.FindFirst("preferred_username")?.Value ?? "anonymous",
+            string.Join(",", Policies.GroupsOf(http.User)), "missing or invalid antiforgery token");
         return Results.Text("Missing or invalid antiforgery token: reload the form and try again.\n", "text/plain; charset=utf-8", statusCode: StatusCodes.Status400BadRequest);
     }
 
