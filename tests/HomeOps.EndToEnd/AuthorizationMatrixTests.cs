@@ -6,6 +6,7 @@ using HomeOps.Operations.Guards;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
+using HomeOps.Operations.Workflows;
 
 namespace HomeOps.EndToEnd;
 
@@ -90,7 +91,7 @@ public sealed class AuthorizationMatrixTests(BrowserFixture browser) : IAsyncLif
             .Where(m => !m.IsSpecialName && m.Name is not ("OnConnectedAsync" or "OnDisconnectedAsync" or "Dispose")).ToList();
         Assert.All(hubMethods, m => Assert.True(HubMethods.ContainsKey(m.Name), $"ClusterHub.{m.Name} has no row in the matrix"));
         var run = await _dashboard.App.Services.GetRequiredService<IOperationsEngine>().CreateAsync(
-            new RunRequest("cluster:emergency-recovery", new Dictionary<string, string?>(), "authorization matrix"),
+            new RunRequest(WorkflowIds.EmergencyRecovery, new Dictionary<string, string?>(), "authorization matrix"),
             new Actor("admin", ["homeops-operators"], true, DateTimeOffset.UtcNow), ct);
         Assert.True(run is { Accepted: true, RunId: not null }, run.ToString());
         foreach (var caller in callers.Values)

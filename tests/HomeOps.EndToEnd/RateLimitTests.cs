@@ -67,7 +67,7 @@ public sealed class RateLimitTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Forbidden, (await Suspend(viewer)).StatusCode);
 
         var audit = _dashboard.App.Services.GetRequiredService<IAuditLog>();
-        var entries = await audit.QueryAsync(new AuditQuery(null, RateLimitRefusals.AuditAction, AuditOutcome.Refused, null, null, null, 0, 100), ct);
+        var entries = await audit.QueryAsync(new AuditQuery(null, AuditAction.RateLimitRefused.Name, AuditOutcome.Refused, null, null, null, 0, 100), ct);
         var entry = Assert.Single(entries, e => e.User == "admin");
         Assert.Equal("POST " + SuspendWithoutReason, entry.Target);
         Assert.Contains($"more than {Limit} actions requests in 2 s", entry.Message);
@@ -113,7 +113,7 @@ public sealed class RateLimitTests : IAsyncLifetime
         Assert.Equal(HubConnectionState.Connected, connection.State);
 
         var audit = _dashboard.App.Services.GetRequiredService<IAuditLog>();
-        var entries = await audit.QueryAsync(new AuditQuery("admin", RateLimitRefusals.AuditAction, AuditOutcome.Refused, null, null, null, 0, 100), ct);
+        var entries = await audit.QueryAsync(new AuditQuery("admin", AuditAction.RateLimitRefused.Name, AuditOutcome.Refused, null, null, null, 0, 100), ct);
         Assert.Contains(entries, e => e.Target == "hub ClusterHub.Reconcile");
 
         await Poll.UntilAsync(async () =>
@@ -149,7 +149,7 @@ public sealed class RateLimitTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.TooManyRequests, callback.StatusCode);
 
         var audit = _dashboard.App.Services.GetRequiredService<IAuditLog>();
-        var entries = await audit.QueryAsync(new AuditQuery(null, RateLimitRefusals.AuditAction, AuditOutcome.Refused, null, null, null, 0, 100), ct);
+        var entries = await audit.QueryAsync(new AuditQuery(null, AuditAction.RateLimitRefused.Name, AuditOutcome.Refused, null, null, null, 0, 100), ct);
         var entry = Assert.Single(entries);
         Assert.Equal("anonymous", entry.User);
         Assert.Contains("127.0.0.1", entry.Parameters);

@@ -21,7 +21,7 @@ public class ApiUnreachableOverrideTests
 
     private static (WorkflowDefinition, ValidatedParameters, ClusterState) Reset(ClusterBuilder b, string nodes = "mini02")
     {
-        var def = Catalog.Find("cluster:safe-reset")!;
+        var def = Catalog.Find(WorkflowIds.SafeReset)!;
         var state = b.Build();
         Assert.Empty(InputValidator.Validate(def, new Dictionary<string, string?> { ["nodes"] = nodes }, state, out var p));
         return (def, p, state);

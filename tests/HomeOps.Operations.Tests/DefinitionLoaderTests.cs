@@ -111,8 +111,8 @@ public class DefinitionLoaderTests
                   - {id: x, title: X, argv: [flux, get, kustomizations]}
             """);
         var catalog = new WorkflowCatalog(GateRegistry.CreateDefault(), dir.Path);
-        Assert.Equal("Our own assessment", catalog.Find("cluster:emergency-recovery")!.Title);
-        Assert.Equal(dir.File("mine.yaml"), catalog.Find("cluster:emergency-recovery")!.Source);
+        Assert.Equal("Our own assessment", catalog.Find(WorkflowIds.EmergencyRecovery)!.Title);
+        Assert.Equal(dir.File("mine.yaml"), catalog.Find(WorkflowIds.EmergencyRecovery)!.Source);
         Assert.NotNull(catalog.Find("ops:extra"));
         Assert.Equal(new WorkflowCatalog(GateRegistry.CreateDefault()).All.Count + 1, catalog.All.Count); // one replaced, one added
     }

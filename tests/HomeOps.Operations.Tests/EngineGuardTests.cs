@@ -3,6 +3,7 @@ using HomeOps.Operations.Audit;
 using HomeOps.Operations.Engine;
 using HomeOps.Operations.Persistence;
 using HomeOps.Operations.Tests.Support;
+using HomeOps.Operations.Workflows;
 
 namespace HomeOps.Operations.Tests;
 
@@ -166,7 +167,7 @@ public class EngineGuardTests
     public async Task The_shipped_safe_reset_previews_with_the_chosen_nodes_IPs_and_its_pre_flight_and_stores_nothing()
     {
         await using var h = await EngineHarness.CreateAsync(TestWorkflows.Yaml);
-        var preview = await h.Engine.PreviewAsync(new RunRequest("cluster:safe-reset", TestWorkflows.Nodes("mini02")), Actors.Operator(), Ct);
+        var preview = await h.Engine.PreviewAsync(new RunRequest(WorkflowIds.SafeReset, TestWorkflows.Nodes("mini02")), Actors.Operator(), Ct);
         Assert.True(preview.Valid, string.Join("; ", preview.Problems));
         Assert.Equal("SAFE-RESET", preview.ExpectedConfirmation);
         Assert.Equal(["task", "maintenance:backup"], preview.Steps[0].Plan.Argv);
@@ -182,7 +183,7 @@ public class EngineGuardTests
         Assert.Contains(preview.Preflight.Warnings, w => w.Message.Contains("--graceful=false"));
         Assert.Empty(await h.Engine.ListRunsAsync(new RunQuery(), Ct));
 
-        var twoOfThree = await h.Engine.PreviewAsync(new RunRequest("cluster:safe-reset", TestWorkflows.Nodes("mini01,mini02")), Actors.Operator(), Ct);
+        var twoOfThree = await h.Engine.PreviewAsync(new RunRequest(WorkflowIds.SafeReset, TestWorkflows.Nodes("mini01,mini02")), Actors.Operator(), Ct);
         Assert.True(twoOfThree.Preflight!.IsBlocked);
     }
 

@@ -80,7 +80,7 @@ public sealed class ForceAndConditionalStepTests
     [Fact]
     public void The_full_cluster_reset_reads_the_tasks_partial_verdict()
     {
-        var reset = new WorkflowCatalog(GateRegistry.CreateDefault()).Find("cluster:safe-reset")!;
+        var reset = new WorkflowCatalog(GateRegistry.CreateDefault()).Find(WorkflowIds.SafeReset)!;
         var full = reset.Steps.Single(s => s.When == new StepCondition("scope", "full-cluster"));
         Assert.Equal("PARTIAL RESET SUCCESS", full.PartialWhenOutput);
         Assert.Null(reset.Steps.Single(s => s.When == new StepCondition("scope", "partial")).PartialWhenOutput);

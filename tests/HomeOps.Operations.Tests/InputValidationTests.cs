@@ -83,14 +83,14 @@ public class InputValidationTests
     public void Confirmation_must_be_the_exact_phrase_or_exactly_the_node_names()
     {
         var catalog = new WorkflowCatalog(GateRegistry.CreateDefault());
-        var reset = catalog.Find("cluster:safe-reset")!;
+        var reset = catalog.Find(WorkflowIds.SafeReset)!;
         var p = new ValidatedParameters(
             new Dictionary<string, string> { ["nodes"] = "mini02" }.ToImmutableDictionary(),
             new Dictionary<string, System.Collections.Immutable.ImmutableArray<string>> { ["nodes"] = ["mini02"] }.ToImmutableDictionary());
         Assert.Null(ConfirmationGuard.Check(reset, p, "SAFE-RESET"));
         Assert.NotNull(ConfirmationGuard.Check(reset, p, "safe-reset"));
         Assert.NotNull(ConfirmationGuard.Check(reset, p, ""));
-        var reboot = catalog.Find("cluster:safe-reboot")!;
+        var reboot = catalog.Find(WorkflowIds.SafeReboot)!;
         var two = p with { NodeLists = new Dictionary<string, System.Collections.Immutable.ImmutableArray<string>> { ["nodes"] = ["mini02", "mini03"] }.ToImmutableDictionary() };
         Assert.Equal("mini02, mini03", ConfirmationGuard.Expected(reboot, two));
         Assert.Null(ConfirmationGuard.Check(reboot, two, "mini03 mini02"));
@@ -99,20 +99,20 @@ public class InputValidationTests
     }
 
     [Theory]
-    [InlineData("cluster:safe-reset", "SAFE-RESET")]
-    [InlineData("cluster:safe-reset", "  SAFE-RESET ")]
-    [InlineData("cluster:safe-reset", "safe-reset")]
-    [InlineData("cluster:safe-reset", "SAFE-RESET!")]
-    [InlineData("cluster:safe-reset", "")]
-    [InlineData("cluster:safe-reset", null)]
-    [InlineData("cluster:safe-reboot", "mini02, mini03")]
-    [InlineData("cluster:safe-reboot", "mini03 mini02")]
-    [InlineData("cluster:safe-reboot", "mini03,mini02")]
-    [InlineData("cluster:safe-reboot", "mini02")]
-    [InlineData("cluster:safe-reboot", "mini02, mini03, mini01")]
-    [InlineData("cluster:safe-reboot", "mini02 mini02")]
-    [InlineData("cluster:safe-reboot", "MINI02, mini03")]
-    [InlineData("cluster:safe-reboot", "   ")]
+    [InlineData(WorkflowIds.SafeReset, "SAFE-RESET")]
+    [InlineData(WorkflowIds.SafeReset, "  SAFE-RESET ")]
+    [InlineData(WorkflowIds.SafeReset, "safe-reset")]
+    [InlineData(WorkflowIds.SafeReset, "SAFE-RESET!")]
+    [InlineData(WorkflowIds.SafeReset, "")]
+    [InlineData(WorkflowIds.SafeReset, null)]
+    [InlineData(WorkflowIds.SafeReboot, "mini02, mini03")]
+    [InlineData(WorkflowIds.SafeReboot, "mini03 mini02")]
+    [InlineData(WorkflowIds.SafeReboot, "mini03,mini02")]
+    [InlineData(WorkflowIds.SafeReboot, "mini02")]
+    [InlineData(WorkflowIds.SafeReboot, "mini02, mini03, mini01")]
+    [InlineData(WorkflowIds.SafeReboot, "mini02 mini02")]
+    [InlineData(WorkflowIds.SafeReboot, "MINI02, mini03")]
+    [InlineData(WorkflowIds.SafeReboot, "   ")]
     public void The_dialogs_rule_and_the_engines_check_are_one_rule(string workflow, string? typed)
     {
         var definition = new WorkflowCatalog(GateRegistry.CreateDefault()).Find(workflow)!;

@@ -1,4 +1,5 @@
 using HomeOps.Operations.Locking;
+using HomeOps.Operations.Workflows;
 
 namespace HomeOps.Operations.Tests;
 
@@ -11,13 +12,13 @@ public class LockingTests
     {
         var l = new InProcessRunLock();
         var a = Guid.NewGuid();
-        var (first, _) = await l.TryAcquireAsync(a, "cluster:safe-reset", Ct);
+        var (first, _) = await l.TryAcquireAsync(a, WorkflowIds.SafeReset, Ct);
         Assert.NotNull(first);
-        var (second, heldBy) = await l.TryAcquireAsync(Guid.NewGuid(), "cluster:safe-reboot", Ct);
+        var (second, heldBy) = await l.TryAcquireAsync(Guid.NewGuid(), WorkflowIds.SafeReboot, Ct);
         Assert.Null(second);
         Assert.Equal($"run {a} (cluster:safe-reset)", heldBy);
         await first.DisposeAsync();
-        var (third, _) = await l.TryAcquireAsync(Guid.NewGuid(), "bootstrap:phased", Ct);
+        var (third, _) = await l.TryAcquireAsync(Guid.NewGuid(), WorkflowIds.BootstrapPhased, Ct);
         Assert.NotNull(third);
     }
 
@@ -50,22 +51,22 @@ public class LeaseLockTests
         var podA = Lock(client, "dashboard-a");
         var podB = Lock(client, "dashboard-b");
 
-        var (a, _) = await podA.TryAcquireAsync(Guid.NewGuid(), "cluster:safe-reset", Ct);
+        var (a, _) = await podA.TryAcquireAsync(Guid.NewGuid(), WorkflowIds.SafeReset, Ct);
         Assert.NotNull(a);
         var lease = System.Text.Json.Nodes.JsonNode.Parse(api.Objects[LeasePath])!;
         Assert.Equal("dashboard-a", lease["spec"]!["holderIdentity"]!.GetValue<string>());
         Assert.Equal(30, lease["spec"]!["leaseDurationSeconds"]!.GetValue<int>());
 
-        var (b, heldBy) = await podB.TryAcquireAsync(Guid.NewGuid(), "cluster:safe-reboot", Ct);
+        var (b, heldBy) = await podB.TryAcquireAsync(Guid.NewGuid(), WorkflowIds.SafeReboot, Ct);
         Assert.Null(b);
         Assert.StartsWith("dashboard-a", heldBy);
-        var (a2, heldHere) = await podA.TryAcquireAsync(Guid.NewGuid(), "bootstrap:phased", Ct);
+        var (a2, heldHere) = await podA.TryAcquireAsync(Guid.NewGuid(), WorkflowIds.BootstrapPhased, Ct);
         Assert.Null(a2); // same pod, second run: refused by the replica's own gate
         Assert.Contains("on this replica", heldHere);
 
         await a.DisposeAsync(); // release clears the holder
         Assert.Null(System.Text.Json.Nodes.JsonNode.Parse(api.Objects[LeasePath])!["spec"]!["holderIdentity"]);
-        var (b2, _) = await podB.TryAcquireAsync(Guid.NewGuid(), "cluster:safe-reboot", Ct);
+        var (b2, _) = await podB.TryAcquireAsync(Guid.NewGuid(), WorkflowIds.SafeReboot, Ct);
         Assert.NotNull(b2);
         await b2.DisposeAsync();
     }
@@ -77,7 +78,7 @@ public class LeaseLockTests
         using var client = new k8s.Kubernetes(new k8s.KubernetesClientConfiguration { Host = api.BaseUri.TrimEnd('/') });
         var stale = DateTime.UtcNow.AddMinutes(-5).ToString("yyyy-MM-ddTHH:mm:ss.ffffffZ");
         api.Objects[LeasePath] = $$$"""{"apiVersion":"coordination.k8s.io/v1","kind":"Lease","metadata":{"name":"homeops-dashboard-operations","namespace":"homeops","resourceVersion":"7"},"spec":{"holderIdentity":"dashboard-dead","leaseDurationSeconds":30,"acquireTime":"{{{stale}}}","renewTime":"{{{stale}}}","leaseTransitions":2}}""";
-        var (h, _) = await Lock(client, "dashboard-b").TryAcquireAsync(Guid.NewGuid(), "cluster:safe-reset", Ct);
+        var (h, _) = await Lock(client, "dashboard-b").TryAcquireAsync(Guid.NewGuid(), WorkflowIds.SafeReset, Ct);
         Assert.NotNull(h);
         var spec = System.Text.Json.Nodes.JsonNode.Parse(api.Objects[LeasePath])!["spec"]!;
         Assert.Equal("dashboard-b", spec["holderIdentity"]!.GetValue<string>());

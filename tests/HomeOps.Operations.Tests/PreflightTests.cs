@@ -27,7 +27,7 @@ public class PreflightTests
     [Fact]
     public void Resetting_one_of_three_keeps_quorum_and_warns_about_stale_etcd_members_and_the_missing_reboot()
     {
-        var r = Compute("cluster:safe-reset", ClusterBuilder.HomeOps(), "mini02");
+        var r = Compute(WorkflowIds.SafeReset, ClusterBuilder.HomeOps(), "mini02");
         Assert.False(r.IsBlocked, r.Summary);
         Assert.Contains("2 of 3 control-plane nodes stay Ready", Item(r, "quorum", PreflightSeverity.Info).Message);
         Assert.Contains(r.Warnings, w => w.Message.Contains("--graceful=false"));
@@ -38,7 +38,7 @@ public class PreflightTests
     [Fact]
     public void Resetting_two_of_three_loses_quorum_and_is_blocked_unless_full_cluster_is_chosen()
     {
-        var r = Compute("cluster:safe-reset", ClusterBuilder.HomeOps(), "mini01,mini02");
+        var r = Compute(WorkflowIds.SafeReset, ClusterBuilder.HomeOps(), "mini01,mini02");
         Assert.True(r.IsBlocked);
         var q = Item(r, "quorum", PreflightSeverity.Blocking).Message;
         Assert.Contains("leaves 1 of 3", q);
@@ -50,7 +50,7 @@ public class PreflightTests
     public void A_node_already_down_counts_against_quorum()
     {
         var b = ClusterBuilder.HomeOps().Node("mini03", "Unknown", "172.29.51.13");
-        var r = Compute("cluster:safe-reset", b, "mini01");
+        var r = Compute(WorkflowIds.SafeReset, b, "mini01");
         Assert.True(r.IsBlocked);
         Assert.Contains("already not Ready: mini03", Item(r, "quorum", PreflightSeverity.Blocking).Message);
     }
@@ -58,11 +58,11 @@ public class PreflightTests
     [Fact]
     public void Full_cluster_must_select_every_node_and_then_only_warns()
     {
-        var partial = Compute("cluster:safe-reset", ClusterBuilder.HomeOps(), "mini01,mini02", scope: "full-cluster");
+        var partial = Compute(WorkflowIds.SafeReset, ClusterBuilder.HomeOps(), "mini01,mini02", scope: "full-cluster");
         Assert.True(partial.IsBlocked);
         Assert.Contains("mini03 is not selected", Item(partial, "quorum", PreflightSeverity.Blocking).Message);
 
-        var all = Compute("cluster:safe-reset", ClusterBuilder.HomeOps(), "mini01,mini02,mini03", scope: "full-cluster");
+        var all = Compute(WorkflowIds.SafeReset, ClusterBuilder.HomeOps(), "mini01,mini02,mini03", scope: "full-cluster");
         Assert.False(all.IsBlocked, all.Summary);
         Assert.Contains("re-bootstrapped", Item(all, "quorum", PreflightSeverity.Warning).Message);
         Assert.Contains(all.Warnings, w => w.Check == "volumes" && w.Message.Contains("full-cluster reset"));
@@ -73,7 +73,7 @@ public class PreflightTests
     public void A_single_replica_volume_would_lose_its_last_replica()
     {
         var b = ClusterBuilder.HomeOps().Volume("pvc-cache", "attached", "healthy", 1, "mini03", DateTimeOffset.UtcNow.AddHours(-3), pvc: ("home", "cache"));
-        var r = Compute("cluster:safe-reset", b, "mini02");
+        var r = Compute(WorkflowIds.SafeReset, b, "mini02");
         Assert.True(r.IsBlocked);
         Assert.Contains("pvc-cache [home/cache] would lose its last healthy replica", Item(r, "volumes", PreflightSeverity.Blocking).Message);
         Assert.Contains(r.Items, i => i.Check == "volumes" && i.Message.Contains("replica placement is estimated"));
@@ -83,7 +83,7 @@ public class PreflightTests
     public void A_degraded_volume_is_assumed_to_have_one_healthy_replica_and_blocks()
     {
         var b = ClusterBuilder.HomeOps().Volume("pvc-db", "attached", "degraded", 2, "mini01", null);
-        var r = Compute("cluster:safe-reboot", b, "mini03");
+        var r = Compute(WorkflowIds.SafeReboot, b, "mini03");
         Assert.True(r.IsBlocked);
         Assert.Contains("no healthy replica while its node is down", Item(r, "volumes", PreflightSeverity.Blocking).Message);
     }
@@ -91,7 +91,7 @@ public class PreflightTests
     [Fact]
     public void Healthy_replicated_volumes_only_warn_that_they_drop_below_their_count_and_backups_are_listed()
     {
-        var r = Compute("cluster:safe-reset", ClusterBuilder.HomeOps().Volume("pvc-new", "attached", "healthy", 3, "mini01", null), "mini02");
+        var r = Compute(WorkflowIds.SafeReset, ClusterBuilder.HomeOps().Volume("pvc-new", "attached", "healthy", 3, "mini01", null), "mini02");
         Assert.False(r.IsBlocked, r.Summary);
         Assert.Contains(r.Warnings, w => w.Check == "volumes" && w.Message.Contains("drop below their replica count") && w.Message.Contains("pvc-new (2 of 3 left)"));
         Assert.Contains(r.Warnings, w => w.Message.Contains("attached on a target node") && w.Message.Contains("on mini02"));
@@ -104,25 +104,25 @@ public class PreflightTests
     [Fact]
     public void Rolling_reboot_judges_one_node_at_a_time()
     {
-        var r = Compute("cluster:safe-reboot", ClusterBuilder.HomeOps(), "mini01,mini02,mini03");
+        var r = Compute(WorkflowIds.SafeReboot, ClusterBuilder.HomeOps(), "mini01,mini02,mini03");
         Assert.False(r.IsBlocked, r.Summary);
         Assert.Contains("2 of 3 control-plane nodes stay Ready", Item(r, "quorum", PreflightSeverity.Info).Message);
 
-        var oneDown = Compute("cluster:safe-reboot", ClusterBuilder.HomeOps().Node("mini03", "False", "172.29.51.13"), "mini01");
+        var oneDown = Compute(WorkflowIds.SafeReboot, ClusterBuilder.HomeOps().Node("mini03", "False", "172.29.51.13"), "mini01");
         Assert.True(oneDown.IsBlocked);
     }
 
     [Fact]
     public void The_dashboards_own_node()
     {
-        var unknown = Compute("cluster:safe-reset", ClusterBuilder.HomeOps(), "mini02", dashboardNode: null);
+        var unknown = Compute(WorkflowIds.SafeReset, ClusterBuilder.HomeOps(), "mini02", dashboardNode: null);
         Assert.Contains("NODE_NAME", Item(unknown, "dashboard", PreflightSeverity.Warning).Message);
 
-        var onTarget = Compute("cluster:safe-reset", ClusterBuilder.HomeOps(), "mini02", dashboardNode: "mini02");
+        var onTarget = Compute(WorkflowIds.SafeReset, ClusterBuilder.HomeOps(), "mini02", dashboardNode: "mini02");
         Assert.True(onTarget.IsBlocked);
         Assert.Contains("runs on mini02, a reset target", Item(onTarget, "dashboard", PreflightSeverity.Blocking).Message);
 
-        var reboot = Compute("cluster:safe-reboot", ClusterBuilder.HomeOps(), "mini02", dashboardNode: "mini02");
+        var reboot = Compute(WorkflowIds.SafeReboot, ClusterBuilder.HomeOps(), "mini02", dashboardNode: "mini02");
         Assert.False(reboot.IsBlocked);
         Assert.Contains("interrupted", Item(reboot, "dashboard", PreflightSeverity.Warning).Message);
     }
@@ -131,17 +131,17 @@ public class PreflightTests
     public void Open_failures_elsewhere_are_listed()
     {
         var b = ClusterBuilder.HomeOps().Failed(Kinds.HelmRelease.Key, "authentik", "authentik", "UpgradeFailed");
-        var r = Compute("cluster:safe-reset", b, "mini02");
+        var r = Compute(WorkflowIds.SafeReset, b, "mini02");
         Assert.Contains("HelmRelease authentik/authentik (UpgradeFailed)", Item(r, "failures", PreflightSeverity.Warning).Message);
     }
 
     [Fact]
     public void Stale_node_or_volume_data_blocks_a_destructive_run()
     {
-        var r = Compute("cluster:safe-reset", ClusterBuilder.HomeOps().Feed(Kinds.LonghornVolume, FeedState.Reconnecting), "mini02");
+        var r = Compute(WorkflowIds.SafeReset, ClusterBuilder.HomeOps().Feed(Kinds.LonghornVolume, FeedState.Reconnecting), "mini02");
         Assert.True(r.IsBlocked);
         Assert.Contains("cannot assess volume replicas", Item(r, "volumes", PreflightSeverity.Blocking).Message);
-        var n = Compute("cluster:safe-reset", ClusterBuilder.HomeOps().Feed(Kinds.Node, FeedState.Reconnecting), "mini02");
+        var n = Compute(WorkflowIds.SafeReset, ClusterBuilder.HomeOps().Feed(Kinds.Node, FeedState.Reconnecting), "mini02");
         Assert.Contains("cannot assess etcd quorum", Item(n, "quorum", PreflightSeverity.Blocking).Message);
     }
 }

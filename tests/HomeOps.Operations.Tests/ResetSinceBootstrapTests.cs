@@ -1,5 +1,6 @@
 using HomeOps.Operations.Engine;
 using HomeOps.Operations.Persistence;
+using HomeOps.Operations.Workflows;
 
 namespace HomeOps.Operations.Tests;
 
@@ -15,8 +16,8 @@ public sealed class ResetSinceBootstrapTests
     [Fact]
     public void A_reset_that_started_after_the_last_bootstrap_counts_whatever_its_outcome()
     {
-        var bootstrap = Run("bootstrap:phased", RunStatus.Succeeded, 0);
-        var partial = Run("cluster:safe-reset", RunStatus.Failed, 30);
+        var bootstrap = Run(WorkflowIds.BootstrapPhased, RunStatus.Succeeded, 0);
+        var partial = Run(WorkflowIds.SafeReset, RunStatus.Failed, 30);
         Assert.Equal(partial, ResetSinceBootstrap.Find([partial], bootstrap));
         Assert.Equal(partial, ResetSinceBootstrap.Find([partial], null));
     }
@@ -24,9 +25,9 @@ public sealed class ResetSinceBootstrapTests
     [Fact]
     public void A_reset_before_the_last_bootstrap_or_never_started_does_not()
     {
-        var bootstrap = Run("bootstrap:phased", RunStatus.Succeeded, 60);
-        Assert.Null(ResetSinceBootstrap.Find([Run("cluster:safe-reset", RunStatus.Succeeded, 30)], bootstrap));
-        Assert.Null(ResetSinceBootstrap.Find([Run("cluster:safe-reset", RunStatus.Cancelled, 90, started: false)], bootstrap));
-        Assert.Null(ResetSinceBootstrap.Find([Run("cluster:safe-reboot", RunStatus.Succeeded, 90)], bootstrap));
+        var bootstrap = Run(WorkflowIds.BootstrapPhased, RunStatus.Succeeded, 60);
+        Assert.Null(ResetSinceBootstrap.Find([Run(WorkflowIds.SafeReset, RunStatus.Succeeded, 30)], bootstrap));
+        Assert.Null(ResetSinceBootstrap.Find([Run(WorkflowIds.SafeReset, RunStatus.Cancelled, 90, started: false)], bootstrap));
+        Assert.Null(ResetSinceBootstrap.Find([Run(WorkflowIds.SafeReboot, RunStatus.Succeeded, 90)], bootstrap));
     }
 }

@@ -42,7 +42,7 @@ public class ServiceRegistrationTests
         var hosted = Assert.Single(sp.GetServices<IHostedService>());
         await hosted.StartAsync(TestContext.Current.CancellationToken);
         var engine = sp.GetRequiredService<IOperationsEngine>();
-        var preview = await engine.PreviewAsync(new RunRequest("cluster:safe-reset", new Dictionary<string, string?> { ["nodes"] = "mini03" }), Actors.Operator(), TestContext.Current.CancellationToken);
+        var preview = await engine.PreviewAsync(new RunRequest(WorkflowIds.SafeReset, new Dictionary<string, string?> { ["nodes"] = "mini03" }), Actors.Operator(), TestContext.Current.CancellationToken);
         Assert.True(preview.Valid, string.Join("; ", preview.Problems));
         Assert.Equal("/etc/homeops/kubeconfig", preview.Steps[0].Plan.Env["KUBECONFIG"]);
         await hosted.StopAsync(TestContext.Current.CancellationToken);

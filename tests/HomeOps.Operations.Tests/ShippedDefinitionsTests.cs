@@ -19,9 +19,17 @@ public class ShippedDefinitionsTests
     }
 
     [Fact]
+    public void Every_WorkflowIds_constant_names_a_shipped_workflow_and_every_shipped_workflow_has_one()
+    {
+        // The constants are what code uses to name a workflow; a renamed id in the YAML must fail here, not at run time.
+        var constants = typeof(WorkflowIds).GetFields().Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!).ToList();
+        Assert.Equal(Catalog.All.Select(w => w.Id).Order(StringComparer.Ordinal), constants.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void Bootstrap_phases_come_in_their_real_order_with_the_real_tasks()
     {
-        var b = Catalog.Find("bootstrap:phased")!;
+        var b = Catalog.Find(WorkflowIds.BootstrapPhased)!;
         Assert.Equal(["clear-state", "init-state", "phase-1", "phase-2", "phase-3", "phase-4", "phase-5", "phase-6"], b.Steps.Select(s => s.Id));
         Assert.Equal(
             ["bootstrap:reset", "bootstrap:init-state", "bootstrap:phase-1-environment", "bootstrap:phase-2-cluster", "bootstrap:phase-3-networking",
@@ -34,7 +42,7 @@ public class ShippedDefinitionsTests
     [Fact]
     public void Bootstrap_gates_follow_the_phase_contracts()
     {
-        var steps = Catalog.Find("bootstrap:phased")!.Steps.ToDictionary(s => s.Id);
+        var steps = Catalog.Find(WorkflowIds.BootstrapPhased)!.Steps.ToDictionary(s => s.Id);
         // Phase 2 leaves nodes NotReady (no CNI yet): registered, not Ready.
         Assert.Equal("nodes-registered", Assert.Single(steps["phase-2"].After).Name);
         // Phase 3: three nodes Ready by condition, and the BGP gate that fails until apps:deploy-cilium.
@@ -55,7 +63,7 @@ public class ShippedDefinitionsTests
     public void Force_rerun_of_a_phase_runs_the_repositorys_force_phase_not_the_phase_again()
     {
         // Issue 13 a: `task bootstrap:phase-N-…` with its marker present is "up to date" and exits 0.
-        var steps = Catalog.Find("bootstrap:phased")!.Steps.ToDictionary(s => s.Id);
+        var steps = Catalog.Find(WorkflowIds.BootstrapPhased)!.Steps.ToDictionary(s => s.Id);
         for (var n = 1; n <= 5; n++)
             Assert.Equal(["task", "bootstrap:force-phase", $"PHASE={n}"], steps[$"phase-{n}"].ForceArgv);
         Assert.Equal(["task", "--yes", "bootstrap:applications:reset-state", "bootstrap:applications:deploy", "bootstrap:applications:validate"], steps["phase-6"].ForceArgv);
@@ -65,7 +73,7 @@ public class ShippedDefinitionsTests
     public void Rebuilding_after_a_reset_clears_the_checkout_state_first()
     {
         // Issue 13 b: the markers survive a reset; after-reset=yes runs `task bootstrap:reset --yes` before the phases.
-        var b = Catalog.Find("bootstrap:phased")!;
+        var b = Catalog.Find(WorkflowIds.BootstrapPhased)!;
         var p = b.FindParameter("after-reset")!;
         Assert.Equal(["no", "yes"], p.Values);
         var clear = b.Steps[0];
@@ -80,8 +88,8 @@ public class ShippedDefinitionsTests
         // Issue 13 g: talosctl kubeconfig wrote ~/.kube/config (read-only root filesystem in the pod), always from mini01.
         foreach (var (id, argv) in new[]
                  {
-                     ("talos:recover-kubeconfig", new[] { "task", "talos:recover-kubeconfig", "NODE_1_IP={source-node:ip}" }),
-                     ("cluster:emergency-recovery", new[] { "task", "cluster:emergency-recovery" }),
+                     (WorkflowIds.RecoverKubeconfig, new[] { "task", "talos:recover-kubeconfig", "NODE_1_IP={source-node:ip}" }),
+                     (WorkflowIds.EmergencyRecovery, new[] { "task", "cluster:emergency-recovery" }),
                  })
         {
             var w = Catalog.Find(id)!;
@@ -90,14 +98,14 @@ public class ShippedDefinitionsTests
             Assert.Equal(argv, step.Argv);
             Assert.Equal("{recovered-kubeconfig}", step.Env["KUBECONFIG"]);
         }
-        Assert.Equal("{source-node:ip}", Catalog.Find("cluster:emergency-recovery")!.Steps[0].Env["NODE_1_IP"]);
+        Assert.Equal("{source-node:ip}", Catalog.Find(WorkflowIds.EmergencyRecovery)!.Steps[0].Env["NODE_1_IP"]);
     }
 
     [Fact]
     public void Single_node_rejoin_applies_the_configs_and_waits_for_that_node_to_be_Ready()
     {
         // Issue 13 i: a node reset on its own rejoins with `task talos:apply-config-only`, then must turn Ready.
-        var w = Catalog.Find("cluster:rejoin-node")!;
+        var w = Catalog.Find(WorkflowIds.RejoinNode)!;
         Assert.True(w.Destructive);
         Assert.Equal(ParameterType.Node, w.FindParameter("target-node")!.Type);
         var step = Assert.Single(w.Steps);
@@ -112,7 +120,7 @@ public class ShippedDefinitionsTests
     {
         // Issue 13 i: `task cluster:recover`. Its `source .env` runs in its own shell, so OP_ACCOUNT must be in the
         // environment for talos:restore-secrets' precondition; the step declares it (the child env is an allowlist).
-        var w = Catalog.Find("cluster:recover")!;
+        var w = Catalog.Find(WorkflowIds.Recover)!;
         var step = Assert.Single(w.Steps);
         Assert.Equal(["task", "cluster:recover"], step.Argv);
         Assert.Equal("{op-account}", step.Env["OP_ACCOUNT"]);
@@ -124,8 +132,8 @@ public class ShippedDefinitionsTests
     public void Stale_etcd_members_are_read_from_Talos_and_removed_through_a_healthy_node()
     {
         // Issue 13 i: after a partial reset (--graceful=false) the reset node stays an etcd member.
-        Assert.Equal(["talosctl", "etcd", "members", "--nodes", "{via-node:ip}", "--endpoints", "{via-node:ip}"], Assert.Single(Catalog.Find("etcd:members")!.Steps).Argv);
-        var w = Catalog.Find("etcd:remove-member")!;
+        Assert.Equal(["talosctl", "etcd", "members", "--nodes", "{via-node:ip}", "--endpoints", "{via-node:ip}"], Assert.Single(Catalog.Find(WorkflowIds.EtcdMembers)!.Steps).Argv);
+        var w = Catalog.Find(WorkflowIds.EtcdRemoveMember)!;
         Assert.True(w.Destructive);
         Assert.Equal(["before", "remove", "after"], w.Steps.Select(s => s.Id));
         Assert.Equal(["talosctl", "etcd", "remove-member", "{member-id}", "--nodes", "{via-node:ip}", "--endpoints", "{via-node:ip}"], w.Steps[1].Argv);
@@ -135,7 +143,7 @@ public class ShippedDefinitionsTests
     [Fact]
     public void Bootstrap_shows_its_known_defects_as_caveats()
     {
-        var caveats = string.Join("\n", Catalog.Find("bootstrap:phased")!.Caveats);
+        var caveats = string.Join("\n", Catalog.Find(WorkflowIds.BootstrapPhased)!.Caveats);
         Assert.Contains("etcd on Talos is a system service, not a pod", caveats);
         Assert.Contains("bgpControlPlane.enabled=false", caveats);
         Assert.Contains("apps:deploy-cilium", caveats);
@@ -146,7 +154,7 @@ public class ShippedDefinitionsTests
     [Fact]
     public void Safe_reset_runs_the_task_with_confirm_and_nodes_from_the_live_list_and_warns_about_its_defects()
     {
-        var w = Catalog.Find("cluster:safe-reset")!;
+        var w = Catalog.Find(WorkflowIds.SafeReset)!;
         Assert.True(w.Destructive);
         Assert.Equal("SAFE-RESET", w.Confirmation!.Phrase);
         var nodes = w.FindParameter("nodes")!;
@@ -173,7 +181,7 @@ public class ShippedDefinitionsTests
     [Fact]
     public void Safe_reboot_is_rolling_and_gated_on_the_previous_node()
     {
-        var w = Catalog.Find("cluster:safe-reboot")!;
+        var w = Catalog.Find(WorkflowIds.SafeReboot)!;
         var reboot = Assert.Single(w.Steps);
         Assert.Equal("nodes", reboot.ForEach);
         Assert.Equal("nodes", w.Confirmation!.NodeNamesParameter);
@@ -186,7 +194,7 @@ public class ShippedDefinitionsTests
     [Fact]
     public void Emergency_recovery_is_a_read_only_assessment_answering_y()
     {
-        var w = Catalog.Find("cluster:emergency-recovery")!;
+        var w = Catalog.Find(WorkflowIds.EmergencyRecovery)!;
         Assert.False(w.Destructive);
         Assert.Equal("y\n", w.Steps[0].Stdin);
         Assert.All(w.Steps[0].After, g => Assert.True(g.Advisory));
@@ -196,7 +204,7 @@ public class ShippedDefinitionsTests
     [Fact]
     public void Deploy_cilium_is_the_1_17_6_task_and_is_gated_on_bgp()
     {
-        var w = Catalog.Find("apps:deploy-cilium")!;
+        var w = Catalog.Find(WorkflowIds.DeployCilium)!;
         Assert.Equal(["task", "apps:deploy-cilium"], w.Steps[0].Argv);
         Assert.Contains(w.Steps[0].After, g => g.Name == "bgp-peers-established");
         Assert.Contains(w.Caveats, c => c.Contains("1.19"));

@@ -44,9 +44,11 @@ public sealed class ClusterStore : IState<ClusterState>, IDispatcher
     /// <paramref name="window"/> with the latest state and everything that changed since the last call.
     /// The first change after an idle window is delivered at once (leading edge); later ones wait for the window.
     /// While paused (a hidden tab) changes accumulate and are delivered on resume.
+    /// <paramref name="clock"/> measures the windows; real time (<see cref="TimeProvider.System"/>) by default, not the
+    /// store's <see cref="Time"/>, which may be a test's frozen clock under which batches must still flow.
     /// </summary>
-    public CoalescingSubscription SubscribeCoalesced(Func<ClusterState, ChangeSet, Task> onBatch, TimeSpan window) =>
-        new(this, onBatch, window);
+    public CoalescingSubscription SubscribeCoalesced(Func<ClusterState, ChangeSet, Task> onBatch, TimeSpan window, TimeProvider? clock = null) =>
+        new(this, onBatch, window, clock ?? TimeProvider.System);
 }
 
 /// <summary>
@@ -60,21 +62,22 @@ public sealed class CoalescingSubscription : IDisposable
     private readonly ClusterStore _store;
     private readonly Func<ClusterState, ChangeSet, Task> _onBatch;
     private readonly TimeSpan _window;
+    private readonly TimeProvider _clock;
     private readonly Lock _gate = new();
     private readonly IDisposable _subscription;
     private ChangeSet _pending = new();
     private bool _scheduled;
     private bool _paused;
     private bool _disposed;
-    // When the last delivery started (Stopwatch ticks of TimeProvider.System); windows are measured from it.
-    // Real time on purpose: the store's TimeProvider may be a test's frozen clock, and batches must still flow.
+    // When the last delivery started (timestamp of _clock); windows are measured from it.
     private long _lastDeliveryAt = long.MinValue;
 
-    internal CoalescingSubscription(ClusterStore store, Func<ClusterState, ChangeSet, Task> onBatch, TimeSpan window)
+    internal CoalescingSubscription(ClusterStore store, Func<ClusterState, ChangeSet, Task> onBatch, TimeSpan window, TimeProvider clock)
     {
         _store = store;
         _onBatch = onBatch;
         _window = window;
+        _clock = clock;
         _subscription = store.Subscribe(OnChange);
     }
 
@@ -125,7 +128,7 @@ public sealed class CoalescingSubscription : IDisposable
         long last;
         lock (_gate) last = _lastDeliveryAt;
         if (last == long.MinValue) return TimeSpan.Zero;
-        var remaining = _window - TimeProvider.System.GetElapsedTime(last);
+        var remaining = _window - _clock.GetElapsedTime(last);
         return remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero;
     }
 
@@ -133,7 +136,7 @@ public sealed class CoalescingSubscription : IDisposable
     {
         // _scheduled stays true from scheduling until the delivery is done, so deliveries never overlap and
         // always arrive in order; changes that come in meanwhile wait for the next window.
-        if (delay > TimeSpan.Zero) await Task.Delay(delay).ConfigureAwait(false);
+        if (delay > TimeSpan.Zero) await Task.Delay(delay, _clock).ConfigureAwait(false);
         ChangeSet batch;
         lock (_gate)
         {
@@ -144,7 +147,7 @@ public sealed class CoalescingSubscription : IDisposable
             }
             batch = _pending;
             _pending = new ChangeSet();
-            _lastDeliveryAt = TimeProvider.System.GetTimestamp();
+            _lastDeliveryAt = _clock.GetTimestamp();
         }
         try
         {

@@ -36,7 +36,7 @@ public sealed class OperatorRefusalAudit(IAuditLog audit, IOptions<AuthOptions> 
                     At = now,
                     User = actor.User,
                     Groups = string.Join(",", actor.Groups),
-                    Action = "auth.refused",
+                    Action = AuditAction.AuthRefused.Name,
                     Target = $"{context.Request.Method} {context.Request.Path}",
                     Parameters = JsonSerializer.Serialize(new { method = context.Request.Method, path = context.Request.Path.Value }),
                     StartedAt = now,

@@ -12,8 +12,6 @@ namespace HomeOps.Dashboard.Security;
 /// </summary>
 public sealed class RateLimitRefusals(IServiceProvider services, TimeProvider time, ILogger<RateLimitRefusals> log)
 {
-    public const string AuditAction = "ratelimit.refused";
-
     private readonly ConcurrentDictionary<string, DateTimeOffset> _lastAudited = new(StringComparer.Ordinal);
 
     /// <param name="limit">"actions" or "sign-in".</param>
@@ -47,7 +45,7 @@ public sealed class RateLimitRefusals(IServiceProvider services, TimeProvider ti
                 At = now,
                 User = user,
                 Groups = groups,
-                Action = AuditAction,
+                Action = AuditAction.RateLimitRefused.Name,
                 Target = target,
                 Parameters = JsonSerializer.Serialize(new { limit, partition, window.PermitLimit, window.WindowSeconds }),
                 StartedAt = now,

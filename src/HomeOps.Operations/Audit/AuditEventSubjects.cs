@@ -11,7 +11,7 @@ public sealed record AuditEventSubject(string ApiVersion, string Kind, string? N
 /// Which objects an audit entry is about, read back from what the entry stores (so a completed entry re-read from the
 /// database resolves the same way): a Flux action → the Flux object; a run → each of its nodes (node Events live in
 /// <c>default</c>, as the kubelet's do), or, for a run without node targets (a bootstrap phase), the dashboard's own
-/// namespace. Refusals by the authorization layer (<c>auth.*</c>) name no cluster object and get no Event: anyone
+/// namespace. Refusals by the authorization layer and the rate limit name no cluster object and get no Event: anyone
 /// signed in could otherwise fill the cluster's Events.
 /// </summary>
 public static class AuditEventSubjects
@@ -20,8 +20,12 @@ public static class AuditEventSubjects
 
     public static IReadOnlyList<AuditEventSubject> Of(AuditEntry entry, string dashboardNamespace)
     {
-        if (entry.Action.StartsWith("flux.", StringComparison.Ordinal)) return FluxSubject(entry) is { } flux ? [flux] : [];
-        if (!entry.Action.StartsWith("run.", StringComparison.Ordinal)) return [];
+        switch (AuditAction.Find(entry.Action)?.Kind)
+        {
+            case AuditActionKind.Flux: return FluxSubject(entry) is { } flux ? [flux] : [];
+            case AuditActionKind.Run: break;
+            default: return [];   // authorization and rate-limit refusals, and names this version does not write
+        }
         // Run targets are written by the engine as "<workflow id>[ <node>,<node>…]" with node names from the live list.
         var parts = entry.Target.Split(' ', 2, StringSplitOptions.RemoveEmptyEntries);
         var nodes = parts.Length == 2

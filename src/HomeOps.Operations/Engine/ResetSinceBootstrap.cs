@@ -1,3 +1,5 @@
+using HomeOps.Operations.Workflows;
+
 namespace HomeOps.Operations.Engine;
 
 /// <summary>
@@ -8,7 +10,7 @@ namespace HomeOps.Operations.Engine;
 /// </summary>
 public static class ResetSinceBootstrap
 {
-    public const string ResetWorkflowId = "cluster:safe-reset";
+    public const string ResetWorkflowId = WorkflowIds.SafeReset;
 
     public static RunSummary? Find(IEnumerable<RunSummary> resets, RunSummary? lastBootstrap)
     {

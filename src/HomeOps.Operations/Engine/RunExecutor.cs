@@ -107,7 +107,7 @@ internal sealed class RunExecutor(
                     {
                         At = now,
                         User = active.StartedBy,
-                        Action = "run.lock-lost",
+                        Action = AuditAction.RunLockLost.Name,
                         Target = workflowId ?? "",
                         Outcome = AuditOutcome.Interrupted,
                         RunId = active.Id,

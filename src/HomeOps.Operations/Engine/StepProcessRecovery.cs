@@ -29,8 +29,6 @@ internal sealed class StepProcessRecovery(RunStore store, IAuditLog audit, RunEv
     /// <summary>How long a killed orphan may take to disappear before it is reported as still alive.</summary>
     public static readonly TimeSpan KillWait = TimeSpan.FromSeconds(10);
 
-    public const string AuditAction = "run.recover-orphan";
-
     public const string GoneMessage = "interrupted: the process running this step went away";
 
     /// <summary>
@@ -69,7 +67,7 @@ internal sealed class StepProcessRecovery(RunStore store, IAuditLog audit, RunEv
                 At = now,
                 User = "system",
                 Groups = "",
-                Action = AuditAction,
+                Action = AuditAction.RunRecoverOrphan.Name,
                 Target = run.WorkflowId,
                 Parameters = System.Text.Json.JsonSerializer.Serialize(new { step = RunExecutor.Key(s), pid = process.Pid, command, instance = options.InstanceId }),
                 StartedAt = now,

@@ -20,14 +20,13 @@ public sealed class WorkflowEngine : IOperationsEngine
     private readonly IClusterStateSource _state;
     private readonly OperationsDatabase _database;
     private readonly IAuditLog _audit;
-    private readonly IRunLock _lock;
     private readonly OperationsOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _log;
     private readonly RunStore _store;
     private readonly RunEventHub _events = new();
     private readonly RunPlanner _planner;
-    private readonly PreflightCalculator _preflight;
+    private readonly RunAdmission _admission;
     private readonly RunExecutor _executor;
     private readonly StepProcessRecovery _processes;
     private readonly ConcurrentDictionary<Guid, ActiveRun> _active = new();
@@ -50,17 +49,17 @@ public sealed class WorkflowEngine : IOperationsEngine
         _state = state;
         _database = database;
         _audit = audit;
-        _lock = runLock;
         _options = options;
         _time = time ?? TimeProvider.System;
         _log = (loggers ?? NullLoggerFactory.Instance).CreateLogger<WorkflowEngine>();
         _store = new RunStore(database);
         _planner = new RunPlanner(options);
-        _preflight = new PreflightCalculator(options.DashboardNodeName, options.BackupWarnAge);
         var runnerMap = runners.ToDictionary(r => r.Name, StringComparer.Ordinal);
         _executor = new RunExecutor(_store, _events, new GateWaiter(gates, state, _time, options.GatePollInterval), runnerMap, audit, options, _time, _log,
             secrets ?? SecretMasker.None);
         _processes = new StepProcessRecovery(_store, audit, _events, options, _time, _log);
+        _admission = new RunAdmission(options, _time, state, new PreflightCalculator(options.DashboardNodeName, options.BackupWarnAge), _processes, runLock,
+            () => _disposed);
     }
 
     public IWorkflowCatalog Workflows => _catalog;
@@ -107,7 +106,7 @@ public sealed class WorkflowEngine : IOperationsEngine
 
     public Task<RunPreview> PreviewAsync(RunRequest request, Actor actor, CancellationToken ct = default)
     {
-        if (RunGuards.Operator(actor) is { } op) return Task.FromResult(new RunPreview(_catalog.Find(request.WorkflowId), [op], null, null, []));
+        if (RunAdmission.Role(actor) is { } op) return Task.FromResult(new RunPreview(_catalog.Find(request.WorkflowId), [op], null, null, []));
         var p = Prepare(request);
         var steps = p.Planned?.Steps.Select(s => new PlannedStep(s.Ordinal, RunExecutor.Key(s), s.Title, EngineJson.Read<StepPlan>(s.PlanJson))).ToList() ?? [];
         var expected = p.Definition is not null && p.Parameters is not null ? ConfirmationGuard.Expected(p.Definition, p.Parameters) : null;
@@ -117,49 +116,49 @@ public sealed class WorkflowEngine : IOperationsEngine
 
     public async Task<RunCommandResult> CreateAsync(RunRequest request, Actor actor, CancellationToken ct = default)
     {
-        const string action = "run.create";
-        if (Closed() is { } closed) return await RefuseAsync(action, request, actor, null, [closed], null, ct).ConfigureAwait(false);
-        if (RunGuards.Operator(actor) is { } op) return await RefuseAsync(action, request, actor, null, [op], null, ct).ConfigureAwait(false);
+        var cmd = RunCommand.For(AuditAction.RunCreate, request, actor, ct);
+        if (_admission.FirstCallerRefusal(actor) is { } refusal) return await RefuseAsync(cmd, null, [refusal], null).ConfigureAwait(false);
         var p = Prepare(request);
-        if (request.Reason is { Length: > RunGuards.MaxReasonLength }) p.Problems.Add(RunGuards.Reason(request.Reason)!);
-        if (p.Problems.Count > 0) return await RefuseAsync(action, request, actor, p.Definition, p.Problems, p.Preflight, ct).ConfigureAwait(false);
+        if (RunAdmission.ReasonTooLong(request.Reason) is { } tooLong) p.Problems.Add(tooLong);
+        if (p.Problems.Count > 0) return await RefuseAsync(cmd, p.Definition, p.Problems, p.Preflight).ConfigureAwait(false);
         var def = p.Definition!;
         var now = _time.GetUtcNow();
         var run = NewRecord(def, p, actor, request.Reason, def.Destructive ? RunStatus.AwaitingConfirmation : RunStatus.Pending, now);
         await _store.InsertAsync(run, ct).ConfigureAwait(false);
-        var entry = await _audit.RecordAsync(Entry(action, def, p.Parameters, request.Parameters, actor, request.Reason, null, p.Preflight, AuditOutcome.Accepted, run.Id,
-            def.Destructive ? "awaiting typed confirmation" : "pending start", now, now), ct).ConfigureAwait(false);
+        // Creating records no confirmation: it is typed (and recorded) when the run is confirmed.
+        var entry = await _audit.RecordAsync(Entry(cmd with { Confirmation = null }, now, AuditOutcome.Accepted, def.Destructive ? "awaiting typed confirmation" : "pending start",
+            def, p.Parameters, p.Preflight, run.Id), ct).ConfigureAwait(false);
         _events.Publish(new RunStatusChanged(run.Id, now, run.Status, null, null));
         return new RunCommandResult(true, run.Id, run.Status, [], p.Preflight, entry.Id);
     }
 
     public async Task<RunCommandResult> ConfirmAsync(Guid runId, string? confirmation, string? reason, Actor actor, CancellationToken ct = default)
     {
-        const string action = "run.start";
+        var cmd = new RunCommand(AuditAction.RunStart, actor, ct) { Reason = reason, Confirmation = confirmation };
         var run = await _store.LoadAsync(runId, withSteps: false, ct).ConfigureAwait(false);
-        if (run is null) return await RefuseRunAsync(action, runId, null, actor, reason, confirmation, [$"run {runId} does not exist"], null, ct).ConfigureAwait(false);
+        if (run is null) return await RefuseRunAsync(cmd, runId, null, [$"run {runId} does not exist"], null).ConfigureAwait(false);
         var def = Definition(run);
         var stored = EngineJson.Read<StoredParameters>(run.ParametersJson);
+        cmd = cmd with { Input = stored.Input };
         var problems = new List<string>();
-        if (Closed() is { } closed) problems.Add(closed);
-        if (RunGuards.Operator(actor) is { } op) problems.Add(op);
+        _admission.CallerRefusals(actor, problems);
         if (run.Status != RunStatus.AwaitingConfirmation) problems.Add($"the run is {run.Status}, not awaiting confirmation");
-        else if (await _processes.FindLiveAsync(null, ct).ConfigureAwait(false) is { } orphan) problems.Add(orphan);
-        if (problems.Count > 0) return await RefuseRunAsync(action, runId, run, actor, reason, confirmation, problems, null, ct).ConfigureAwait(false);
+        else if (await _admission.LiveOrphanAsync(null, ct).ConfigureAwait(false) is { } orphan) problems.Add(orphan);
+        if (problems.Count > 0) return await RefuseRunAsync(cmd, runId, run, problems, null).ConfigureAwait(false);
 
         // Re-check the input against the node list as it is now: a node that left since creation is refused.
         problems.AddRange(InputValidator.Validate(def, stored.Input, _state.Current, out var parameters));
-        if (problems.Count == 0) problems.AddRange(RunGuards.Destructive(def, parameters, actor, confirmation, reason, _time.GetUtcNow(), _options.StepUpMaxAge));
-        if (problems.Count > 0) return await RefuseRunAsync(action, runId, run, actor, reason, confirmation, problems, null, ct).ConfigureAwait(false);
+        if (problems.Count == 0) problems.AddRange(_admission.Destructive(def, parameters, cmd));
+        if (problems.Count > 0) return await RefuseRunAsync(cmd, runId, run, problems, null).ConfigureAwait(false);
 
-        var preflight = _preflight.Compute(def, parameters, _state.Current, _time.GetUtcNow(), ConfirmationGuard.IsApiUnreachableOverride(def, parameters, confirmation));
+        var preflight = _admission.Preflight(def, parameters, cmd);
         await _store.UpdateAsync(runId, r => SetPreflight(r, preflight), ct).ConfigureAwait(false);
-        if (preflight.IsBlocked)
-            return await RefuseRunAsync(action, runId, run, actor, reason, confirmation, ["the pre-flight blocks this run: " + string.Join("; ", preflight.Blocking.Select(b => b.Message))], preflight, ct).ConfigureAwait(false);
+        if (RunAdmission.Blocked(preflight) is { } blocked)
+            return await RefuseRunAsync(cmd, runId, run, [blocked], preflight).ConfigureAwait(false);
 
-        var (handle, heldBy) = await _lock.TryAcquireAsync(runId, def.Id, ct).ConfigureAwait(false);
+        var (handle, locked) = await _admission.LockAsync(runId, def.Id, ct).ConfigureAwait(false);
         if (handle is null)
-            return await RefuseRunAsync(action, runId, run, actor, reason, confirmation, [$"another destructive run is in progress: {heldBy}"], preflight, ct).ConfigureAwait(false);
+            return await RefuseRunAsync(cmd, runId, run, [locked!], preflight).ConfigureAwait(false);
 
         var now = _time.GetUtcNow();
         var started = await _store.TransitionAsync(runId, [RunStatus.AwaitingConfirmation], RunStatus.Running, now, _options.InstanceId, null, ct, r =>
@@ -171,56 +170,53 @@ public sealed class WorkflowEngine : IOperationsEngine
         if (!started)
         {
             await handle.DisposeAsync().ConfigureAwait(false);
-            return await RefuseRunAsync(action, runId, run, actor, reason, confirmation, ["the run changed state concurrently (confirmed or cancelled elsewhere)"], preflight, ct).ConfigureAwait(false);
+            return await RefuseRunAsync(cmd, runId, run, ["the run changed state concurrently (confirmed or cancelled elsewhere)"], preflight).ConfigureAwait(false);
         }
-        return await LaunchAsync(action, run.Id, def, parameters, stored.Input, actor, reason, confirmation, preflight, handle, null, ct).ConfigureAwait(false);
+        return await LaunchAsync(cmd, run.Id, def, parameters, preflight, handle).ConfigureAwait(false);
     }
 
     public async Task<RunCommandResult> StartAsync(Guid runId, Actor actor, CancellationToken ct = default)
     {
-        const string action = "run.start";
+        var cmd = new RunCommand(AuditAction.RunStart, actor, ct);
         var run = await _store.LoadAsync(runId, withSteps: false, ct).ConfigureAwait(false);
-        if (run is null) return await RefuseRunAsync(action, runId, null, actor, null, null, [$"run {runId} does not exist"], null, ct).ConfigureAwait(false);
+        if (run is null) return await RefuseRunAsync(cmd, runId, null, [$"run {runId} does not exist"], null).ConfigureAwait(false);
         var problems = new List<string>();
-        if (Closed() is { } closed) problems.Add(closed);
-        if (RunGuards.Operator(actor) is { } op) problems.Add(op);
+        _admission.CallerRefusals(actor, problems);
         if (run.Destructive) problems.Add("a destructive run starts by confirming it (typed confirmation, reason, step-up)");
         else if (run.Status != RunStatus.Pending) problems.Add($"the run is {run.Status}, not Pending");
-        if (problems.Count > 0) return await RefuseRunAsync(action, runId, run, actor, null, null, problems, null, ct).ConfigureAwait(false);
+        if (problems.Count > 0) return await RefuseRunAsync(cmd, runId, run, problems, null).ConfigureAwait(false);
         var now = _time.GetUtcNow();
         if (!await _store.TransitionAsync(runId, [RunStatus.Pending], RunStatus.Running, now, _options.InstanceId, null, ct, r => r.StartedAt = now).ConfigureAwait(false))
-            return await RefuseRunAsync(action, runId, run, actor, null, null, ["the run changed state concurrently"], null, ct).ConfigureAwait(false);
+            return await RefuseRunAsync(cmd, runId, run, ["the run changed state concurrently"], null).ConfigureAwait(false);
         var def = Definition(run);
         var stored = EngineJson.Read<StoredParameters>(run.ParametersJson);
-        return await LaunchAsync(action, run.Id, def, ToValidated(stored), stored.Input, actor, run.Reason, null, null, null, null, ct).ConfigureAwait(false);
+        // A pending run was created with its reason; the start records that one.
+        return await LaunchAsync(cmd with { Input = stored.Input, Reason = run.Reason }, run.Id, def, ToValidated(stored), null, null).ConfigureAwait(false);
     }
 
     public async Task<RunCommandResult> TriggerAsync(RunRequest request, Actor actor, CancellationToken ct = default)
     {
-        const string action = "run.start";
-        if (Closed() is { } closed) return await RefuseAsync(action, request, actor, null, [closed], null, ct).ConfigureAwait(false);
-        if (RunGuards.Operator(actor) is { } op) return await RefuseAsync(action, request, actor, null, [op], null, ct).ConfigureAwait(false);
+        var cmd = RunCommand.For(AuditAction.RunStart, request, actor, ct);
+        if (_admission.FirstCallerRefusal(actor) is { } refusal) return await RefuseAsync(cmd, null, [refusal], null).ConfigureAwait(false);
         var p = Prepare(request);
         if (p.Problems.Count == 0 && p.Definition!.Destructive)
         {
-            p.Problems.AddRange(RunGuards.Destructive(p.Definition, p.Parameters!, actor, request.Confirmation, request.Reason, _time.GetUtcNow(), _options.StepUpMaxAge));
-            if (ConfirmationGuard.IsApiUnreachableOverride(p.Definition, p.Parameters!, request.Confirmation))
-                p = p with { Preflight = _preflight.Compute(p.Definition, p.Parameters!, _state.Current, _time.GetUtcNow(), apiUnreachable: true) };
-            if (await _processes.FindLiveAsync(null, ct).ConfigureAwait(false) is { } orphan) p.Problems.Add(orphan);
-            if (p.Problems.Count == 0 && p.Preflight!.IsBlocked)
-                p.Problems.Add("the pre-flight blocks this run: " + string.Join("; ", p.Preflight.Blocking.Select(b => b.Message)));
+            p.Problems.AddRange(_admission.Destructive(p.Definition, p.Parameters!, cmd));
+            if (_admission.OverridePreflight(p.Definition, p.Parameters!, cmd) is { } overridden) p = p with { Preflight = overridden };
+            if (await _admission.LiveOrphanAsync(null, ct).ConfigureAwait(false) is { } orphan) p.Problems.Add(orphan);
+            if (p.Problems.Count == 0 && RunAdmission.Blocked(p.Preflight!) is { } blocked) p.Problems.Add(blocked);
         }
-        else if (request.Reason is { Length: > RunGuards.MaxReasonLength }) p.Problems.Add(RunGuards.Reason(request.Reason)!);
-        if (p.Problems.Count > 0) return await RefuseAsync(action, request, actor, p.Definition, p.Problems, p.Preflight, ct).ConfigureAwait(false);
+        else if (RunAdmission.ReasonTooLong(request.Reason) is { } tooLong) p.Problems.Add(tooLong);
+        if (p.Problems.Count > 0) return await RefuseAsync(cmd, p.Definition, p.Problems, p.Preflight).ConfigureAwait(false);
 
         var def = p.Definition!;
         var runId = Guid.NewGuid();
         IRunLockHandle? handle = null;
         if (def.Destructive)
         {
-            (handle, var heldBy) = await _lock.TryAcquireAsync(runId, def.Id, ct).ConfigureAwait(false);
+            (handle, var locked) = await _admission.LockAsync(runId, def.Id, ct).ConfigureAwait(false);
             if (handle is null)
-                return await RefuseAsync(action, request, actor, def, [$"another destructive run is in progress: {heldBy}"], p.Preflight, ct).ConfigureAwait(false);
+                return await RefuseAsync(cmd, def, [locked!], p.Preflight).ConfigureAwait(false);
         }
         try
         {
@@ -237,48 +233,47 @@ public sealed class WorkflowEngine : IOperationsEngine
             if (handle is not null) await handle.DisposeAsync().ConfigureAwait(false);
             throw;
         }
-        return await LaunchAsync(action, runId, def, p.Parameters!, request.Parameters, actor, request.Reason, request.Confirmation, p.Preflight, handle, null, ct).ConfigureAwait(false);
+        return await LaunchAsync(cmd, runId, def, p.Parameters!, p.Preflight, handle).ConfigureAwait(false);
     }
 
     public async Task<RunCommandResult> ResumeAsync(ResumeRequest request, Actor actor, CancellationToken ct = default)
     {
-        const string action = "run.resume";
+        var cmd = new RunCommand(AuditAction.RunResume, actor, ct) { Reason = request.Reason, Confirmation = request.Confirmation };
         var run = await _store.LoadAsync(request.RunId, withSteps: true, ct).ConfigureAwait(false);
-        if (run is null) return await RefuseRunAsync(action, request.RunId, null, actor, request.Reason, request.Confirmation, [$"run {request.RunId} does not exist"], null, ct).ConfigureAwait(false);
+        if (run is null) return await RefuseRunAsync(cmd, request.RunId, null, [$"run {request.RunId} does not exist"], null).ConfigureAwait(false);
         var def = Definition(run);
         var stored = EngineJson.Read<StoredParameters>(run.ParametersJson);
         var parameters = ToValidated(stored);
         var problems = new List<string>();
-        if (Closed() is { } closed) problems.Add(closed);
-        if (RunGuards.Operator(actor) is { } op) problems.Add(op);
+        _admission.CallerRefusals(actor, problems);
         if (run.Status is not (RunStatus.Failed or RunStatus.Interrupted)) problems.Add($"only a Failed or Interrupted run can be resumed; this one is {run.Status}");
         if (_active.ContainsKey(run.Id)) problems.Add("the run is still executing here");
-        else if (await _processes.FindLiveAsync(run.Destructive ? null : run.Id, ct).ConfigureAwait(false) is { } orphan) problems.Add(orphan);
+        else if (await _admission.LiveOrphanAsync(run.Destructive ? null : run.Id, ct).ConfigureAwait(false) is { } orphan) problems.Add(orphan);
         var byKey = run.Steps.ToDictionary(RunExecutor.Key, StringComparer.Ordinal);
         var force = (request.ForceSteps ?? []).Distinct(StringComparer.Ordinal).ToList();
         var skip = (request.SkipSteps ?? []).Distinct(StringComparer.Ordinal).ToList();
+        cmd = cmd with { Input = stored.Input, Force = force, Skip = skip };
         foreach (var k in force.Concat(skip).Where(k => !byKey.ContainsKey(k))) problems.Add($"no step '{InputValidator.Printable(k)}' in this run");
         foreach (var k in force.Intersect(skip, StringComparer.Ordinal)) problems.Add($"step '{k}' cannot be both forced and skipped");
         foreach (var k in skip.Where(byKey.ContainsKey).Where(k => byKey[k].Status is StepStatus.Succeeded or StepStatus.Skipped))
             problems.Add($"step '{k}' is already {byKey[k].Status}");
         if (run.Destructive && problems.Count == 0)
-            problems.AddRange(RunGuards.Destructive(def, parameters, actor, request.Confirmation, request.Reason, _time.GetUtcNow(), _options.StepUpMaxAge));
-        else if (!run.Destructive && (force.Count > 0 || skip.Count > 0) && RunGuards.Reason(request.Reason) is { } why)
+            problems.AddRange(_admission.Destructive(def, parameters, cmd));
+        else if (!run.Destructive && (force.Count > 0 || skip.Count > 0) && RunAdmission.Reason(request.Reason) is { } why)
             problems.Add($"{why} (forcing or skipping steps)");
-        if (problems.Count > 0) return await RefuseRunAsync(action, run.Id, run, actor, request.Reason, request.Confirmation, problems, null, ct, force, skip).ConfigureAwait(false);
+        if (problems.Count > 0) return await RefuseRunAsync(cmd, run.Id, run, problems, null).ConfigureAwait(false);
 
         PreflightReport? preflight = null;
         IRunLockHandle? handle = null;
         if (run.Destructive)
         {
-            preflight = _preflight.Compute(def, parameters, _state.Current, _time.GetUtcNow(), ConfirmationGuard.IsApiUnreachableOverride(def, parameters, request.Confirmation));
+            preflight = _admission.Preflight(def, parameters, cmd);
             await _store.UpdateAsync(run.Id, r => SetPreflight(r, preflight), ct).ConfigureAwait(false);
-            if (preflight.IsBlocked)
-                return await RefuseRunAsync(action, run.Id, run, actor, request.Reason, request.Confirmation,
-                    ["the pre-flight blocks this run: " + string.Join("; ", preflight.Blocking.Select(b => b.Message))], preflight, ct, force, skip).ConfigureAwait(false);
-            (handle, var heldBy) = await _lock.TryAcquireAsync(run.Id, def.Id, ct).ConfigureAwait(false);
+            if (RunAdmission.Blocked(preflight) is { } blocked)
+                return await RefuseRunAsync(cmd, run.Id, run, [blocked], preflight).ConfigureAwait(false);
+            (handle, var locked) = await _admission.LockAsync(run.Id, def.Id, ct).ConfigureAwait(false);
             if (handle is null)
-                return await RefuseRunAsync(action, run.Id, run, actor, request.Reason, request.Confirmation, [$"another destructive run is in progress: {heldBy}"], preflight, ct, force, skip).ConfigureAwait(false);
+                return await RefuseRunAsync(cmd, run.Id, run, [locked!], preflight).ConfigureAwait(false);
         }
 
         var now = _time.GetUtcNow();
@@ -286,7 +281,7 @@ public sealed class WorkflowEngine : IOperationsEngine
                 r => { r.EndedAt = null; r.CancelRequested = false; }).ConfigureAwait(false))
         {
             if (handle is not null) await handle.DisposeAsync().ConfigureAwait(false);
-            return await RefuseRunAsync(action, run.Id, run, actor, request.Reason, request.Confirmation, ["the run changed state concurrently (resumed or abandoned elsewhere)"], preflight, ct, force, skip).ConfigureAwait(false);
+            return await RefuseRunAsync(cmd, run.Id, run, ["the run changed state concurrently (resumed or abandoned elsewhere)"], preflight).ConfigureAwait(false);
         }
         var changed = new List<StepRecord>();
         foreach (var k in force)
@@ -308,55 +303,55 @@ public sealed class WorkflowEngine : IOperationsEngine
             changed.Add(s);
         }
         if (changed.Count > 0) await _store.SaveStepsAsync(changed, ct).ConfigureAwait(false);
-        return await LaunchAsync(action, run.Id, def, parameters, stored.Input, actor, request.Reason, request.Confirmation, preflight, handle,
-            new { force, skip }, ct).ConfigureAwait(false);
+        return await LaunchAsync(cmd, run.Id, def, parameters, preflight, handle).ConfigureAwait(false);
     }
 
     public async Task<RunCommandResult> CancelAsync(Guid runId, string? reason, Actor actor, CancellationToken ct = default)
     {
-        const string action = "run.cancel";
+        var cmd = new RunCommand(AuditAction.RunCancel, actor, ct) { Reason = reason };
         var run = await _store.LoadAsync(runId, withSteps: false, ct).ConfigureAwait(false);
-        if (run is null) return await RefuseRunAsync(action, runId, null, actor, reason, null, [$"run {runId} does not exist"], null, ct).ConfigureAwait(false);
-        if (RunGuards.Operator(actor) is { } op) return await RefuseRunAsync(action, runId, run, actor, reason, null, [op], null, ct).ConfigureAwait(false);
+        if (run is null) return await RefuseRunAsync(cmd, runId, null, [$"run {runId} does not exist"], null).ConfigureAwait(false);
+        if (RunAdmission.Role(actor) is { } op) return await RefuseRunAsync(cmd, runId, run, [op], null).ConfigureAwait(false);
         var now = _time.GetUtcNow();
         switch (run.Status)
         {
             case RunStatus.Running:
                 await _store.RequestCancelAsync(runId, ct).ConfigureAwait(false);
                 if (_active.TryGetValue(runId, out var active)) active.RequestStop(StopKind.User, actor.User);
-                var entry = await _audit.RecordAsync(Entry(action, Definition(run), null, null, actor, reason, null, null, AuditOutcome.Accepted, runId,
-                    _active.ContainsKey(runId) ? "cancel requested: killing the process tree" : $"cancel requested from {_options.InstanceId}; its owner {run.Owner} stops it", now, now), ct).ConfigureAwait(false);
+                var entry = await _audit.RecordAsync(Entry(cmd, now, AuditOutcome.Accepted,
+                    _active.ContainsKey(runId) ? "cancel requested: killing the process tree" : $"cancel requested from {_options.InstanceId}; its owner {run.Owner} stops it",
+                    Definition(run), runId: runId), ct).ConfigureAwait(false);
                 return new RunCommandResult(true, runId, RunStatus.Running, [], null, entry.Id);
             case RunStatus.Pending or RunStatus.AwaitingConfirmation:
                 var message = $"cancelled by {actor.User}" + (string.IsNullOrWhiteSpace(reason) ? "" : $": {reason.Trim()}");
                 if (await _store.TransitionAsync(runId, [RunStatus.Pending, RunStatus.AwaitingConfirmation], RunStatus.Cancelled, now, null, message, ct, r => r.EndedAt = now).ConfigureAwait(false))
                 {
-                    var e = await _audit.RecordAsync(Entry(action, Definition(run), null, null, actor, reason, null, null, AuditOutcome.Succeeded, runId, message, now, now), ct).ConfigureAwait(false);
+                    var e = await _audit.RecordAsync(Entry(cmd, now, AuditOutcome.Succeeded, message, Definition(run), runId: runId), ct).ConfigureAwait(false);
                     _events.Publish(new RunStatusChanged(runId, now, RunStatus.Cancelled, null, message));
                     return new RunCommandResult(true, runId, RunStatus.Cancelled, [], null, e.Id);
                 }
-                return await RefuseRunAsync(action, runId, run, actor, reason, null, ["the run changed state concurrently"], null, ct).ConfigureAwait(false);
+                return await RefuseRunAsync(cmd, runId, run, ["the run changed state concurrently"], null).ConfigureAwait(false);
             default:
-                return await RefuseRunAsync(action, runId, run, actor, reason, null,
-                    [run.Status is RunStatus.Failed or RunStatus.Interrupted ? $"the run is {run.Status}, not running: abandon it instead" : $"the run is already {run.Status}"], null, ct).ConfigureAwait(false);
+                return await RefuseRunAsync(cmd, runId, run,
+                    [run.Status is RunStatus.Failed or RunStatus.Interrupted ? $"the run is {run.Status}, not running: abandon it instead" : $"the run is already {run.Status}"], null).ConfigureAwait(false);
         }
     }
 
     public async Task<RunCommandResult> AbandonAsync(Guid runId, string? reason, Actor actor, CancellationToken ct = default)
     {
-        const string action = "run.abandon";
+        var cmd = new RunCommand(AuditAction.RunAbandon, actor, ct) { Reason = reason };
         var run = await _store.LoadAsync(runId, withSteps: false, ct).ConfigureAwait(false);
-        if (run is null) return await RefuseRunAsync(action, runId, null, actor, reason, null, [$"run {runId} does not exist"], null, ct).ConfigureAwait(false);
+        if (run is null) return await RefuseRunAsync(cmd, runId, null, [$"run {runId} does not exist"], null).ConfigureAwait(false);
         var problems = new List<string>();
-        if (RunGuards.Operator(actor) is { } op) problems.Add(op);
-        if (RunGuards.Reason(reason) is { } r) problems.Add(r);
+        if (RunAdmission.Role(actor) is { } op) problems.Add(op);
+        if (RunAdmission.Reason(reason) is { } r) problems.Add(r);
         if (run.Status is not (RunStatus.Failed or RunStatus.Interrupted)) problems.Add($"only a Failed or Interrupted run can be abandoned; this one is {run.Status}");
-        if (problems.Count > 0) return await RefuseRunAsync(action, runId, run, actor, reason, null, problems, null, ct).ConfigureAwait(false);
+        if (problems.Count > 0) return await RefuseRunAsync(cmd, runId, run, problems, null).ConfigureAwait(false);
         var now = _time.GetUtcNow();
         var message = $"abandoned by {actor.User}: {reason!.Trim()}";
         if (!await _store.TransitionAsync(runId, [RunStatus.Failed, RunStatus.Interrupted], RunStatus.Cancelled, now, null, message, ct, x => x.EndedAt = now).ConfigureAwait(false))
-            return await RefuseRunAsync(action, runId, run, actor, reason, null, ["the run changed state concurrently"], null, ct).ConfigureAwait(false);
-        var entry = await _audit.RecordAsync(Entry(action, Definition(run), null, null, actor, reason, null, null, AuditOutcome.Succeeded, runId, message, now, now), ct).ConfigureAwait(false);
+            return await RefuseRunAsync(cmd, runId, run, ["the run changed state concurrently"], null).ConfigureAwait(false);
+        var entry = await _audit.RecordAsync(Entry(cmd, now, AuditOutcome.Succeeded, message, Definition(run), runId: runId), ct).ConfigureAwait(false);
         _events.Publish(new RunStatusChanged(runId, now, RunStatus.Cancelled, null, message));
         return new RunCommandResult(true, runId, RunStatus.Cancelled, [], null, entry.Id);
     }
@@ -398,8 +393,6 @@ public sealed class WorkflowEngine : IOperationsEngine
         catch (Exception ex) { _log.LogWarning(ex, "Runs did not stop cleanly on shutdown; they are recovered as Interrupted on the next start"); }
     }
 
-    private string? Closed() => _disposed ? "the operations engine is shutting down" : null;
-
     private sealed record Prepared(WorkflowDefinition? Definition, ValidatedParameters? Parameters, RunPlanner.Planned? Planned, PreflightReport? Preflight, List<string> Problems);
 
     private Prepared Prepare(RunRequest request)
@@ -415,7 +408,7 @@ public sealed class WorkflowEngine : IOperationsEngine
         problems.AddRange(InputValidator.Validate(def, request.Parameters, state, out var parameters));
         if (problems.Count > 0) return new Prepared(def, null, null, null, problems);
         var planned = _planner.Plan(def, request.Parameters, parameters, state, problems);
-        var preflight = def.Destructive ? _preflight.Compute(def, parameters, state, _time.GetUtcNow()) : null;
+        var preflight = _admission.InitialPreflight(def, parameters, state);
         return new Prepared(def, parameters, planned, preflight, problems);
     }
 
@@ -449,16 +442,17 @@ public sealed class WorkflowEngine : IOperationsEngine
         r.PreflightBlocked = pf.IsBlocked;
     }
 
-    private async Task<RunCommandResult> LaunchAsync(string action, Guid runId, WorkflowDefinition def, ValidatedParameters parameters, IReadOnlyDictionary<string, string?> input,
-        Actor actor, string? reason, string? confirmation, PreflightReport? preflight, IRunLockHandle? handle, object? extra, CancellationToken ct)
+    private async Task<RunCommandResult> LaunchAsync(RunCommand cmd, Guid runId, WorkflowDefinition def, ValidatedParameters parameters, PreflightReport? preflight,
+        IRunLockHandle? handle)
     {
+        var ct = cmd.Cancellation;
         AuditEntry entry;
         try
         {
             var now = _time.GetUtcNow();
-            var parametersJson = extra is null ? null : JsonSerializer.Serialize(new { input, resume = extra });
-            var e = Entry(action, def, parameters, input, actor, reason, confirmation, preflight, AuditOutcome.Started, runId, null, now, null);
-            if (parametersJson is not null) e.Parameters = parametersJson;
+            var e = Entry(cmd, now, AuditOutcome.Started, null, def, parameters, preflight, runId, open: true);
+            // A resume records which steps it forced and skipped (also when none).
+            if (cmd.Force is not null) e.Parameters = JsonSerializer.Serialize(new { input = cmd.Input, resume = new { force = cmd.Force, skip = cmd.Skip } });
             entry = await _audit.RecordAsync(e, ct).ConfigureAwait(false);
             await _store.UpdateAsync(runId, r => r.ActiveAuditId = entry.Id, ct).ConfigureAwait(false);
         }
@@ -469,9 +463,9 @@ public sealed class WorkflowEngine : IOperationsEngine
             if (handle is not null) await handle.DisposeAsync().ConfigureAwait(false);
             throw;
         }
-        var active = new ActiveRun(runId, handle, entry.Id, actor.User);
+        var active = new ActiveRun(runId, handle, entry.Id, cmd.Actor.User);
         _active[runId] = active;
-        _events.Publish(new RunStatusChanged(runId, _time.GetUtcNow(), RunStatus.Running, null, $"{action} by {actor.User}"));
+        _events.Publish(new RunStatusChanged(runId, _time.GetUtcNow(), RunStatus.Running, null, $"{cmd.Action} by {cmd.Actor.User}"));
         active.Completion = Task.Run(async () =>
         {
             try { await _executor.ExecuteAsync(active).ConfigureAwait(false); }
@@ -484,45 +478,50 @@ public sealed class WorkflowEngine : IOperationsEngine
         return new RunCommandResult(true, runId, RunStatus.Running, [], preflight, entry.Id);
     }
 
-    private async Task<RunCommandResult> RefuseAsync(string action, RunRequest request, Actor actor, WorkflowDefinition? def, IReadOnlyList<string> problems, PreflightReport? preflight, CancellationToken ct)
+    /// <summary>Audits a refused command that names a workflow (no run stored).</summary>
+    private async Task<RunCommandResult> RefuseAsync(RunCommand cmd, WorkflowDefinition? def, IReadOnlyList<string> problems, PreflightReport? preflight)
     {
-        var now = _time.GetUtcNow();
-        var entry = Entry(action, def, null, request.Parameters, actor, request.Reason, request.Confirmation, preflight, AuditOutcome.Refused, null, string.Join("; ", problems), now, now);
-        if (def is null) entry.Target = InputValidator.Printable(request.WorkflowId);
-        entry = await _audit.RecordAsync(entry, ct).ConfigureAwait(false);
+        var entry = Entry(cmd, _time.GetUtcNow(), AuditOutcome.Refused, string.Join("; ", problems), def, preflight: preflight);
+        if (def is null) entry.Target = InputValidator.Printable(cmd.WorkflowId ?? "");
+        entry = await _audit.RecordAsync(entry, cmd.Cancellation).ConfigureAwait(false);
         return new RunCommandResult(false, null, null, problems, preflight, entry.Id);
     }
 
-    private async Task<RunCommandResult> RefuseRunAsync(string action, Guid runId, RunRecord? run, Actor actor, string? reason, string? confirmation, IReadOnlyList<string> problems,
-        PreflightReport? preflight, CancellationToken ct, IReadOnlyList<string>? force = null, IReadOnlyList<string>? skip = null)
+    /// <summary>Audits a refused command on a stored run (or on a run id that does not exist), with the run's own input.</summary>
+    private async Task<RunCommandResult> RefuseRunAsync(RunCommand cmd, Guid runId, RunRecord? run, IReadOnlyList<string> problems, PreflightReport? preflight)
     {
-        var now = _time.GetUtcNow();
         var def = run is null ? null : Definition(run);
         var stored = run is null ? null : EngineJson.Read<StoredParameters>(run.ParametersJson);
-        var entry = Entry(action, def, stored is null ? null : ToValidated(stored), stored?.Input, actor, reason, confirmation, preflight, AuditOutcome.Refused, runId, string.Join("; ", problems), now, now);
-        if (force is { Count: > 0 } || skip is { Count: > 0 }) entry.Parameters = JsonSerializer.Serialize(new { input = stored?.Input, resume = new { force, skip } });
+        var entry = Entry(cmd with { Input = stored?.Input }, _time.GetUtcNow(), AuditOutcome.Refused, string.Join("; ", problems), def,
+            stored is null ? null : ToValidated(stored), preflight, runId);
+        if (cmd.Force is { Count: > 0 } || cmd.Skip is { Count: > 0 })
+            entry.Parameters = JsonSerializer.Serialize(new { input = stored?.Input, resume = new { force = cmd.Force, skip = cmd.Skip } });
         if (run is null) entry.Target = $"run {runId}";
-        entry = await _audit.RecordAsync(entry, ct).ConfigureAwait(false);
+        entry = await _audit.RecordAsync(entry, cmd.Cancellation).ConfigureAwait(false);
         return new RunCommandResult(false, runId, run?.Status, problems, preflight, entry.Id);
     }
 
-    private static AuditEntry Entry(string action, WorkflowDefinition? def, ValidatedParameters? parameters, IReadOnlyDictionary<string, string?>? input, Actor actor,
-        string? reason, string? confirmation, PreflightReport? preflight, AuditOutcome outcome, Guid? runId, string? message, DateTimeOffset started, DateTimeOffset? ended)
+    /// <summary>
+    /// The audit entry of a command: who, what, why and on which input come from <paramref name="cmd"/>; the run's facts
+    /// from the rest. Closed at <paramref name="now"/> unless <paramref name="open"/> (a started run, completed when it stops).
+    /// </summary>
+    private static AuditEntry Entry(RunCommand cmd, DateTimeOffset now, AuditOutcome outcome, string? message, WorkflowDefinition? def,
+        ValidatedParameters? parameters = null, PreflightReport? preflight = null, Guid? runId = null, bool open = false)
     {
         var nodes = parameters?.NodeLists.Values.SelectMany(n => n).Distinct(StringComparer.Ordinal).ToList() ?? [];
         return new AuditEntry
         {
-            At = started,
-            User = actor.User,
-            Groups = string.Join(",", actor.Groups),
-            Action = action,
+            At = now,
+            User = cmd.Actor.User,
+            Groups = string.Join(",", cmd.Actor.Groups),
+            Action = cmd.Action.Name,
             Target = (def?.Id ?? "") + (nodes.Count > 0 ? " " + string.Join(",", nodes) : ""),
-            Parameters = JsonSerializer.Serialize(input ?? new Dictionary<string, string?>()),
-            Reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim(),
-            Confirmation = confirmation,
+            Parameters = JsonSerializer.Serialize(cmd.Input ?? new Dictionary<string, string?>()),
+            Reason = string.IsNullOrWhiteSpace(cmd.Reason) ? null : cmd.Reason.Trim(),
+            Confirmation = cmd.Confirmation,
             PreflightSummary = preflight?.Summary,
-            StartedAt = started,
-            EndedAt = ended,
+            StartedAt = now,
+            EndedAt = open ? null : now,
             Outcome = outcome,
             RunId = runId,
             Message = message,

@@ -37,7 +37,7 @@ public sealed class FluxActions(IFluxObjectClient client, IAuditLog audit, TimeP
 
     public async Task<FluxActionResult> ReconcileAsync(FluxObjectRef target, bool withSource, Actor actor, CancellationToken ct = default)
     {
-        var action = withSource ? "flux.reconcile-with-source" : "flux.reconcile";
+        var action = withSource ? AuditAction.FluxReconcileWithSource : AuditAction.FluxReconcile;
         if (Refusal(target, actor) is { } r) return await RefuseAsync(action, target, actor, null, r, ct).ConfigureAwait(false);
         var (state, readError) = await ReadAsync(target, ct).ConfigureAwait(false);
         if (readError is not null) return await FailAsync(action, target, actor, null, readError, ct).ConfigureAwait(false);
@@ -63,7 +63,7 @@ public sealed class FluxActions(IFluxObjectClient client, IAuditLog audit, TimeP
 
     public async Task<FluxActionResult> SuspendAsync(FluxObjectRef target, Actor actor, string reason, CancellationToken ct = default)
     {
-        const string action = "flux.suspend";
+        var action = AuditAction.FluxSuspend;
         if ((Refusal(target, actor) ?? RunGuards.Reason(reason)) is { } r) return await RefuseAsync(action, target, actor, reason, r, ct).ConfigureAwait(false);
         var (state, readError) = await ReadAsync(target, ct).ConfigureAwait(false);
         if (readError is not null) return await FailAsync(action, target, actor, reason, readError, ct).ConfigureAwait(false);
@@ -81,7 +81,7 @@ public sealed class FluxActions(IFluxObjectClient client, IAuditLog audit, TimeP
 
     private async Task<FluxActionResult> ResumeCoreAsync(FluxObjectRef target, Actor actor, string? reason, bool reconcile, CancellationToken ct)
     {
-        var action = reconcile ? "flux.resume-and-reconcile" : "flux.resume";
+        var action = reconcile ? AuditAction.FluxResumeAndReconcile : AuditAction.FluxResume;
         if (Refusal(target, actor) is { } r) return await RefuseAsync(action, target, actor, reason, r, ct).ConfigureAwait(false);
         var (state, readError) = await ReadAsync(target, ct).ConfigureAwait(false);
         if (readError is not null) return await FailAsync(action, target, actor, reason, readError, ct).ConfigureAwait(false);
@@ -121,26 +121,26 @@ public sealed class FluxActions(IFluxObjectClient client, IAuditLog audit, TimeP
         catch (Exception ex) when (KubernetesApiFailure.Describe(ex, ct) is { } why) { return why; }
     }
 
-    private async Task<FluxActionResult> FailAsync(string action, FluxObjectRef target, Actor actor, string? reason, string message, CancellationToken ct)
+    private async Task<FluxActionResult> FailAsync(AuditAction action, FluxObjectRef target, Actor actor, string? reason, string message, CancellationToken ct)
     {
         // Recorded even when the caller has gone away: an attempted change is on record whatever happened to the request.
         var entry = await audit.RecordAsync(Entry(action, target, actor, reason, AuditOutcome.Failed, message), CancellationToken.None).ConfigureAwait(false);
         return new FluxActionResult(false, message, entry.Id) { Failed = true };
     }
 
-    private async Task<FluxActionResult> AcceptAsync(string action, FluxObjectRef target, Actor actor, string? reason, string message, CancellationToken ct)
+    private async Task<FluxActionResult> AcceptAsync(AuditAction action, FluxObjectRef target, Actor actor, string? reason, string message, CancellationToken ct)
     {
         var entry = await audit.RecordAsync(Entry(action, target, actor, reason, AuditOutcome.Succeeded, message), ct).ConfigureAwait(false);
         return new FluxActionResult(true, message, entry.Id);
     }
 
-    private async Task<FluxActionResult> RefuseAsync(string action, FluxObjectRef target, Actor actor, string? reason, string message, CancellationToken ct)
+    private async Task<FluxActionResult> RefuseAsync(AuditAction action, FluxObjectRef target, Actor actor, string? reason, string message, CancellationToken ct)
     {
         var entry = await audit.RecordAsync(Entry(action, target, actor, reason, AuditOutcome.Refused, message), ct).ConfigureAwait(false);
         return new FluxActionResult(false, message, entry.Id);
     }
 
-    private AuditEntry Entry(string action, FluxObjectRef target, Actor actor, string? reason, AuditOutcome outcome, string message)
+    private AuditEntry Entry(AuditAction action, FluxObjectRef target, Actor actor, string? reason, AuditOutcome outcome, string message)
     {
         var now = _time.GetUtcNow();
         return new AuditEntry
@@ -148,7 +148,7 @@ public sealed class FluxActions(IFluxObjectClient client, IAuditLog audit, TimeP
             At = now,
             User = actor.User,
             Groups = string.Join(",", actor.Groups),
-            Action = action,
+            Action = action.Name,
             Target = target.ToString(),
             Parameters = JsonSerializer.Serialize(new { kind = target.Kind, @namespace = target.Namespace, name = target.Name }),
             Reason = reason,

@@ -15,6 +15,14 @@ public static class CommandSafetyPolicy
     /// <summary>The only partitions a reset may wipe. STATE: machine config and node identity; EPHEMERAL: /var.</summary>
     public static readonly IReadOnlySet<string> AllowedWipeLabels = new HashSet<string>(StringComparer.Ordinal) { "STATE", "EPHEMERAL" };
 
+    /// <summary>
+    /// The home-ops Taskfile task that resets nodes. Checked by the command it runs, not by the workflow that runs it:
+    /// any step of any definition (shipped or an operator's override) that invokes this task is held to its contract,
+    /// whatever the workflow calls itself or declares about itself. (The shipped workflow that runs it happens to carry
+    /// the same name as its id, <see cref="WorkflowIds.SafeReset"/>; the two are separate facts.)
+    /// </summary>
+    public const string SafeResetTask = "cluster:safe-reset";
+
     private const string LabelsFlag = "--system-labels-to-wipe";
 
     private static readonly HashSet<string> DiskTools = new(StringComparer.Ordinal) { "dd", "mkfs", "wipefs", "sgdisk", "fdisk", "sfdisk", "parted", "shred", "blkdiscard" };
@@ -60,7 +68,7 @@ public static class CommandSafetyPolicy
         }
 
         var task = names.IndexOf("task");
-        if (task >= 0 && argv.Skip(task + 1).Any(a => a == "cluster:safe-reset"))
+        if (task >= 0 && argv.Skip(task + 1).Any(a => a == SafeResetTask))
             CheckSafeResetTask(argv.Skip(task + 1).ToList(), env, resolved, problems);
 
         return problems;

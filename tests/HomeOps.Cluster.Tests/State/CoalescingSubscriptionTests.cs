@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using HomeOps.Cluster.Model;
 using HomeOps.Cluster.State;
+using Microsoft.Extensions.Time.Testing;
 using static HomeOps.Cluster.Tests.State.Snapshots;
 
 namespace HomeOps.Cluster.Tests.State;
@@ -12,7 +13,8 @@ public sealed class CoalescingSubscriptionTests
     private static void Change(ClusterStore store, string uid, string rv = "1") =>
         store.Dispatch(new ResourcesChanged(Kinds.Kustomization, [Make(Kinds.Kustomization, uid, rv)], [], T0));
 
-    private sealed class Recorder
+    /// <summary>Records each batch with the time of <paramref name="clock"/> (real time unless a test drives its own).</summary>
+    private sealed class Recorder(TimeProvider? clock = null)
     {
         public readonly ConcurrentQueue<(DateTimeOffset At, ClusterState State, HashSet<string> Keys)> Batches = new();
         public int Active;
@@ -23,7 +25,7 @@ public sealed class CoalescingSubscriptionTests
             var now = Interlocked.Increment(ref Active);
             InterlockedMax(ref MaxActive, now);
             var keys = changes.Objects.TryGetValue(Kinds.Kustomization.Key, out var k) ? [.. k] : new HashSet<string>();
-            Batches.Enqueue((DateTimeOffset.UtcNow, state, keys));
+            Batches.Enqueue(((clock ?? TimeProvider.System).GetUtcNow(), state, keys));
             if (work > TimeSpan.Zero) await Task.Delay(work);
             Interlocked.Decrement(ref Active);
         }
@@ -92,25 +94,68 @@ public sealed class CoalescingSubscriptionTests
         Assert.Equal(["d"], third.Keys);
     }
 
+    /// <summary>
+    /// A clock only the test moves (a <see cref="FakeTimeProvider"/>) that also says whether a timer is waiting on it, so
+    /// the test can tell "this change waits for its window" from "this change is still on its way" without sleeping.
+    /// </summary>
+    private sealed class WindowClock : TimeProvider
+    {
+        private readonly FakeTimeProvider _fake = new(T0);
+        private int _waiting;
+
+        /// <summary>Timers created and not yet fired (the subscription waiting for its window to end).</summary>
+        public int Waiting => Volatile.Read(ref _waiting);
+
+        public void Advance(TimeSpan by) => _fake.Advance(by);
+
+        public override DateTimeOffset GetUtcNow() => _fake.GetUtcNow();
+
+        public override long GetTimestamp() => _fake.GetTimestamp();
+
+        public override long TimestampFrequency => _fake.TimestampFrequency;
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            Interlocked.Increment(ref _waiting);
+            var fired = 0;
+            return _fake.CreateTimer(s =>
+            {
+                if (Interlocked.Exchange(ref fired, 1) == 0) Interlocked.Decrement(ref _waiting);
+                callback(s);
+            }, state, dueTime, period);
+        }
+    }
+
     [Fact]
     public async Task A_steady_stream_is_delivered_at_most_once_per_window()
     {
+        // A change every 10 ms for 600 ms, on a clock only this test moves: no wall clock, no scheduler timing.
         var window = TimeSpan.FromMilliseconds(200);
+        var clock = new WindowClock();
         var store = new ClusterStore();
-        var recorder = new Recorder();
-        using var sub = store.SubscribeCoalesced((s, c) => recorder.OnBatch(s, c), window);
+        var recorder = new Recorder(clock);
+        using var sub = store.SubscribeCoalesced((s, c) => recorder.OnBatch(s, c), window, clock);
+
+        // Time moves only once the change is delivered or merged into a batch that waits for its window.
+        Task Settled(string key) => Wait.UntilAsync(() => recorder.AllKeys().Contains(key) || clock.Waiting > 0, $"{key} delivered or waiting for its window");
 
         for (var i = 0; i < 60; i++)
         {
             Change(store, $"k{i}");
-            await Task.Delay(10, TestContext.Current.CancellationToken);
+            await Settled($"k{i}");
+            clock.Advance(TimeSpan.FromMilliseconds(10));
+        }
+        while (recorder.AllKeys().Count < 60)
+        {
+            await Wait.UntilAsync(() => recorder.AllKeys().Count == 60 || clock.Waiting > 0, "the last batch delivered or waiting for its window");
+            if (recorder.AllKeys().Count < 60) clock.Advance(window);
         }
 
-        await Wait.UntilAsync(() => recorder.AllKeys().Count == 60, "every key delivered");
         var times = recorder.Batches.Select(b => b.At).ToList();
         for (var i = 1; i < times.Count; i++)
-            Assert.True(times[i] - times[i - 1] >= window - TimeSpan.FromMilliseconds(15),
-                $"batches {i - 1} and {i} only {(times[i] - times[i - 1]).TotalMilliseconds} ms apart");
+            Assert.True(times[i] - times[i - 1] >= window, $"batches {i - 1} and {i} only {(times[i] - times[i - 1]).TotalMilliseconds} ms apart");
+        // The first change at once (leading edge), then one batch as each window ends.
+        Assert.Equal([0.0, 200, 400, 600], times.Select(t => (t - T0).TotalMilliseconds));
     }
 
     [Fact]

@@ -5,6 +5,7 @@ using HomeOps.Dashboard.Components.Pages.Operations;
 using HomeOps.Dashboard.Tests.TestData;
 using HomeOps.Operations.Engine;
 using HomeOps.Operations.Guards;
+using HomeOps.Operations.Workflows;
 
 namespace HomeOps.Dashboard.Tests.Operations;
 
@@ -53,7 +54,7 @@ public sealed class BootstrapWizardTests : OperationsTestContext
     {
         // In the test process there is no `task` on PATH: phase 0 fails to start, which is a recorded failure like any other.
         var operatorActor = new Actor("admin", ["homeops-operators"], true, DateTimeOffset.UtcNow);
-        var started = await Engine.TriggerAsync(new RunRequest("bootstrap:phased", new Dictionary<string, string?>(), "rebuild after the outage", "BOOTSTRAP"), operatorActor,
+        var started = await Engine.TriggerAsync(new RunRequest(WorkflowIds.BootstrapPhased, new Dictionary<string, string?>(), "rebuild after the outage", "BOOTSTRAP"), operatorActor,
             Xunit.TestContext.Current.CancellationToken);
         Assert.True(started.Accepted, started.ToString());
         var run = await Engine.WaitUntilStoppedAsync(started.RunId!.Value, Xunit.TestContext.Current.CancellationToken);

@@ -2,6 +2,7 @@ using Bunit;
 using HomeOps.Dashboard.Components.Pages.Operations;
 using HomeOps.Operations.Engine;
 using HomeOps.Operations.Guards;
+using HomeOps.Operations.Workflows;
 
 namespace HomeOps.Dashboard.Tests.Operations;
 
@@ -37,7 +38,7 @@ public sealed class RunPagesTests : OperationsTestContext
         await Engine.WaitUntilStoppedAsync(started.RunId!.Value, Xunit.TestContext.Current.CancellationToken);
         var cut = Render<OperationsIndex>();
 
-        foreach (var id in new[] { "bootstrap:phased", "cluster:safe-reset", "cluster:safe-reboot", "cluster:emergency-recovery", "apps:deploy-cilium" })
+        foreach (var id in new[] { WorkflowIds.BootstrapPhased, WorkflowIds.SafeReset, WorkflowIds.SafeReboot, WorkflowIds.EmergencyRecovery, WorkflowIds.DeployCilium })
             Assert.NotNull(cut.Find($"[data-testid='workflow-{id}']"));
         Assert.Equal("/operations/safe-reset", cut.Find("[data-testid='open-cluster:safe-reset']").GetAttribute("href"));
         Assert.Equal("/operations/workflows/cluster%3Asafe-reboot", cut.Find("[data-testid='open-cluster:safe-reboot']").GetAttribute("href"));

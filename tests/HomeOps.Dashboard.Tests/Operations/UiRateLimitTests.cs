@@ -45,7 +45,7 @@ public sealed class UiRateLimitTests() : OperationsTestContext(rateLimits: new R
 
         var runs = await Engine.ListRunsAsync(new RunQuery(TestWorkflowId), Ct);
         Assert.Equal(2, runs.Count);
-        var refused = Assert.Single(await Audit.QueryAsync(new AuditQuery(Action: RateLimitRefusals.AuditAction), Ct));
+        var refused = Assert.Single(await Audit.QueryAsync(new AuditQuery(Action: AuditAction.RateLimitRefused.Name), Ct));
         Assert.Equal("admin", refused.User);
         Assert.Equal(AuditOutcome.Refused, refused.Outcome);
         Assert.Equal("ui IOperationsEngine.TriggerAsync", refused.Target);
@@ -77,7 +77,7 @@ public sealed class UiRateLimitTests() : OperationsTestContext(rateLimits: new R
         snackbars.WaitForAssertion(() => Assert.Matches(@"Too many actions: try again in \d+ s\.", snackbars.Markup), Wait);
         Assert.Equal(2, FluxObjects.Patches.Count);
         Assert.Equal(2, (await Audit.QueryAsync(new AuditQuery(Action: "flux.reconcile"), Ct)).Count);
-        var refused = Assert.Single(await Audit.QueryAsync(new AuditQuery(Action: RateLimitRefusals.AuditAction), Ct));
+        var refused = Assert.Single(await Audit.QueryAsync(new AuditQuery(Action: AuditAction.RateLimitRefused.Name), Ct));
         Assert.Equal("ui IFluxActions.ReconcileAsync", refused.Target);
         Assert.NotEmpty(cut.FindAll("tr.resource-row")); // the circuit carries on
     }

@@ -2,6 +2,7 @@ using HomeOps.Operations.Audit;
 using HomeOps.Operations.Gates;
 using HomeOps.Operations.Guards;
 using HomeOps.Operations.Persistence;
+using HomeOps.Operations.Workflows;
 using MudBlazor;
 
 namespace HomeOps.Dashboard.ViewModels.Operations;
@@ -88,8 +89,8 @@ public static class OperationsStyle
     /// <summary>Where a workflow is run from in the UI: its own page for the bootstrap and safe reset, the generic page otherwise.</summary>
     public static string PageOf(string workflowId) => workflowId switch
     {
-        "bootstrap:phased" => "/operations/bootstrap",
-        "cluster:safe-reset" => "/operations/safe-reset",
+        WorkflowIds.BootstrapPhased => "/operations/bootstrap",
+        WorkflowIds.SafeReset => "/operations/safe-reset",
         _ => "/operations/workflows/" + Uri.EscapeDataString(workflowId),
     };
 

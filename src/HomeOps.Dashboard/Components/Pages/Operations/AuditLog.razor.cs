@@ -12,8 +12,9 @@ public partial class AuditLog
 
     private static readonly string[] KnownActions =
     [
-        "run.create", "run.start", "run.resume", "run.cancel", "run.abandon", "auth.refused",
-        "flux.reconcile", "flux.reconcile-with-source", "flux.suspend", "flux.resume", "flux.resume-and-reconcile",
+        AuditAction.RunCreate.Name, AuditAction.RunStart.Name, AuditAction.RunResume.Name, AuditAction.RunCancel.Name, AuditAction.RunAbandon.Name,
+        AuditAction.AuthRefused.Name, AuditAction.FluxReconcile.Name, AuditAction.FluxReconcileWithSource.Name, AuditAction.FluxSuspend.Name,
+        AuditAction.FluxResume.Name, AuditAction.FluxResumeAndReconcile.Name,
     ];
 
     private readonly AuditFilter _filter = new();

@@ -10,7 +10,7 @@ namespace HomeOps.Dashboard.Components.Pages.Operations;
 
 public partial class BootstrapWizard
 {
-    private const string WorkflowId = "bootstrap:phased";
+    private const string WorkflowId = WorkflowIds.BootstrapPhased;
 
     private sealed record PhaseView(StepDefinition Definition, StepView? Recorded, IReadOnlyList<LiveGate> Live, bool IsFirstUnfinished);
 

@@ -1,0 +1,65 @@
+namespace HomeOps.Operations.Audit;
+
+/// <summary>What an audit action is about, which decides what else the entry means (e.g. which cluster object gets an Event).</summary>
+public enum AuditActionKind
+{
+    /// <summary>A workflow run (create, start, resume, cancel, …): its target is "&lt;workflow id&gt;[ &lt;node&gt;,…]".</summary>
+    Run,
+    /// <summary>A patch of a Flux object: its parameters name the object.</summary>
+    Flux,
+    /// <summary>Refused by the authorization layer before any command ran.</summary>
+    Authorization,
+    /// <summary>Refused by the command rate limit before any command ran.</summary>
+    RateLimit,
+}
+
+/// <summary>
+/// The closed set of audit actions. <see cref="Name"/> is the stored form (the <c>Action</c> column, the audit export,
+/// the Kubernetes Event's action, the page's filter), unchanged from the strings written before this type existed, so
+/// existing databases read the same. Code writes an instance and reads back with <see cref="Find"/>; nothing matches
+/// on the text.
+/// </summary>
+public sealed class AuditAction
+{
+    public static readonly AuditAction RunCreate = new("run.create", AuditActionKind.Run);
+    public static readonly AuditAction RunStart = new("run.start", AuditActionKind.Run);
+    public static readonly AuditAction RunResume = new("run.resume", AuditActionKind.Run);
+    public static readonly AuditAction RunCancel = new("run.cancel", AuditActionKind.Run);
+    public static readonly AuditAction RunAbandon = new("run.abandon", AuditActionKind.Run);
+    /// <summary>A step's process left behind by a stopped dashboard was found and killed on recovery.</summary>
+    public static readonly AuditAction RunRecoverOrphan = new("run.recover-orphan", AuditActionKind.Run);
+    /// <summary>A destructive run lost its lease (another replica took the lock) and was stopped.</summary>
+    public static readonly AuditAction RunLockLost = new("run.lock-lost", AuditActionKind.Run);
+    public static readonly AuditAction FluxReconcile = new("flux.reconcile", AuditActionKind.Flux);
+    public static readonly AuditAction FluxReconcileWithSource = new("flux.reconcile-with-source", AuditActionKind.Flux);
+    public static readonly AuditAction FluxSuspend = new("flux.suspend", AuditActionKind.Flux);
+    public static readonly AuditAction FluxResume = new("flux.resume", AuditActionKind.Flux);
+    public static readonly AuditAction FluxResumeAndReconcile = new("flux.resume-and-reconcile", AuditActionKind.Flux);
+    public static readonly AuditAction AuthRefused = new("auth.refused", AuditActionKind.Authorization);
+    public static readonly AuditAction RateLimitRefused = new("ratelimit.refused", AuditActionKind.RateLimit);
+
+    public static IReadOnlyList<AuditAction> All { get; } =
+    [
+        RunCreate, RunStart, RunResume, RunCancel, RunAbandon, RunRecoverOrphan, RunLockLost,
+        FluxReconcile, FluxReconcileWithSource, FluxSuspend, FluxResume, FluxResumeAndReconcile,
+        AuthRefused, RateLimitRefused,
+    ];
+
+    private static readonly Dictionary<string, AuditAction> ByName = All.ToDictionary(a => a.Name, StringComparer.Ordinal);
+
+    private AuditAction(string name, AuditActionKind kind)
+    {
+        Name = name;
+        Kind = kind;
+    }
+
+    /// <summary>The stored form, e.g. <c>run.start</c>.</summary>
+    public string Name { get; }
+
+    public AuditActionKind Kind { get; }
+
+    /// <summary>The action a stored name stands for; null for a name this version does not write (exact, case-sensitive).</summary>
+    public static AuditAction? Find(string? name) => name is not null && ByName.TryGetValue(name, out var a) ? a : null;
+
+    public override string ToString() => Name;
+}
