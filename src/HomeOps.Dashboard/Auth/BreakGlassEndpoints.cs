@@ -53,7 +53,7 @@ public static class BreakGlassEndpoints
         var offer = await gate.DecideAsync(http);
         if (offer != BreakGlassOffer.Offered)
         {
-            await AuditAsync(http, "breakglass.refused", AuditOutcome.Refused, "anonymous", "", BreakGlassGate.Describe(offer));
+            await AuditAsync(http, AuditAction.BreakGlassRefused, AuditOutcome.Refused, "anonymous", "", BreakGlassGate.Describe(offer));
             return Results.Text(BreakGlassGate.Describe(offer) + "\n", "text/plain; charset=utf-8", statusCode: StatusCodes.Status403Forbidden);
         }
 
@@ -65,7 +65,7 @@ public static class BreakGlassEndpoints
         var now = time.GetUtcNow();
         if (!account.Verify(form["username"], form["password"], form["totp"], now))
         {
-            await FailedAsync(http, lockout, options.Value, key, "breakglass.signin");
+            await FailedAsync(http, lockout, options.Value, key, AuditAction.BreakGlassSignIn);
             return Back(PagePath, lockout.LockedUntil(key) is null ? "invalid" : "locked", returnUrl);
         }
 
@@ -73,7 +73,7 @@ public static class BreakGlassEndpoints
         var principal = Principal(account, auth.Value, now, sessionId: null);
         await http.SignInAsync(AuthenticationSetup.CookieScheme, principal,
             new AuthenticationProperties { ExpiresUtc = now + options.Value.SessionLifetime, IsPersistent = false, AllowRefresh = false });
-        await AuditAsync(http, "breakglass.signin", AuditOutcome.Succeeded, account.UserName, Groups(principal),
+        await AuditAsync(http, AuditAction.BreakGlassSignIn, AuditOutcome.Succeeded, account.UserName, Groups(principal),
             $"break-glass session started (operator, {options.Value.SessionLifetime.TotalMinutes:0} min{(account.RequiresTotp ? ", password and TOTP" : ", password")})");
         return Results.LocalRedirect(returnUrl);
     }
@@ -86,13 +86,13 @@ public static class BreakGlassEndpoints
         var name = user.FindFirst("preferred_username")?.Value ?? "anonymous";
         if (!BreakGlassGate.IsBreakGlassSession(user))
         {
-            await AuditAsync(http, "breakglass.refused", AuditOutcome.Refused, name, string.Join(",", Policies.GroupsOf(user)),
+            await AuditAsync(http, AuditAction.BreakGlassRefused, AuditOutcome.Refused, name, string.Join(",", Policies.GroupsOf(user)),
                 "break-glass step-up is only for break-glass sessions (others step up at Authentik)");
             return Results.Text("Break-glass step-up is only for break-glass sessions.\n", "text/plain; charset=utf-8", statusCode: StatusCodes.Status403Forbidden);
         }
         if (!options.Value.Enabled || !gate.IsAllowedNetwork(http.Connection.RemoteIpAddress))
         {
-            await AuditAsync(http, "breakglass.refused", AuditOutcome.Refused, name, Groups(user), BreakGlassGate.Describe(BreakGlassOffer.OutsideAllowedNetworks));
+            await AuditAsync(http, AuditAction.BreakGlassRefused, AuditOutcome.Refused, name, Groups(user), BreakGlassGate.Describe(BreakGlassOffer.OutsideAllowedNetworks));
             return Results.Text(BreakGlassGate.Describe(BreakGlassOffer.OutsideAllowedNetworks) + "\n", "text/plain; charset=utf-8", statusCode: StatusCodes.Status403Forbidden);
         }
 
@@ -104,7 +104,7 @@ public static class BreakGlassEndpoints
         var now = time.GetUtcNow();
         if (!account.Verify(account.UserName, form["password"], form["totp"], now))
         {
-            await FailedAsync(http, lockout, options.Value, key, "breakglass.step-up");
+            await FailedAsync(http, lockout, options.Value, key, AuditAction.BreakGlassStepUp);
             return Back(StepUpPagePath, lockout.LockedUntil(key) is null ? "invalid" : "locked", returnUrl);
         }
 
@@ -116,7 +116,7 @@ public static class BreakGlassEndpoints
             : now + options.Value.SessionLifetime;
         await http.SignInAsync(AuthenticationSetup.CookieScheme, principal,
             new AuthenticationProperties { ExpiresUtc = expires, IsPersistent = false, AllowRefresh = false });
-        await AuditAsync(http, "breakglass.step-up", AuditOutcome.Succeeded, account.UserName, Groups(principal),
+        await AuditAsync(http, AuditAction.BreakGlassStepUp, AuditOutcome.Succeeded, account.UserName, Groups(principal),
             "break-glass step-up: password" + (account.RequiresTotp ? " and TOTP" : "") + " entered again");
         return Results.LocalRedirect(returnUrl);
     }
@@ -140,7 +140,7 @@ public static class BreakGlassEndpoints
     /// <summary>Sign-out of a break-glass session: the dashboard session only (Authentik never knew it), audited.</summary>
     public static async Task<IResult> SignOutAsync(HttpContext http)
     {
-        await AuditAsync(http, "breakglass.signout", AuditOutcome.Succeeded, http.User.FindFirst("preferred_username")?.Value ?? "anonymous",
+        await AuditAsync(http, AuditAction.BreakGlassSignOut, AuditOutcome.Succeeded, http.User.FindFirst("preferred_username")?.Value ?? "anonymous",
             Groups(http.User), "break-glass session ended (signed out)");
         return Results.SignOut(new AuthenticationProperties { RedirectUri = "/signed-out" }, [AuthenticationSetup.CookieScheme]);
     }
@@ -149,7 +149,7 @@ public static class BreakGlassEndpoints
     {
         var antiforgery = http.RequestServices.GetRequiredService<IAntiforgery>();
         if (await antiforgery.IsRequestValidAsync(http)) return null;
-        await AuditAsync(http, "breakglass.refused", AuditOutcome.Refused, http.User.FindFirst("preferred_username")?.Value ?? "anonymous",
+        await AuditAsync(http, AuditAction.BreakGlassRefused, AuditOutcome.Refused, http.User.FindFirst("preferred_username")?.Value ?? "anonymous",
             string.Join(",", Policies.GroupsOf(http.User)), "missing or invalid antiforgery token");
         return Results.Text("Missing or invalid antiforgery token: reload the form and try again.\n", "text/plain; charset=utf-8", statusCode: StatusCodes.Status400BadRequest);
     }
@@ -157,19 +157,19 @@ public static class BreakGlassEndpoints
     private static async Task<DateTimeOffset?> LockedAsync(HttpContext http, BreakGlassLockout lockout, string key)
     {
         if (lockout.LockedUntil(key) is not { } until) return null;
-        await AuditAsync(http, "breakglass.locked", AuditOutcome.Refused, key, "",
+        await AuditAsync(http, AuditAction.BreakGlassLocked, AuditOutcome.Refused, key, "",
             $"attempt refused: break-glass sign-in for {key} is locked until {until:u} after repeated failures (the password was not checked)");
         return until;
     }
 
-    private static async Task FailedAsync(HttpContext http, BreakGlassLockout lockout, BreakGlassOptions options, string key, string action)
+    private static async Task FailedAsync(HttpContext http, BreakGlassLockout lockout, BreakGlassOptions options, string key, AuditAction action)
     {
         var lockedUntil = lockout.RecordFailure(key);
         var count = lockedUntil is null ? lockout.FailuresOf(key) : options.MaxFailures;
         await AuditAsync(http, action, AuditOutcome.Failed, key, "",
             $"wrong user name, password or code ({count} of {options.MaxFailures} failures within {options.LockoutWindow.TotalMinutes:0.#} min)");
         if (lockedUntil is { } until)
-            await AuditAsync(http, "breakglass.lockout", AuditOutcome.Refused, key, "",
+            await AuditAsync(http, AuditAction.BreakGlassLockout, AuditOutcome.Refused, key, "",
                 $"break-glass sign-in for {key} locked until {until:u} after {options.MaxFailures} failures");
     }
 
@@ -179,12 +179,12 @@ public static class BreakGlassEndpoints
     private static string Groups(ClaimsPrincipal user) => string.Join(",", Policies.GroupsOf(user));
 
     /// <summary>One audit entry and one log line; the texts hold a user name, a client address and a fixed sentence.</summary>
-    private static async Task AuditAsync(HttpContext http, string action, AuditOutcome outcome, string user, string groups, string message)
+    private static async Task AuditAsync(HttpContext http, AuditAction action, AuditOutcome outcome, string user, string groups, string message)
     {
         var services = http.RequestServices;
         var log = services.GetRequiredService<ILoggerFactory>().CreateLogger("HomeOps.Auth.BreakGlass");
         var client = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        log.LogWarning("Break-glass {Action} {Outcome} for {User} from {ClientIp}: {Message}", action, outcome, user, client, message);
+        log.LogWarning("Break-glass {Action} {Outcome} for {User} from {ClientIp}: {Message}", action.Name, outcome, user, client, message);
         try
         {
             var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
@@ -193,7 +193,7 @@ public static class BreakGlassEndpoints
                 At = now,
                 User = user,
                 Groups = groups,
-                Action = action,
+                Action = action.Name,
                 Target = $"{http.Request.Method} {http.Request.Path}",
                 Parameters = JsonSerializer.Serialize(new { clientIp = client }),
                 StartedAt = now,
@@ -204,7 +204,7 @@ public static class BreakGlassEndpoints
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            log.LogError(ex, "Could not audit break-glass {Action} for {User}", action, user);
+            log.LogError(ex, "Could not audit break-glass {Action} for {User}", action.Name, user);
         }
     }
 }
