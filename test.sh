@@ -7,24 +7,36 @@ set -uo pipefail
 cd "$(dirname "$0")"
 
 # Preflight, before anything is built or run. The browser tests launch Debian's Chromium at this path
-# (tests/HomeOps.EndToEnd/BrowserFixture.cs); as root a missing one is installed, otherwise we stop with one line.
+# (tests/HomeOps.EndToEnd/BrowserFixture.cs); the replica tests start a real PostgreSQL 15 from Debian's binaries
+# (initdb, pg_ctl: tests/Shared/PostgresServer.cs). As root what is missing is installed; otherwise we stop with one line.
+# --check-only runs exactly this and exits non-zero when something is (still) missing.
 chromium="${HOMEOPS_CHROMIUM:-/usr/bin/chromium}"
-ensure_chromium() {
-  [ -x "$chromium" ] && return 0
+pg_bin="${HOMEOPS_PG_BIN:-/usr/lib/postgresql/15/bin}"
+missing_packages() {
+  local m=()
+  [ -x "$chromium" ] || m+=(chromium)
+  { [ -x "$pg_bin/initdb" ] && [ -x "$pg_bin/pg_ctl" ]; } || m+=(postgresql)
+  echo "${m[*]}"
+}
+ensure_tools() {
+  local missing; missing=$(missing_packages)
+  [ -z "$missing" ] && return 0
   if [ "$(id -u)" -ne 0 ]; then
-    echo "test.sh: Chromium is missing ($chromium): install it with 'sudo apt-get install -y chromium', then run ./test.sh again." >&2
+    echo "test.sh: missing $missing (chromium: $chromium, postgresql: $pg_bin/initdb): install with 'sudo apt-get install -y $missing', then run ./test.sh again." >&2
     return 1
   fi
-  echo "test.sh: installing Debian chromium for the browser tests..."
-  if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >/dev/null 2>&1; then
-    echo "test.sh: could not install chromium ('apt-get install -y chromium' failed); install it, then run ./test.sh again." >&2
+  echo "test.sh: installing Debian $missing for the tests..."
+  # shellcheck disable=SC2086 # the package names are words
+  if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing; } >/dev/null 2>&1; then
+    echo "test.sh: could not install $missing ('apt-get install -y $missing' failed); install it, then run ./test.sh again." >&2
     return 1
   fi
-  [ -x "$chromium" ] && return 0
-  echo "test.sh: chromium was installed but $chromium is still missing; point HOMEOPS_CHROMIUM at the browser." >&2
+  missing=$(missing_packages)
+  [ -z "$missing" ] && return 0
+  echo "test.sh: $missing installed but still not found (chromium: $chromium, postgresql: $pg_bin); point HOMEOPS_CHROMIUM / HOMEOPS_PG_BIN at them." >&2
   return 1
 }
-ensure_chromium || exit 1
+ensure_tools || exit 1
 if [ "${1:-}" = "--check-only" ]; then exit 0; fi
 
 results="TestResults"

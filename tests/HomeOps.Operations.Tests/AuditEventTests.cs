@@ -5,6 +5,7 @@ using HomeOps.Operations.Tests.Support;
 using HomeOps.Simulator;
 using k8s;
 using k8s.Models;
+using Microsoft.Extensions.Logging;
 
 namespace HomeOps.Operations.Tests;
 
@@ -101,5 +102,41 @@ public class AuditEventTests
         Assert.Single(await audit.QueryAsync(new AuditQuery(), Ct));
         await Wait.Until(() => sink.Failed == 1, "the failed Event write to be counted");
         Assert.Equal(0, sink.Written);
+    }
+
+    [Fact]
+    public async Task An_event_refused_in_a_namespace_without_a_role_binding_is_logged_once_and_never_fails_the_action_or_other_namespaces()
+    {
+        // k8s/rbac-audit-events.yaml grants Events create per namespace: a Flux object in a namespace missing there gets 403.
+        using var api = new LoopbackApi();
+        api.Answers["POST /api/v1/namespaces/unlisted/events"] = (403,
+            """{"kind":"Status","apiVersion":"v1","status":"Failure","reason":"Forbidden","code":403,"message":"events is forbidden: User \"system:serviceaccount:homeops-dashboard:homeops-dashboard\" cannot create resource \"events\" in API group \"\" in the namespace \"unlisted\""}""");
+        using var client = new Kubernetes(new KubernetesClientConfiguration { Host = api.BaseUri });
+        using var dir = new TempDir();
+        var db = new OperationsDatabase(new DatabaseOptions(), new OperationsOptions { DataDirectory = dir.Path });
+        await db.EnsureCreatedAsync(Ct);
+        var log = new CapturingLoggerProvider();
+        using var factory = LoggerFactory.Create(b => b.AddProvider(log).SetMinimumLevel(LogLevel.Debug));
+        await using var sink = new KubernetesEventAuditSink(() => client, "homeops-dashboard", "test-instance", factory.CreateLogger<KubernetesEventAuditSink>());
+        var audit = new EfAuditLog(db, [sink]);
+
+        AuditEntry Flux(string ns) => new()
+        {
+            At = DateTimeOffset.UtcNow, User = "admin", Action = "flux.reconcile", Target = $"HelmRelease {ns}/app", Outcome = AuditOutcome.Succeeded,
+            Parameters = $$"""{"kind":"HelmRelease","namespace":"{{ns}}","name":"app"}""",
+        };
+        var first = await audit.RecordAsync(Flux("unlisted"), Ct);
+        var second = await audit.RecordAsync(Flux("unlisted"), Ct);
+        var bound = await audit.RecordAsync(Flux("flux-system"), Ct);
+
+        Assert.All(new[] { first, second, bound }, e => Assert.True(e.Id > 0));
+        Assert.Equal(3, (await audit.QueryAsync(new AuditQuery(), Ct)).Count);
+        await Wait.Until(() => sink.Failed == 2 && sink.Written == 1, "two refused Events and one written");
+        Assert.Equal(["unlisted"], sink.ForbiddenNamespaces);
+        Assert.Contains(api.Objects.Keys, k => k.StartsWith("/api/v1/namespaces/flux-system/events/", StringComparison.Ordinal));
+        // One warning naming the namespace and what to do, not one per entry.
+        var text = log.Text;
+        Assert.Equal(1, System.Text.RegularExpressions.Regex.Count(text, "may not create Events in namespace unlisted"));
+        Assert.Contains("k8s/rbac-audit-events.yaml", text);
     }
 }

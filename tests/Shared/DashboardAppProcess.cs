@@ -114,6 +114,8 @@ public sealed class DashboardAppProcess : IAsyncDisposable
     /// <summary>Stops the process the way Kubernetes does (SIGTERM), so it flushes its logs; kills it if it hangs.</summary>
     public async ValueTask DisposeAsync()
     {
+        // Idempotent: a test may stop the process to read what it left on disk, then `await using` disposes again.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         if (!_process.HasExited)
         {
             using (var term = Process.Start("kill", ["-TERM", _process.Id.ToString()])) await term.WaitForExitAsync();
@@ -123,6 +125,8 @@ public sealed class DashboardAppProcess : IAsyncDisposable
         }
         _process.Dispose();
     }
+
+    private int _disposed;
 
     private void Keep(string? line)
     {

@@ -45,7 +45,10 @@ public static class OperationsHosting
             if (useStandIns)
             {
                 o.HomeOpsCheckout ??= StandInInstaller.CreateSimulatedCheckout(SimulatorStandIns.CheckoutUnder(o.DataDirectory));
-                o.Lock = RunLockKind.InProcess;
+                // One process by default; an explicit Operations:Lock=Lease wins (the simulator serves Leases: two
+                // replicas against it share the lock as they would in a cluster).
+                if (string.IsNullOrWhiteSpace(configuration[$"{OperationsOptions.Section}:{nameof(OperationsOptions.Lock)}"]))
+                    o.Lock = RunLockKind.InProcess;
             }
         });
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Threading.Channels;
 using HomeOps.Operations.ApiCalls;
 using k8s;
+using k8s.Autorest;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -48,6 +49,10 @@ public sealed class KubernetesEventAuditSink : IAuditSink, IAsyncDisposable
 
     private int _written;
     private int _failed;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _forbidden = new(StringComparer.Ordinal);
+
+    /// <summary>Namespaces where the API refused an Event with 403 (no RoleBinding there).</summary>
+    public IReadOnlyCollection<string> ForbiddenNamespaces => [.. _forbidden.Keys];
 
     public Task WriteAsync(AuditEntry entry, CancellationToken ct)
     {
@@ -125,6 +130,18 @@ public sealed class KubernetesEventAuditSink : IAuditSink, IAsyncDisposable
                 {
                     await client.CoreV1.CreateNamespacedEventAsync(ev, ev.Metadata.NamespaceProperty, cancellationToken: timeout.Token).ConfigureAwait(false);
                     Interlocked.Increment(ref _written);
+                }
+                catch (HttpOperationException ex) when (ex.Response.StatusCode == System.Net.HttpStatusCode.Forbidden && !_stop.IsCancellationRequested)
+                {
+                    // RBAC grants Events create per namespace (k8s/rbac-audit-events.yaml): a Flux object in a namespace not
+                    // listed there is still acted on; its Event is refused. Say once per namespace what to add, then quietly.
+                    Interlocked.Increment(ref _failed);
+                    var ns = ev.Metadata.NamespaceProperty;
+                    if (_forbidden.TryAdd(ns, 0))
+                        _log.LogWarning("The service account may not create Events in namespace {Namespace}: audit entry {Id} on {Kind} {Name} stays in the database only. Add the namespace to k8s/rbac-audit-events.yaml",
+                            ns, entryId, ev.InvolvedObject.Kind, ev.InvolvedObject.Name);
+                    else
+                        _log.LogDebug("Audit Event for entry {Id} refused in namespace {Namespace} (no RoleBinding)", entryId, ns);
                 }
                 catch (Exception ex) when (!_stop.IsCancellationRequested)
                 {

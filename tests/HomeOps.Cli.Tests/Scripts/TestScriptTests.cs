@@ -3,8 +3,9 @@ using HomeOps.Deploy.Tests;
 namespace HomeOps.Cli.Tests.Scripts;
 
 /// <summary>
-/// <c>./test.sh</c> on a fresh machine: with Chromium missing it installs it when it runs as root, and otherwise stops
-/// before anything is built or run with one line saying what to install; its closing line counts skipped tests too.
+/// <c>./test.sh</c> on a fresh machine: with Chromium or PostgreSQL 15 (initdb, pg_ctl) missing it installs them when it
+/// runs as root, and otherwise stops before anything is built or run with one line saying what to install; its closing
+/// line counts skipped tests too.
 /// The real script runs, copied into a scratch folder (it works in its own folder, so the repository's TestResults are
 /// never touched), with stand-ins for <c>dotnet</c> and <c>apt-get</c> first on PATH that record how they were called.
 /// </summary>
@@ -47,9 +48,17 @@ public sealed class TestScriptTests : IDisposable
         Stub("apt-get", """
             echo "$*" >> "$CALLS/apt-get"
             [ "${APT_FAILS:-}" = "1" ] && exit 100
-            case " $* " in *" install "*) printf '#!/bin/sh\n' > "$HOMEOPS_CHROMIUM"; chmod 755 "$HOMEOPS_CHROMIUM";; esac
+            case " $* " in *" install "*" chromium"*) printf '#!/bin/sh\n' > "$HOMEOPS_CHROMIUM"; chmod 755 "$HOMEOPS_CHROMIUM";; esac
+            case " $* " in *" install "*" postgresql"*) mkdir -p "$HOMEOPS_PG_BIN"; for t in initdb pg_ctl; do printf '#!/bin/sh\n' > "$HOMEOPS_PG_BIN/$t"; chmod 755 "$HOMEOPS_PG_BIN/$t"; done;; esac
             exit 0
             """);
+        // PostgreSQL present unless a test removes it.
+        Directory.CreateDirectory(PgBin);
+        foreach (var tool in new[] { "initdb", "pg_ctl" })
+        {
+            File.WriteAllText(Path.Combine(PgBin, tool), "#!/bin/sh\n");
+            File.SetUnixFileMode(Path.Combine(PgBin, tool), (UnixFileMode)0b111_101_101);
+        }
         // Readable and writable by an unprivileged user too (the non-root case runs as nobody).
         foreach (var dir in new[] { _scratch.FullName, _repo, _stubs, _calls })
             File.SetUnixFileMode(dir, (UnixFileMode)0b111_111_111);
@@ -58,6 +67,58 @@ public sealed class TestScriptTests : IDisposable
     private string TestSh => Path.Combine(_repo, "test.sh");
 
     private string MissingChromium => Path.Combine(_scratch.FullName, "chromium");
+
+    private string PgBin => Path.Combine(_scratch.FullName, "pgbin");
+
+    private void ChromiumPresent()
+    {
+        File.WriteAllText(MissingChromium, "#!/bin/sh\n");
+        File.SetUnixFileMode(MissingChromium, (UnixFileMode)0b111_101_101);
+    }
+
+    [Fact]
+    public async Task Not_root_and_PostgreSQL_missing_stops_before_any_build_with_one_line_saying_what_to_install()
+    {
+        ChromiumPresent();
+        Directory.Delete(PgBin, recursive: true);
+
+        var result = await RunAsync(["setpriv", $"--reuid={Nobody}", $"--regid={Nobody}", "--clear-groups", TestSh]);
+
+        Assert.NotEqual(0, result.ExitCode);
+        var line = Assert.Single((result.StandardOutput + result.StandardError).Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("apt-get install -y postgresql", line);
+        Assert.False(File.Exists(Path.Combine(_calls, "dotnet")), "nothing is built or run");
+        Assert.False(File.Exists(Path.Combine(_calls, "apt-get")), "an unprivileged user is not made to install");
+    }
+
+    [Fact]
+    public async Task Not_root_and_both_missing_names_both_in_one_line_and_check_only_says_so_too()
+    {
+        Directory.Delete(PgBin, recursive: true);
+
+        foreach (var args in new[] { new[] { TestSh }, [TestSh, "--check-only"] })
+        {
+            var result = await RunAsync(["setpriv", $"--reuid={Nobody}", $"--regid={Nobody}", "--clear-groups", .. args]);
+            Assert.NotEqual(0, result.ExitCode);
+            var line = Assert.Single((result.StandardOutput + result.StandardError).Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.Contains("apt-get install -y chromium postgresql", line);
+        }
+        Assert.False(File.Exists(Path.Combine(_calls, "dotnet")), "nothing is built or run");
+    }
+
+    [Fact]
+    public async Task Root_and_PostgreSQL_missing_installs_it_then_runs_the_tests()
+    {
+        ChromiumPresent();
+        Directory.Delete(PgBin, recursive: true);
+
+        var result = await RunAsync([TestSh]);
+
+        Assert.True(result.ExitCode == 0, result.Describe("test.sh"));
+        Assert.Equal(["update -qq", "install -y -qq postgresql"], Calls("apt-get"));
+        Assert.True(File.Exists(Path.Combine(PgBin, "initdb")));
+        Assert.Contains(Calls("dotnet"), c => c.StartsWith("test --solution HomeOps.Dashboard.sln", StringComparison.Ordinal));
+    }
 
     [Fact]
     public async Task Not_root_and_Chromium_missing_stops_before_any_build_with_one_line_saying_what_to_install()
@@ -129,6 +190,7 @@ public sealed class TestScriptTests : IDisposable
             ["PATH"] = $"{_stubs}:/usr/sbin:/usr/bin:/sbin:/bin",
             ["CALLS"] = _calls,
             ["HOMEOPS_CHROMIUM"] = MissingChromium,
+            ["HOMEOPS_PG_BIN"] = PgBin,
             ["HOMEOPS_TEST_ARTIFACTS"] = Path.Combine(_scratch.FullName, "artifacts"),
         };
         foreach (var (k, v) in extra ?? []) environment[k] = v;

@@ -15,6 +15,8 @@ public sealed class FluxExampleTests(RenderedBase rendered) : IClassFixture<Rend
         Assert.Equal("true", Str(ks, "spec", "wait"));
         Assert.Equal("true", Str(ks, "spec", "prune"));
         Assert.Equal("./k8s", Str(ks, "spec", "path"));
+        // No targetNamespace: Flux would move the per-namespace audit Event Roles (rbac-audit-events.yaml) into one namespace.
+        Assert.Null(At(ks, "spec", "targetNamespace"));
         var dependsOn = Items(ks, "spec", "dependsOn").Select(d => Str(d, "name")).ToList();
         foreach (var needed in new[]
                  {
