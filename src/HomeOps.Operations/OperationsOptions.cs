@@ -20,6 +20,12 @@ public sealed class OperationsOptions
     /// <summary>Who this process is in run ownership and lock records: the pod name in a cluster.</summary>
     public string InstanceId { get; set; } = Environment.GetEnvironmentVariable("POD_NAME") is { Length: > 0 } pod ? pod : Environment.MachineName;
 
+    /// <summary>
+    /// The dashboard runs inside the cluster it operates (set from <c>Cluster:Mode=InCluster</c> unless configured,
+    /// <c>Operations__RunsInCluster</c>): workflows whose <c>runsOn</c> says station are refused before they start.
+    /// </summary>
+    public bool RunsInCluster { get; set; }
+
     /// <summary>The node the dashboard's own pod runs on (downward API <c>NODE_NAME</c>); unknown → a pre-flight warning.</summary>
     public string? DashboardNodeName { get; set; } = Environment.GetEnvironmentVariable("NODE_NAME");
 

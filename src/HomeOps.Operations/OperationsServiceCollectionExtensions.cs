@@ -39,7 +39,8 @@ public static class OperationsServiceCollectionExtensions
         services.AddSingleton(operations);
         services.AddSingleton(database);
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(_ => GateRegistry.CreateDefault());
+        services.TryAddSingleton(sp => GateRegistry.CreateDefault(sp.GetService<HomeOps.Cluster.Sources.Probes.ReachabilityBoard>(),
+            new TalosctlEtcdStatusSource(() => sp.GetServices<IStepRunner>().FirstOrDefault(r => r.Name == "local"), operations)));
         services.TryAddSingleton<IWorkflowCatalog>(sp => new WorkflowCatalog(sp.GetRequiredService<GateRegistry>(), operations.DefinitionsDirectory));
         services.TryAddSingleton<IClusterStateSource>(sp => new ClusterStoreStateSource(sp.GetRequiredService<ClusterStore>()));
         services.TryAddSingleton(sp => new OperationsDatabase(database, operations));

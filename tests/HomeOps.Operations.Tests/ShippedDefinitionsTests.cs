@@ -57,6 +57,11 @@ public class ShippedDefinitionsTests
         Assert.Contains(steps["phase-6"].After, g => g.Name == "loadbalancer-address" && g.Args["address"] == "172.29.52.200");
         Assert.Contains(steps["phase-5"].After, g => g.Name == "kustomization-ready" && g.Args["name"] == "flux-system");
         Assert.Contains(steps["phase-6"].After, g => g.Name == "all-kustomizations-ready");
+        // Issue 13 c: the dashboard's probe of the ingress VIP — recorded (advisory) after phases 3 and 6, where BGP is still off.
+        Assert.Contains(steps["phase-3"].After, g => g.Name == "ingress-vip-reachable" && g.Advisory && g.Args["address"] == "172.29.52.200");
+        Assert.Contains(steps["phase-6"].After, g => g.Name == "ingress-vip-reachable" && g.Advisory);
+        var cilium = Assert.Single(Catalog.Find("apps:deploy-cilium")!.Steps);
+        Assert.Contains(cilium.After, g => g.Name == "ingress-vip-reachable" && !g.Advisory && g.Wait > TimeSpan.Zero);
     }
 
     [Fact]
@@ -189,6 +194,9 @@ public class ShippedDefinitionsTests
         Assert.Contains(reboot.Before, g => g.Name == "nodes-ready" && g.Wait > TimeSpan.Zero);
         Assert.Contains(reboot.After, g => g.Name == "node-ready" && g.Args["node"] == "{node}");
         Assert.Contains("{node:ip}", reboot.Argv);
+        // Issue 13 i: etcd health from Talos before and after each node's reboot, blocking (not advisory), waited for.
+        Assert.Contains(reboot.Before, g => g is { Name: "etcd-healthy", Advisory: false } && g.Args["count"] == "3" && g.Wait > TimeSpan.Zero);
+        Assert.Contains(reboot.After, g => g is { Name: "etcd-healthy", Advisory: false } && g.Args["count"] == "3" && g.Wait > TimeSpan.Zero);
     }
 
     [Fact]

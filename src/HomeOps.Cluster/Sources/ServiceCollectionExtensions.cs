@@ -60,6 +60,13 @@ public static class ServiceCollectionExtensions
 
         services.TryAddSingleton<AuthentikPoller>();
         services.AddHostedService(sp => sp.GetRequiredService<AuthentikPoller>());
+
+        // The ingress VIP reachability probe (a TCP connect from where the dashboard runs); the simulator replaces the prober.
+        services.AddOptions<Probes.IngressVipProbeOptions>().Bind(configuration.GetSection(Probes.IngressVipProbeOptions.Section));
+        services.TryAddSingleton(sp => new Probes.ReachabilityBoard(sp.GetRequiredService<IOptions<Probes.IngressVipProbeOptions>>().Value));
+        services.TryAddSingleton<Probes.IReachabilityProber, Probes.TcpReachabilityProber>();
+        services.TryAddSingleton<Probes.IngressVipProbe>();
+        services.AddHostedService(sp => sp.GetRequiredService<Probes.IngressVipProbe>());
         return services;
     }
 }

@@ -42,6 +42,9 @@ public static class OperationsHosting
             // In a pod, replicas must share the one-destructive-run lock: a Lease unless the lock is configured explicitly.
             if (mode == ClusterMode.InCluster && string.IsNullOrWhiteSpace(configuration[$"{OperationsOptions.Section}:{nameof(OperationsOptions.Lock)}"]))
                 o.Lock = RunLockKind.Lease;
+            // In the pod, station-only workflows are refused before they start (runsOn in the definitions).
+            if (mode == ClusterMode.InCluster && string.IsNullOrWhiteSpace(configuration[$"{OperationsOptions.Section}:{nameof(OperationsOptions.RunsInCluster)}"]))
+                o.RunsInCluster = true;
             if (useStandIns)
             {
                 o.HomeOpsCheckout ??= StandInInstaller.CreateSimulatedCheckout(SimulatorStandIns.CheckoutUnder(o.DataDirectory));
@@ -67,6 +70,10 @@ public static class OperationsHosting
                 new LocalProcessRunner(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<OperationsOptions>().InheritEnvironment),
                 sp.GetRequiredService<SimulatorStandIns>()));
             services.AddHostedService<StandInBackground>();
+            // The ingress VIP probe asks the simulated network (assigned, announced by BGP, port exposed), not the LAN.
+            services.RemoveAll<HomeOps.Cluster.Sources.Probes.IReachabilityProber>();
+            services.AddSingleton<HomeOps.Cluster.Sources.Probes.IReachabilityProber>(
+                new HomeOps.Simulator.Network.SimulatedNetworkProber(string.IsNullOrWhiteSpace(clusterKubeconfig) ? "" : clusterKubeconfig));
         }
         return builder;
     }

@@ -14,14 +14,25 @@ public sealed class GateRegistry
         foreach (var g in gates) Register(g);
     }
 
-    /// <summary>Every built-in gate.</summary>
-    public static GateRegistry CreateDefault() => new(
+    /// <summary>Every built-in gate; <paramref name="reachability"/> feeds <c>ingress-vip-reachable</c>,
+    /// <paramref name="etcd"/> feeds <c>etcd-healthy</c> (Unknown without it).</summary>
+    public static GateRegistry CreateDefault(HomeOps.Cluster.Sources.Probes.ReachabilityBoard? reachability = null, IEtcdStatusSource? etcd = null) => new(
     [
         new NodesReadyGate(), new NodesRegisteredGate(), new NodeReadyGate(), new NodeNotReadyGate(),
         new KustomizationReadyGate(), new AllKustomizationsReadyGate(), new HelmReleaseReadyGate(),
         new BgpPeersEstablishedGate(), new LonghornNodesReadyGate(), new VolumesHealthyGate(),
         new SecretStoreReadyGate(), new ExternalSecretsSyncedGate(), new CiliumAgentsReadyGate(), new LoadBalancerAddressGate(),
+        new IngressVipReachableGate(reachability), new EtcdHealthyGate(etcd),
     ]);
+
+    /// <summary>Fetches what a gate reads from outside the health model (etcd status from Talos) before it is evaluated. Never throws.</summary>
+    public async Task RefreshAsync(string name, IReadOnlyDictionary<string, string> args, ClusterState state, CancellationToken ct)
+    {
+        if (Find(name) is not IRefreshingGate gate || Validate(name, args).Any()) return;
+        try { await gate.RefreshAsync(state, args, ct).ConfigureAwait(false); }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested) { throw; }
+        catch (Exception) { /* the gate stays Unknown on no fresh data */ }
+    }
 
     public IReadOnlyCollection<IGate> All => _gates.Values;
 

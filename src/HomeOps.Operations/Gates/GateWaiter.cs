@@ -16,6 +16,7 @@ public sealed class GateWaiter(GateRegistry registry, IClusterStateSource source
         while (true)
         {
             ct.ThrowIfCancellationRequested();
+            await registry.RefreshAsync(name, args, source.Current, ct).ConfigureAwait(false);
             var result = registry.Evaluate(name, args, source.Current, time.GetUtcNow(), advisory);
             if (result.Outcome is GateOutcome.Passed or GateOutcome.Skipped) return result;
             var remaining = deadline - time.GetUtcNow();

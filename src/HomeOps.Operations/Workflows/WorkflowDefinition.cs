@@ -92,6 +92,41 @@ public sealed record StepDefinition(
     public bool IsCheckOnly => Argv.IsDefaultOrEmpty;
 }
 
+/// <summary>
+/// Where a workflow can run. <c>InCluster</c> = from the dashboard's pod (Cluster:Mode InCluster), which depends on the
+/// cluster's API, Authentik, Longhorn and the ingress VIP; <c>Station</c> = the operator station (the same image or
+/// <c>dotnet run</c> on a LAN machine), which keeps working when those are down.
+/// </summary>
+public enum RunLocation
+{
+    Both,
+    Station,
+    InCluster,
+}
+
+/// <summary>
+/// <c>runsOn</c>: where the workflow can run, why, and an optional parameter value that makes it station-only (a
+/// partial reset can run in the cluster, a full-cluster reset cannot).
+/// </summary>
+public sealed record RunsOnDefinition(RunLocation Location, string Why, StepCondition? StationOnlyWhen = null)
+{
+    public static readonly RunsOnDefinition Anywhere = new(RunLocation.Both, "");
+
+    /// <summary>Null when the run may start where the dashboard runs; otherwise the refusal, pointing to the operator station.</summary>
+    public string? RefusalInCluster(string workflowId, IReadOnlyDictionary<string, string> parameters)
+    {
+        var stationOnly = Location == RunLocation.Station
+            || (StationOnlyWhen is { } w && parameters.TryGetValue(w.Parameter, out var v) && v == w.Value);
+        if (!stationOnly) return null;
+        var which = Location == RunLocation.Station ? workflowId : $"{workflowId} with {StationOnlyWhen}";
+        return $"{which} cannot run from inside the cluster (this dashboard runs in-cluster, Cluster:Mode=InCluster){(Why.Length > 0 ? ": " + Why : "")}. " +
+               "Run it from the operator station: the same image or `dotnet run` on a LAN machine with the home-ops checkout, talosconfig, kubeconfig and 1Password access (docs/operations.md).";
+    }
+
+    public string? RefusalAtStation(string workflowId) =>
+        Location == RunLocation.InCluster ? $"{workflowId} runs only from the dashboard's pod in the cluster{(Why.Length > 0 ? ": " + Why : "")}." : null;
+}
+
 public sealed record WorkflowDefinition(
     string Id,
     string Title,
@@ -103,8 +138,13 @@ public sealed record WorkflowDefinition(
     ImmutableArray<string> Caveats,
     PreflightDefinition? Preflight,
     ImmutableArray<StepDefinition> Steps,
-    string Source)
+    string Source,
+    RunsOnDefinition? RunsOn = null)
 {
     public ParameterDefinition? FindParameter(string name) =>
         Parameters.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.Ordinal));
+
+    /// <summary>Where it can run: <see cref="RunsOnDefinition.Anywhere"/> when the definition does not say.</summary>
+    [JsonIgnore]
+    public RunsOnDefinition Where => RunsOn ?? RunsOnDefinition.Anywhere;
 }

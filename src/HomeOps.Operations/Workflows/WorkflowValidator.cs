@@ -87,10 +87,32 @@ internal sealed partial class WorkflowValidator(GateRegistry gates)
         }
         if (steps.Count == 0 && errors.Count == before) Err("at least one step is required");
 
+        RunsOnDefinition? runsOn = null;
+        if (y.RunsOn is { } ro)
+        {
+            var location = ro.Where switch
+            {
+                "both" => RunLocation.Both,
+                "station" => RunLocation.Station,
+                "in-cluster" => RunLocation.InCluster,
+                var other => FailWhere(other),
+            };
+            RunLocation FailWhere(string? other) { Err($"runsOn.where must be both, station or in-cluster, got '{other}'"); return RunLocation.Both; }
+            StepCondition? stationOnlyWhen = null;
+            if (ro.StationOnlyWhen is { } sw)
+            {
+                if (sw.Parameter is null || !byName.TryGetValue(sw.Parameter, out var sp) || sp.Type != ParameterType.Enum || sw.Value is null || !sp.Values.Contains(sw.Value))
+                    Err("runsOn.stationOnlyWhen must name an enum parameter and one of its values");
+                else if (location != RunLocation.Both) Err("runsOn.stationOnlyWhen applies only to where: both");
+                else stationOnlyWhen = new StepCondition(sw.Parameter, sw.Value);
+            }
+            runsOn = new RunsOnDefinition(location, (ro.Why ?? "").Trim(), stationOnlyWhen);
+        }
+
         if (errors.Count > before) return null;
         return new WorkflowDefinition(
             y.Id!, y.Title!.Trim(), (y.Description ?? "").Trim(), (y.Category ?? "operations").Trim(), destructive, confirmation,
-            [.. parameters], [.. (y.Caveats ?? []).Select(t => t.Trim()).Where(t => t.Length > 0)], preflight, [.. steps], source);
+            [.. parameters], [.. (y.Caveats ?? []).Select(t => t.Trim()).Where(t => t.Length > 0)], preflight, [.. steps], source, runsOn);
     }
 
     private List<ParameterDefinition> ConvertParameters(List<ParameterYaml> raw, Action<string> err)

@@ -19,7 +19,16 @@ internal sealed class WorkflowYaml
     public List<ParameterYaml>? Parameters { get; set; }
     public List<string>? Caveats { get; set; }
     public PreflightYaml? Preflight { get; set; }
+    public RunsOnYaml? RunsOn { get; set; }
     public List<StepYaml>? Steps { get; set; }
+}
+
+internal sealed class RunsOnYaml
+{
+    /// <summary>both | station | in-cluster.</summary>
+    public string? Where { get; set; }
+    public string? Why { get; set; }
+    public WhenYaml? StationOnlyWhen { get; set; }
 }
 
 internal sealed class ConfirmationYaml

@@ -9,7 +9,7 @@ namespace HomeOps.Simulator.OpsCommands;
 /// (only with the STATE and EPHEMERAL labels — anything else is refused, as the dashboard's policy demands — leaving
 /// the node in maintenance mode and, when other members survive, still listed in etcd), <c>apply-config</c>
 /// (--insecure only in maintenance mode), <c>bootstrap</c> (once per cluster), <c>kubeconfig</c>, <c>validate</c>,
-/// <c>version</c>, <c>etcd members</c> / <c>etcd remove-member</c>, <c>get members</c> / <c>get machineconfig</c>.
+/// <c>version</c>, <c>etcd members</c> / <c>etcd status</c> / <c>etcd remove-member</c>, <c>get members</c> / <c>get machineconfig</c>.
 /// Nodes are addressed by IP, as talosctl does.
 /// </summary>
 public static class TalosctlCommand
@@ -66,8 +66,10 @@ public static class TalosctlCommand
                     return await EtcdMembersAsync(env, nodes.FirstOrDefault() ?? "172.29.51.11", ct).ConfigureAwait(false);
                 case "etcd" when positional.FirstOrDefault() == "remove-member" && positional.Count == 2:
                     return await EtcdRemoveMemberAsync(env, nodes.FirstOrDefault() ?? "172.29.51.11", positional[1], ct).ConfigureAwait(false);
+                case "etcd" when positional.FirstOrDefault() == "status":
+                    return await EtcdStatusAsync(env, nodes.DefaultIfEmpty("172.29.51.11").ToList(), ct).ConfigureAwait(false);
                 case "etcd":
-                    io.Err("Error: the simulator's talosctl etcd knows 'members' and 'remove-member <member ID>'");
+                    io.Err("Error: the simulator's talosctl etcd knows 'members', 'status' and 'remove-member <member ID>'");
                     return 1;
                 case "get" when positional.FirstOrDefault() is "members" or "member":
                     return await GetMembersAsync(env, nodes.DefaultIfEmpty("172.29.51.11").ToList(), ct).ConfigureAwait(false);
@@ -211,6 +213,40 @@ public static class TalosctlCommand
             env.Io.Line($"{ip,-14} {id,-18} {n.Name(),-10} https://{nip}:2380{"",-4} https://{nip}:2379{"",-4} false");
         }
         return 0;
+    }
+
+    /// <summary>
+    /// <c>talosctl etcd status</c>: one row per node whose etcd member runs, in the real tool's columns (as
+    /// talosctl 1.11+ prints them, see fixtures/talos-cli/talosctl-etcd-status-docs.json); a node that is down, in
+    /// maintenance mode, no longer a member or unable to join gets an error on stderr instead, and then the exit code is 1.
+    /// The leader is the running member of the first configured node; a member whose etcd cannot join reports no leader.
+    /// </summary>
+    private static async Task<int> EtcdStatusAsync(TaskEnvironment env, IReadOnlyList<string> ips, CancellationToken ct)
+    {
+        var all = await env.Nodes.ListAsync(ct).ConfigureAwait(false);
+        bool Running(JsonObject n) => SimNodes.TalosUp(n) && !SimNodes.InMaintenance(n) && SimNodes.EtcdMemberId(n) is not null && !SimNodes.EtcdJoinFailed(n);
+        var leader = all.Where(Running).OrderBy(n => n.Name(), StringComparer.Ordinal).Select(SimNodes.EtcdMemberId).FirstOrDefault() ?? "0000000000000000";
+        var rows = new List<string>();
+        var errors = new List<string>();
+        foreach (var ip in ips)
+        {
+            var node = all.FirstOrDefault(n => SimNodes.InternalIps(n).Contains(ip));
+            if (node is null || !SimNodes.TalosUp(node))
+                errors.Add($"{ip}: rpc error: code = Unavailable desc = connection error: desc = \"transport: Error while dialing: dial tcp {ip}:50000: connect: connection refused\"");
+            else if (!Running(node))
+                errors.Add($"{ip}: rpc error: code = Unavailable desc = etcd is not running on this node");
+            else
+                rows.Add($"{ip,-14} {SimNodes.EtcdMemberId(node),-18} {"21 MB",-9} {"12 MB (57.14%)",-17} {leader,-18} {48213,-12} {7,-11} {48213,-20} {"false",-9} {"3.5.21",-10} {"3.5.0",-9} ");
+        }
+        if (rows.Count > 0)
+        {
+            env.Io.Line("NODE           MEMBER             DB SIZE   IN USE            LEADER             RAFT INDEX   RAFT TERM   RAFT APPLIED INDEX   LEARNER   PROTOCOL   STORAGE   ERRORS");
+            foreach (var row in rows) env.Io.Line(row);
+        }
+        if (errors.Count == 0) return 0;
+        env.Io.Err($"error getting status: {errors.Count} error{(errors.Count == 1 ? "" : "s")} occurred:");
+        foreach (var e in errors) env.Io.Err($"\t* {e}");
+        return 1;
     }
 
     private static async Task<int> EtcdRemoveMemberAsync(TaskEnvironment env, string ip, string memberId, CancellationToken ct)

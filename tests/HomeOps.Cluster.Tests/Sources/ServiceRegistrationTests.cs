@@ -28,6 +28,9 @@ public sealed class ServiceRegistrationTests
         Assert.Contains(hosted, h => h is InformerHost);
         Assert.Contains(hosted, h => h is AuthentikPoller);
         Assert.Same(provider.GetRequiredService<InformerHost>(), hosted.OfType<InformerHost>().Single());
+        // The ingress VIP probe runs as a hosted service with the real TCP prober (the simulator host replaces it).
+        Assert.Same(provider.GetRequiredService<HomeOps.Cluster.Sources.Probes.IngressVipProbe>(), hosted.OfType<HomeOps.Cluster.Sources.Probes.IngressVipProbe>().Single());
+        Assert.IsType<HomeOps.Cluster.Sources.Probes.TcpReachabilityProber>(provider.GetRequiredService<HomeOps.Cluster.Sources.Probes.IReachabilityProber>());
 
         // A broken kubeconfig does not crash the host: it becomes a visible error.
         var informers = provider.GetRequiredService<InformerHost>();

@@ -28,7 +28,7 @@ public abstract class OperationsTestContext : BunitContext
 
     private readonly BunitAuthorizationContext _auth;
 
-    protected OperationsTestContext(ClusterFixture? fixture = null, RateLimitOptions? rateLimits = null)
+    protected OperationsTestContext(ClusterFixture? fixture = null, RateLimitOptions? rateLimits = null, IDictionary<string, string?>? settings = null)
     {
         Root = Path.Combine(Path.GetTempPath(), "homeops-dashboard-ops-tests", Guid.NewGuid().ToString("N"));
         Checkout = Directory.CreateDirectory(Path.Combine(Root, "checkout")).FullName;
@@ -48,7 +48,7 @@ public abstract class OperationsTestContext : BunitContext
             ["Operations:DashboardNodeName"] = "elsewhere",
             ["Operations:OutputFlushInterval"] = "00:00:00.100",
             ["Operations:GatePollInterval"] = "00:00:00.050",
-        }).Build();
+        }).AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
         Services.AddDashboardUi(config);
         Services.AddOptions<AuthOptions>();
         Services.AddSingleton(Store);

@@ -111,4 +111,43 @@ public sealed class SafeResetPageTests : OperationsTestContext
         Assert.NotNull(cut.Find("[data-testid=pick-node-mini02] input[checked]"));
         Assert.DoesNotContain("evil", cut.Markup);
     }
+
+    [Fact]
+    public async Task Backup_first_is_the_default_and_skipping_it_names_the_dropped_step_asks_why_and_is_recorded()
+    {
+        SignInAsOperator();
+        var dialogs = RenderProviders();
+        var cut = Render<SafeReset>();
+        cut.Find("[data-testid=pick-node-mini02] input").Change(true);
+        cut.WaitForAssertion(() => Assert.False(cut.Find("[data-testid=launch-run]").HasAttribute("disabled")), Wait);
+
+        // Issue 13 i: `task maintenance:backup` runs first by default; nothing is dropped, nothing to explain.
+        Assert.NotNull(cut.Find("[data-testid=param-backup-take] input[checked]"));
+        Assert.Contains("task maintenance:backup", cut.Find("[data-testid=planned-steps]").TextContent);
+        Assert.Empty(cut.FindAll("[data-testid=param-backup-left-out]"));
+        Assert.Empty(cut.FindAll("[data-testid=param-scope-left-out]"));   // partial/full swap reset steps: nothing dropped
+
+        // The operator's choice: skip it. The page names the step that will not run.
+        cut.Find("[data-testid=param-backup-skip] input").Change(true);
+        cut.WaitForAssertion(() => Assert.Contains("task maintenance:backup", cut.Find("[data-testid=param-backup-left-out]").TextContent), Wait);
+        cut.WaitForAssertion(() => Assert.DoesNotContain("task maintenance:backup", cut.Find("[data-testid=planned-steps]").TextContent), Wait);
+
+        var launching = cut.Find("[data-testid=launch-run]").ClickAsync(new());
+        dialogs.WaitForAssertion(() => Assert.Contains("NOT run by your choice: task maintenance:backup", dialogs.Find("[data-testid=confirm-summary]").TextContent), Wait);
+        IElement Input(string id) => dialogs.Find($"[data-testid={id}] input, [data-testid={id}] textarea, input[data-testid={id}], textarea[data-testid={id}]");
+        Input("confirm-phrase-input").Input("SAFE-RESET");
+        dialogs.WaitForAssertion(() => Assert.True(dialogs.Find("[data-testid=confirm-run]").HasAttribute("disabled")), Wait); // no reason yet
+        Input("confirm-reason-input").Input("backup taken 10 minutes ago by hand");
+        dialogs.WaitForAssertion(() => Assert.False(dialogs.Find("[data-testid=confirm-run]").HasAttribute("disabled")), Wait);
+        await dialogs.Find("[data-testid=confirm-run]").ClickAsync(new());
+        await launching.WaitAsync(Wait, Xunit.TestContext.Current.CancellationToken);
+
+        var run = Assert.Single(await Engine.ListRunsAsync(new RunQuery("cluster:safe-reset"), Xunit.TestContext.Current.CancellationToken));
+        var start = Assert.Single(await Audit.QueryAsync(new AuditQuery(Action: "run.start"), Xunit.TestContext.Current.CancellationToken));
+        Assert.Equal("backup taken 10 minutes ago by hand", start.Reason);
+        using (var parameters = System.Text.Json.JsonDocument.Parse(start.Parameters))
+            Assert.Equal("skip", parameters.RootElement.GetProperty("backup").GetString());
+        await Engine.CancelAsync(run.Id, "test over", new HomeOps.Operations.Guards.Actor("admin", ["homeops-operators"], true, DateTimeOffset.UtcNow));
+        await Engine.WaitUntilStoppedAsync(run.Id, Xunit.TestContext.Current.CancellationToken);
+    }
 }

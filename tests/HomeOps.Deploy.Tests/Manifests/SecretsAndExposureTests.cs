@@ -135,7 +135,7 @@ public sealed class SecretsAndExposureTests(RenderedBase rendered) : IClassFixtu
         Assert.Contains("6443", egressPorts);   // kube-apiserver
         Assert.All(Items(policy, "spec", "egress"), r => Assert.NotEmpty(Items(r, "to")));
 
-        var cilium = _m.Single("CiliumNetworkPolicy");
+        var cilium = _m.Single("CiliumNetworkPolicy", "homeops-dashboard-cluster-apis");
         Assert.Contains("kube-apiserver", Items(cilium, "spec", "egress").SelectMany(r => Items(r, "toEntities")).Select(e => e.ToString()));
     }
 }

@@ -30,6 +30,15 @@ public abstract class OperationsComponent : StoreBoundComponent
 
     [Inject] protected IOptions<AuthOptions> AuthOptions { get; set; } = default!;
 
+    [Inject] private HomeOps.Operations.OperationsOptions OperationsOptions { get; set; } = default!;
+
+    /// <summary>
+    /// Why <paramref name="workflow"/> cannot start where this dashboard runs (a station-only workflow in the pod),
+    /// shown before anything starts; null when it can. The engine refuses the same with the same text.
+    /// </summary>
+    protected string? WhereRefusal(HomeOps.Operations.Workflows.WorkflowDefinition workflow, IReadOnlyDictionary<string, string> parameters) =>
+        OperationsOptions.RunsInCluster ? workflow.Where.RefusalInCluster(workflow.Id, parameters) : workflow.Where.RefusalAtStation(workflow.Id);
+
     [Inject] protected NavigationManager Navigation { get; set; } = default!;
 
     [CascadingParameter] protected Task<AuthenticationState>? AuthenticationState { get; set; }

@@ -102,6 +102,26 @@ public partial class WorkflowLauncher
         }
     }
 
+    /// <summary>
+    /// Steps the enum parameter's current value drops without replacement: a step conditioned on another value of it
+    /// while no step is conditioned on this one (backup=skip drops `task maintenance:backup`; scope=partial swaps one
+    /// reset step for another and drops nothing).
+    /// </summary>
+    private IReadOnlyList<StepDefinition> LeftOut(ParameterDefinition p)
+    {
+        if (_workflow is null || p.Type != ParameterType.Enum || Value(p) is not { } value) return [];
+        var conditioned = _workflow.Steps.Where(s => s.When is { } w && w.Parameter == p.Name).ToList();
+        if (conditioned.Count == 0 || conditioned.Any(s => s.When!.Value == value)) return [];
+        return conditioned;
+    }
+
+    private IEnumerable<StepDefinition> AllLeftOut() =>
+        _workflow?.Parameters.SelectMany(LeftOut) ?? [];
+
+    /// <summary>The enum choices as they stand (they decide e.g. that a full-cluster reset is station-only).</summary>
+    private Dictionary<string, string> WhereParameters() =>
+        _values.Where(kv => kv.Value is not null).ToDictionary(kv => kv.Key, kv => kv.Value!, StringComparer.Ordinal);
+
     private async Task LaunchAsync() => await LaunchAsync(apiUnreachable: false);
 
     /// <param name="apiUnreachable">
@@ -120,7 +140,8 @@ public partial class WorkflowLauncher
             if (!await EnsureFreshSignInAsync("/" + Navigation.ToBaseRelativePath(back))) return;
             var c = _workflow.Confirmation;
             var summary = $"{_workflow.Title}" + (preview.Preflight is { Targets.Length: > 0 } pf ? $" on {string.Join(", ", pf.Targets)}" : "")
-                          + (preview.Preflight is { } p && p.Warnings.Any() ? $" — {p.Warnings.Count()} warning(s) in the pre-flight" : "");
+                          + (preview.Preflight is { } p && p.Warnings.Any() ? $" — {p.Warnings.Count()} warning(s) in the pre-flight" : "")
+                          + (AllLeftOut().ToList() is { Count: > 0 } left ? $" — NOT run by your choice: {string.Join("; ", left.Select(s => s.Title))} (say why in the reason)" : "");
             answer = apiUnreachable
                 ? await OperationsDialogs.AskAsync(Dialogs, "Override: the Kubernetes API is unreachable",
                     summary + " — the pre-flight could NOT check: " + string.Join("; ", preview.Preflight!.Blocking.Select(b => b.Message)),
