@@ -62,7 +62,7 @@ public sealed record CliArguments(
     {
         if (args.Count == 0) throw new BadInputException("missing command: expected `status`");
         if (args[0] is "-h" or "--help" or "help") return new CliArguments(true, null, null, null, false, OutputFormat.Table);
-        if (args[0] != "status") throw new BadInputException($"unknown command '{args[0]}': expected `status`");
+        if (args[0] != "status") throw new BadInputException($"unknown command '{args[0]}': expected `status`, `hash-password` or `totp-secret`");
 
         string? from = null, kubeconfig = null, context = null, authentikUrl = null, authentikTokenFile = null, authentikCa = null;
         IReadOnlyList<string> expectedNodes = ClusterOptions.DefaultExpectedNodes;

@@ -1,9 +1,16 @@
 using HomeOps.Cli;
 
-// `homeops status …` — the same verdicts the dashboard shows, in a terminal (replaces `task cluster:status`).
+// `homeops status …` — the same verdicts the dashboard shows, in a terminal (replaces `task cluster:status`);
+// `homeops hash-password` and `homeops totp-secret` prepare the dashboard's break-glass account.
 try
 {
-    return await StatusCommand.RunAsync(args, Console.Out, Console.Error, CancellationToken.None);
+    return args.FirstOrDefault() switch
+    {
+        // Break-glass account preparation (docs/station.md): the password only ever on standard input.
+        "hash-password" => await BreakGlassCommands.HashPasswordAsync(args, Console.In, !Console.IsInputRedirected, Console.Out, Console.Error),
+        "totp-secret" => await BreakGlassCommands.TotpSecretAsync(args, Console.Out, Console.Error),
+        _ => await StatusCommand.RunAsync(args, Console.Out, Console.Error, CancellationToken.None),
+    };
 }
 catch (Exception e)
 {

@@ -67,6 +67,7 @@ app.MapStaticAssets().AllowAnonymous();
 app.MapHealthEndpoints();
 app.MapMetricsEndpoint();
 app.MapAuthEndpoints();
+app.MapBreakGlassEndpoints();
 app.MapClusterApi();
 app.MapOperationsEndpoints();
 app.MapRazorComponents<App>()

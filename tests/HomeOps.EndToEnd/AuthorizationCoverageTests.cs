@@ -18,10 +18,14 @@ public sealed class AuthorizationCoverageTests : IAsyncLifetime
 
     public async ValueTask DisposeAsync() => await _dashboard.DisposeAsync();
 
-    /// <summary>Anonymous by design: probes, sign-in/out pages, the error page, static files, and /metrics (own token).</summary>
+    /// <summary>
+    /// Anonymous by design: probes, sign-in/out pages, the error page, static files, /metrics (own token), and the
+    /// break-glass sign-in page and post (their own server-side offer check, antiforgery, rate limit and lockout).
+    /// </summary>
     private static readonly string[] AnonymousAllowed =
     [
         "/healthz", "/readyz", "/login", "/access-denied", "/signed-out", "/signin-error", "/Error", "/metrics",
+        "/breakglass", "/breakglass/signin",
     ];
 
     [Fact]

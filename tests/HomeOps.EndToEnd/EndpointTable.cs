@@ -93,6 +93,19 @@ public static class EndpointTable
         new("GET", "/signed-out", Access.Public),
         new("GET", "/signin-error", Access.Public),
         new("GET", "/Error", Access.Public),
+        // Break-glass (not configured in the matrix's dashboard): the page says so; its post needs the antiforgery token
+        // (400 without, as every form) and is then refused as not offered (403); step-up is for break-glass sessions only.
+        new("GET", "/breakglass", Access.Public),
+        new("POST", "/breakglass/signin", Access.Public, Body: Form, AllowedOutcome: "403", Overrides: new Dictionary<Identity, string>
+        {
+            [Identity.Anonymous] = "400",
+            [Identity.ViewerBearer] = "400",
+            [Identity.OperatorBearer] = "400",
+            [Identity.OtherIssuerToken] = "400",
+            [Identity.ExpiredToken] = "400",
+        }),
+        new("GET", "/breakglass/step-up", Access.ViewerBrowser),
+        new("POST", "/breakglass/verify", Access.ViewerBrowser, Body: Form, AllowedOutcome: "403", Overrides: FormNeedsToken),
 
         // Pages (viewers).
         new("GET", "/", Access.ViewerBrowser),

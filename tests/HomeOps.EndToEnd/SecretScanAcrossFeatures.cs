@@ -71,7 +71,8 @@ public static partial class FeatureTour
         }
     }
 
-    private static bool IsInteractive(string path) => path is not ("/access-denied" or "/signed-out" or "/signin-error" or "/Error");
+    private static bool IsInteractive(string path) =>
+        path is not ("/access-denied" or "/signed-out" or "/signin-error" or "/Error" or "/breakglass" or "/breakglass/step-up");
 
     public static async Task ApiAsync(IAPIRequestContext api, string baseUrl, string who, SecretScan scan)
     {

@@ -16,6 +16,9 @@ public class AuditActionTests
             ("run.lock-lost", AuditActionKind.Run), ("flux.reconcile", AuditActionKind.Flux), ("flux.reconcile-with-source", AuditActionKind.Flux),
             ("flux.suspend", AuditActionKind.Flux), ("flux.resume", AuditActionKind.Flux), ("flux.resume-and-reconcile", AuditActionKind.Flux),
             ("auth.refused", AuditActionKind.Authorization), ("ratelimit.refused", AuditActionKind.RateLimit),
+            ("breakglass.signin", AuditActionKind.BreakGlass), ("breakglass.refused", AuditActionKind.BreakGlass),
+            ("breakglass.lockout", AuditActionKind.BreakGlass), ("breakglass.locked", AuditActionKind.BreakGlass),
+            ("breakglass.step-up", AuditActionKind.BreakGlass), ("breakglass.signout", AuditActionKind.BreakGlass),
         ];
         Assert.Equal(stored, AuditAction.All.Select(a => (a.Name, a.Kind)));
         Assert.All(stored, s => Assert.Same(AuditAction.All.Single(a => a.Name == s.Name), AuditAction.Find(s.Name)));

@@ -15,8 +15,11 @@ public static class AuthEndpoints
             .WithName("login");
 
         // Step-up before a destructive action: a fresh sign-in at Authentik (prompt=login, max_age=0) renews auth_time.
-        app.MapGet("/login/step-up", (string? returnUrl) =>
+        // A break-glass session (Authentik never knew it) steps up by entering its password (and TOTP code) again.
+        app.MapGet("/login/step-up", (string? returnUrl, HttpContext http) =>
             {
+                if (BreakGlassGate.IsBreakGlassSession(http.User))
+                    return Results.LocalRedirect(BreakGlassEndpoints.StepUpPagePath + "?returnUrl=" + Uri.EscapeDataString(LocalOrRoot(returnUrl)));
                 var properties = new AuthenticationProperties { RedirectUri = LocalOrRoot(returnUrl) };
                 properties.Items[AuthenticationSetup.StepUpItem] = "1";
                 return Results.Challenge(properties, [AuthenticationSetup.OidcScheme]);
@@ -25,8 +28,11 @@ public static class AuthEndpoints
             .WithName("step-up");
 
         // Sign-out ends the Authentik session too (its end-session endpoint), then comes back to the overview.
-        app.MapPost("/logout", ([FromForm] string? returnUrl) =>
-                Results.SignOut(new AuthenticationProperties { RedirectUri = "/signed-out" },
+        // A break-glass session ends here only: there is no Authentik session to end.
+        app.MapPost("/logout", async ([FromForm] string? returnUrl, HttpContext http) =>
+                BreakGlassGate.IsBreakGlassSession(http.User)
+                    ? await BreakGlassEndpoints.SignOutAsync(http)
+                    : Results.SignOut(new AuthenticationProperties { RedirectUri = "/signed-out" },
                     [AuthenticationSetup.CookieScheme, AuthenticationSetup.OidcScheme]))
             .RequireAuthorization(Policies.Viewer)
             .WithName("logout");

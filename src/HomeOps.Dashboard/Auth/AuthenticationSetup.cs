@@ -112,6 +112,8 @@ public static class AuthenticationSetup
         services.AddScoped<AuthenticationStateProvider, SessionRevalidator>();
         // The session cookie holds only a key; tickets live in the operations database (sign-out revokes copies).
         services.AddServerSessions();
+        // The local emergency account for Authentik outages (BreakGlass section; off unless enabled).
+        services.AddBreakGlass(configuration);
 
         // Keys persisted and encrypted at rest with a certificate (DataProtection section).
         builder.AddDashboardDataProtection(auth);

@@ -48,6 +48,8 @@ public sealed class SessionRevalidation(
         ClaimsPrincipal principal, AuthenticationProperties properties, CancellationToken ct)
     {
         var now = time.GetUtcNow();
+        // A break-glass session has no Authentik tokens: its groups are the configured ones for its (short) lifetime.
+        if (BreakGlassGate.IsBreakGlassSession(principal)) return (RevalidationOutcome.Unchanged, null);
         if (!IsDue(properties, now)) return (RevalidationOutcome.Unchanged, null);
         var oidc = oidcOptions.Get(AuthenticationSetup.OidcScheme);
         try

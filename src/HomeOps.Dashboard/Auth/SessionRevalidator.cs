@@ -121,6 +121,13 @@ public sealed class SessionRevalidator : ServerAuthenticationStateProvider, IDis
             ctx.RejectPrincipal();
             return;
         }
+        // A break-glass session is usable only from the networks break-glass is offered to, on every request.
+        if (BreakGlassGate.IsBreakGlassSession(ctx.Principal) &&
+            !services.GetRequiredService<BreakGlassGate>().IsAllowedNetwork(ctx.HttpContext.Connection.RemoteIpAddress))
+        {
+            ctx.RejectPrincipal();
+            return;
+        }
         var (outcome, principal) = await services.GetRequiredService<SessionRevalidation>()
             .RevalidateAsync(ctx.Principal, ctx.Properties, ctx.HttpContext.RequestAborted);
         switch (outcome)

@@ -129,7 +129,7 @@ public static class DashboardRateLimits
 }
 
 /// <summary>
-/// The per-address sign-in budget: /login, step-up and the OIDC callback (counted by the middleware) and every other
+/// The per-address sign-in budget: /login, step-up, the break-glass form posts and the OIDC callback (counted by the middleware) and every other
 /// challenge (counted in the OIDC redirect event).
 /// </summary>
 public sealed class SignInLimiter(RateLimitOptions options, IOptionsMonitor<OpenIdConnectOptions> oidc) : IDisposable
@@ -145,7 +145,8 @@ public sealed class SignInLimiter(RateLimitOptions options, IOptionsMonitor<Open
 
     /// <summary>The paths the sign-in middleware counts itself.</summary>
     public bool IsSignInPath(PathString path) =>
-        (_paths ??= ["/login", "/login/step-up", oidc.Get(AuthenticationSetup.OidcScheme).CallbackPath])
+        (_paths ??= ["/login", "/login/step-up", oidc.Get(AuthenticationSetup.OidcScheme).CallbackPath,
+                     BreakGlassEndpoints.SignInPath, BreakGlassEndpoints.StepUpPath])
         .Any(p => path.Equals(p, StringComparison.OrdinalIgnoreCase));
 
     public static string KeyFor(HttpContext ctx) => "ip:" + DashboardRateLimits.ClientIp(ctx);

@@ -12,7 +12,7 @@ public sealed class RateLimitOptions
     /// <summary>State-changing operator actions (operations and Flux POSTs, operator hub methods), per signed-in user.</summary>
     public WindowLimit Actions { get; set; } = new() { PermitLimit = 10, WindowSeconds = 60 };
 
-    /// <summary>/login, /login/step-up and the OIDC callback, per client IP (the forwarded one from a known proxy).</summary>
+    /// <summary>/login, /login/step-up, the OIDC callback and the break-glass posts, per client IP (the forwarded one from a known proxy).</summary>
     public WindowLimit SignIn { get; set; } = new() { PermitLimit = 20, WindowSeconds = 60 };
 }
 

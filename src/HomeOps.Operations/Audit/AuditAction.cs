@@ -11,6 +11,8 @@ public enum AuditActionKind
     Authorization,
     /// <summary>Refused by the command rate limit before any command ran.</summary>
     RateLimit,
+    /// <summary>Break-glass sign-in (the local account for Authentik outages): about a person, no cluster object.</summary>
+    BreakGlass,
 }
 
 /// <summary>
@@ -37,12 +39,24 @@ public sealed class AuditAction
     public static readonly AuditAction FluxResumeAndReconcile = new("flux.resume-and-reconcile", AuditActionKind.Flux);
     public static readonly AuditAction AuthRefused = new("auth.refused", AuditActionKind.Authorization);
     public static readonly AuditAction RateLimitRefused = new("ratelimit.refused", AuditActionKind.RateLimit);
+    /// <summary>A break-glass sign-in attempt: Succeeded or Failed (wrong user name, password or code).</summary>
+    public static readonly AuditAction BreakGlassSignIn = new("breakglass.signin", AuditActionKind.BreakGlass);
+    /// <summary>Refused before the credentials were looked at: not offered, outside the allowed networks, no antiforgery token.</summary>
+    public static readonly AuditAction BreakGlassRefused = new("breakglass.refused", AuditActionKind.BreakGlass);
+    /// <summary>The failure that locked break-glass sign-in for a user name.</summary>
+    public static readonly AuditAction BreakGlassLockout = new("breakglass.lockout", AuditActionKind.BreakGlass);
+    /// <summary>An attempt while locked (the password was not checked).</summary>
+    public static readonly AuditAction BreakGlassLocked = new("breakglass.locked", AuditActionKind.BreakGlass);
+    /// <summary>A break-glass session's step-up (password and code again before a destructive action).</summary>
+    public static readonly AuditAction BreakGlassStepUp = new("breakglass.step-up", AuditActionKind.BreakGlass);
+    public static readonly AuditAction BreakGlassSignOut = new("breakglass.signout", AuditActionKind.BreakGlass);
 
     public static IReadOnlyList<AuditAction> All { get; } =
     [
         RunCreate, RunStart, RunResume, RunCancel, RunAbandon, RunRecoverOrphan, RunLockLost,
         FluxReconcile, FluxReconcileWithSource, FluxSuspend, FluxResume, FluxResumeAndReconcile,
         AuthRefused, RateLimitRefused,
+        BreakGlassSignIn, BreakGlassRefused, BreakGlassLockout, BreakGlassLocked, BreakGlassStepUp, BreakGlassSignOut,
     ];
 
     private static readonly Dictionary<string, AuditAction> ByName = All.ToDictionary(a => a.Name, StringComparer.Ordinal);

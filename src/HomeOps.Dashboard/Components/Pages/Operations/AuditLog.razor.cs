@@ -15,6 +15,8 @@ public partial class AuditLog
         AuditAction.RunCreate.Name, AuditAction.RunStart.Name, AuditAction.RunResume.Name, AuditAction.RunCancel.Name, AuditAction.RunAbandon.Name,
         AuditAction.AuthRefused.Name, AuditAction.FluxReconcile.Name, AuditAction.FluxReconcileWithSource.Name, AuditAction.FluxSuspend.Name,
         AuditAction.FluxResume.Name, AuditAction.FluxResumeAndReconcile.Name,
+        AuditAction.BreakGlassSignIn.Name, AuditAction.BreakGlassRefused.Name, AuditAction.BreakGlassLockout.Name,
+        AuditAction.BreakGlassLocked.Name, AuditAction.BreakGlassStepUp.Name, AuditAction.BreakGlassSignOut.Name,
     ];
 
     private readonly AuditFilter _filter = new();
