@@ -29,6 +29,13 @@ public sealed class OperationsOptions
     /// <summary>The node the dashboard's own pod runs on (downward API <c>NODE_NAME</c>); unknown → a pre-flight warning.</summary>
     public string? DashboardNodeName { get; set; } = Environment.GetEnvironmentVariable("NODE_NAME");
 
+    /// <summary>
+    /// The operator station's 1Password service-account token, as a file (a compose secret, <c>Operations__OnePasswordTokenFile</c>):
+    /// read at step start and passed as <c>OP_SERVICE_ACCOUNT_TOKEN</c> only to steps that name a 1Password account
+    /// (<c>OP_ACCOUNT</c> in their env:, e.g. cluster:recover). Unset: such steps need a signed-in <c>op</c> of their own.
+    /// </summary>
+    public string? OnePasswordTokenFile { get; set; }
+
     /// <summary>Stored output per step is the last this many bytes (UTF-8).</summary>
     public int OutputLimitBytes { get; set; } = 256 * 1024;
 

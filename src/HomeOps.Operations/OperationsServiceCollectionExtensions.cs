@@ -54,7 +54,7 @@ public static class OperationsServiceCollectionExtensions
                 $"Operations:InheritEnvironment names '{secretName}', which looks like a secret: step processes must not inherit secrets (give a step what it needs through its env:)");
         // Every configured secret is masked in step output (stored, streamed, API, log).
         services.TryAddSingleton(_ => SecretMasker.FromConfiguration(configuration));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IStepRunner, LocalProcessRunner>(sp => new LocalProcessRunner(sp.GetRequiredService<TimeProvider>(), operations.InheritEnvironment)));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IStepRunner, LocalProcessRunner>(sp => new LocalProcessRunner(sp.GetRequiredService<TimeProvider>(), operations.InheritEnvironment, operations.OnePasswordTokenFile)));
         services.TryAddSingleton<IRunLock>(sp => operations.Lock == RunLockKind.Lease
             ? new KubernetesLeaseRunLock(sp.GetRequiredService<IKubernetes>(), operations.LeaseNamespace, operations.LeaseName, operations.InstanceId,
                 operations.LeaseDuration, operations.LeaseRenewInterval, sp.GetRequiredService<TimeProvider>(), sp.GetService<ILogger<KubernetesLeaseRunLock>>())

@@ -34,7 +34,11 @@ public sealed record Freshness(
     /// <summary>Data may be trusted as current.</summary>
     public bool IsLive => State == FeedState.Live;
 
-    /// <summary>Short operator-facing text: "live", "updated 3 s ago", "stale: watch reconnecting".</summary>
+    /// <summary>
+    /// Short operator-facing text: "live", "updated 3 s ago", "stale: API unreachable since 2 min". A feed that is not
+    /// receiving says since when — a dropped watch, a failing poll and a source that never synced alike — so that on
+    /// the operator station, with the API, Authentik and BGP down, no feed's last data reads as live (issue 14).
+    /// </summary>
     public string Describe(DateTimeOffset now)
     {
         return State switch
@@ -44,10 +48,10 @@ public sealed record Freshness(
             FeedState.Connecting => "connecting…",
             FeedState.Reconnecting => Polled
                 ? $"stale: API unreachable since {Age(now - Since)}"
-                : $"stale: watch reconnecting ({Age(now - Since)})",
+                : $"stale: API unreachable since {Age(now - Since)} (watch reconnecting)",
             FeedState.NotInstalled => "not installed",
             FeedState.Forbidden => $"forbidden: {LastError}",
-            FeedState.Error => $"error: {LastError}",
+            FeedState.Error => $"unreachable since {Age(now - Since)}: {LastError}",
             _ => State.ToString(),
         };
     }

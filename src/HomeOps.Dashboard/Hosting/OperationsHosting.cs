@@ -67,7 +67,7 @@ public static class OperationsHosting
             // Replace the plain local runner: same process runner, the stand-ins first on PATH.
             services.RemoveAll<IStepRunner>();
             services.AddSingleton<IStepRunner>(sp => new StandInStepRunner(
-                new LocalProcessRunner(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<OperationsOptions>().InheritEnvironment),
+                new LocalProcessRunner(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<OperationsOptions>().InheritEnvironment, sp.GetRequiredService<OperationsOptions>().OnePasswordTokenFile),
                 sp.GetRequiredService<SimulatorStandIns>()));
             services.AddHostedService<StandInBackground>();
             // The ingress VIP probe asks the simulated network (assigned, announced by BGP, port exposed), not the LAN.

@@ -38,6 +38,14 @@ internal sealed class RunAdmission(
         if (Role(actor) is { } role) problems.Add(role);
     }
 
+    /// <summary>
+    /// Where it can run, decided before anything starts (preview, trigger, resume): in the cluster a station-only
+    /// workflow, a full-cluster choice or a reset of the dashboard's own node is refused with a pointer to the operator
+    /// station; at the station an in-cluster-only workflow is refused.
+    /// </summary>
+    public string? Where(WorkflowDefinition definition, IReadOnlyDictionary<string, string> parameters) =>
+        definition.Where.Refusal(definition.Id, parameters, options.RunsInCluster, options.DashboardNodeName);
+
     /// <summary>A reason is required (and bounded).</summary>
     public static string? Reason(string? reason) => RunGuards.Reason(reason);
 

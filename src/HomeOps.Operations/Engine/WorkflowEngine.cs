@@ -247,7 +247,7 @@ public sealed class WorkflowEngine : IOperationsEngine
         var problems = new List<string>();
         _admission.CallerRefusals(actor, problems);
         if (run.Status is not (RunStatus.Failed or RunStatus.Interrupted)) problems.Add($"only a Failed or Interrupted run can be resumed; this one is {run.Status}");
-        if (WhereRefusal(def, parameters) is { } where) problems.Add(where);
+        if (_admission.Where(def, parameters.Values) is { } where) problems.Add(where);
         if (_active.ContainsKey(run.Id)) problems.Add("the run is still executing here");
         else if (await _admission.LiveOrphanAsync(run.Destructive ? null : run.Id, ct).ConfigureAwait(false) is { } orphan) problems.Add(orphan);
         var byKey = run.Steps.ToDictionary(RunExecutor.Key, StringComparer.Ordinal);
@@ -409,14 +409,11 @@ public sealed class WorkflowEngine : IOperationsEngine
         problems.AddRange(InputValidator.Validate(def, request.Parameters, state, out var parameters));
         if (problems.Count > 0) return new Prepared(def, null, null, null, problems);
         // Where it can run is decided before anything starts (preview, trigger): a station-only workflow is refused in the pod.
-        if (WhereRefusal(def, parameters) is { } where) problems.Add(where);
+        if (_admission.Where(def, parameters.Values) is { } where) problems.Add(where);
         var planned = _planner.Plan(def, request.Parameters, parameters, state, problems);
         var preflight = _admission.InitialPreflight(def, parameters, state);
         return new Prepared(def, parameters, planned, preflight, problems);
     }
-
-    private string? WhereRefusal(WorkflowDefinition def, ValidatedParameters parameters) =>
-        _options.RunsInCluster ? def.Where.RefusalInCluster(def.Id, parameters.Values) : def.Where.RefusalAtStation(def.Id);
 
     private RunRecord NewRecord(WorkflowDefinition def, Prepared p, Actor actor, string? reason, RunStatus status, DateTimeOffset now, Guid? id = null)
     {

@@ -10,10 +10,19 @@ namespace HomeOps.Operations.Runners;
 /// captured (validation off). Cancellation kills the entire process tree and keeps the output written before it.
 /// The environment is built from an allowlist (<see cref="ChildEnvironment"/>), not inherited whole: the dashboard's
 /// secrets never reach a step. <paramref name="inheritEnvironment"/> names further variables to pass on
-/// (<c>Operations:InheritEnvironment</c>).
+/// (<c>Operations:InheritEnvironment</c>). <paramref name="onePasswordTokenFile"/> (<c>Operations:OnePasswordTokenFile</c>,
+/// the station's mounted 1Password service-account token) is read at step start and passed as
+/// <c>OP_SERVICE_ACCOUNT_TOKEN</c> only to a step that names a 1Password account in its <c>env:</c> (<c>OP_ACCOUNT</c>):
+/// it is never in the dashboard's environment, the run record or any other step's process.
 /// </summary>
-public sealed class LocalProcessRunner(TimeProvider? time = null, IEnumerable<string>? inheritEnvironment = null) : IStepRunner
+public sealed class LocalProcessRunner(TimeProvider? time = null, IEnumerable<string>? inheritEnvironment = null, string? onePasswordTokenFile = null) : IStepRunner
 {
+    /// <summary>The variable the 1Password CLI reads for unattended (service-account) use.</summary>
+    public const string OnePasswordTokenVariable = "OP_SERVICE_ACCOUNT_TOKEN";
+
+    /// <summary>A step that sets this in its env: uses the 1Password CLI, and only such a step gets the token.</summary>
+    public const string OnePasswordAccountVariable = "OP_ACCOUNT";
+
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly IReadOnlySet<string> _inherit = new HashSet<string>(inheritEnvironment ?? [], StringComparer.Ordinal);
 
@@ -26,6 +35,16 @@ public sealed class LocalProcessRunner(TimeProvider? time = null, IEnumerable<st
         var started = _time.GetTimestamp();
         if (cancellationToken.IsCancellationRequested)
             return new StepRunResult(null, true, null, TimeSpan.Zero);
+
+        string? opToken = null;
+        if (!string.IsNullOrWhiteSpace(onePasswordTokenFile) && command.Environment.ContainsKey(OnePasswordAccountVariable))
+        {
+            try { opToken = (await File.ReadAllTextAsync(onePasswordTokenFile, cancellationToken).ConfigureAwait(false)).Trim(); }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                return new StepRunResult(null, false, $"could not read the 1Password service-account token file (Operations:OnePasswordTokenFile): {ex.GetType().Name}", _time.GetElapsedTime(started));
+            }
+        }
 
         var cli = Cli.Wrap(command.Argv[0])
             .WithWorkingDirectory(command.WorkingDirectory)
@@ -53,6 +72,7 @@ public sealed class LocalProcessRunner(TimeProvider? time = null, IEnumerable<st
                     psi.Environment.Clear();
                     foreach (var (name, value) in ChildEnvironment.Build(System.Environment.GetEnvironmentVariables(), command.Environment, _inherit))
                         psi.Environment[name] = value;
+                    if (opToken is { Length: > 0 }) psi.Environment[OnePasswordTokenVariable] = opToken;
                 },
                 configureProcess: null,
                 forcefulCancellationToken: forceful.Token,

@@ -105,23 +105,52 @@ public enum RunLocation
 }
 
 /// <summary>
-/// <c>runsOn</c>: where the workflow can run, why, and an optional parameter value that makes it station-only (a
-/// partial reset can run in the cluster, a full-cluster reset cannot).
+/// <c>runsOn</c>: where the workflow can run, why, an optional parameter value that makes it station-only (a partial
+/// reset can run in the cluster, a full-cluster reset cannot), and an optional node parameter that makes it
+/// station-only when it names the node the dashboard's own pod runs on (a reset of that node takes the dashboard down
+/// mid-run).
 /// </summary>
-public sealed record RunsOnDefinition(RunLocation Location, string Why, StepCondition? StationOnlyWhen = null)
+public sealed record RunsOnDefinition(RunLocation Location, string Why, StepCondition? StationOnlyWhen = null, string? StationOnlyForOwnNodeIn = null)
 {
     public static readonly RunsOnDefinition Anywhere = new(RunLocation.Both, "");
 
+    /// <summary>Where the refusal points to: the operator station's page.</summary>
+    public const string StationDoc = "docs/station.md";
+
+    /// <summary>
+    /// The one decision of where a run may start, for the engine's admission and the page alike: null when it may start
+    /// where the dashboard runs, otherwise the refusal. <paramref name="ownNode"/> is the node of the dashboard's pod
+    /// (downward API <c>NODE_NAME</c>); in the cluster, unknown counts as possibly any node (default-deny).
+    /// </summary>
+    public string? Refusal(string workflowId, IReadOnlyDictionary<string, string> parameters, bool runsInCluster, string? ownNode) =>
+        runsInCluster ? RefusalInCluster(workflowId, parameters, ownNode) : RefusalAtStation(workflowId);
+
     /// <summary>Null when the run may start where the dashboard runs; otherwise the refusal, pointing to the operator station.</summary>
-    public string? RefusalInCluster(string workflowId, IReadOnlyDictionary<string, string> parameters)
+    public string? RefusalInCluster(string workflowId, IReadOnlyDictionary<string, string> parameters, string? ownNode = null)
     {
         var stationOnly = Location == RunLocation.Station
             || (StationOnlyWhen is { } w && parameters.TryGetValue(w.Parameter, out var v) && v == w.Value);
-        if (!stationOnly) return null;
-        var which = Location == RunLocation.Station ? workflowId : $"{workflowId} with {StationOnlyWhen}";
-        return $"{which} cannot run from inside the cluster (this dashboard runs in-cluster, Cluster:Mode=InCluster){(Why.Length > 0 ? ": " + Why : "")}. " +
-               "Run it from the operator station: the same image or `dotnet run` on a LAN machine with the home-ops checkout, talosconfig, kubeconfig and 1Password access (docs/operations.md).";
+        if (stationOnly)
+        {
+            var which = Location == RunLocation.Station ? workflowId : $"{workflowId} with {StationOnlyWhen}";
+            return $"{which} cannot run from inside the cluster (this dashboard runs in-cluster, Cluster:Mode=InCluster){(Why.Length > 0 ? ": " + Why : "")}. " + ToStation;
+        }
+        if (StationOnlyForOwnNodeIn is { } param && parameters.TryGetValue(param, out var chosen) && chosen.Length > 0)
+        {
+            var nodes = chosen.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            if (string.IsNullOrWhiteSpace(ownNode))
+                return $"{workflowId} cannot run from inside the cluster while the dashboard does not know its own node (NODE_NAME from the downward API " +
+                       $"spec.nodeName is not set): {string.Join(", ", nodes)} may include the node this dashboard runs on. " + ToStation;
+            if (nodes.Contains(ownNode, StringComparer.Ordinal))
+                return $"{workflowId} of {ownNode} cannot run from inside the cluster: {ownNode} is the node this dashboard's own pod runs on, " +
+                       "so the run would take down the dashboard that drives it. Reset the other nodes from here, or " + ToStation[0..1].ToLowerInvariant() + ToStation[1..];
+        }
+        return null;
     }
+
+    private const string ToStation =
+        "Run it from the operator station: the same image or `dotnet run` with Cluster:Mode=Kubeconfig on a LAN machine outside the cluster, " +
+        "with the home-ops checkout, talosconfig, kubeconfig and a 1Password service-account token (" + StationDoc + ").";
 
     public string? RefusalAtStation(string workflowId) =>
         Location == RunLocation.InCluster ? $"{workflowId} runs only from the dashboard's pod in the cluster{(Why.Length > 0 ? ": " + Why : "")}." : null;

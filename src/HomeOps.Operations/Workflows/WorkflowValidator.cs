@@ -106,7 +106,15 @@ internal sealed partial class WorkflowValidator(GateRegistry gates)
                 else if (location != RunLocation.Both) Err("runsOn.stationOnlyWhen applies only to where: both");
                 else stationOnlyWhen = new StepCondition(sw.Parameter, sw.Value);
             }
-            runsOn = new RunsOnDefinition(location, (ro.Why ?? "").Trim(), stationOnlyWhen);
+            string? ownNodeIn = null;
+            if (ro.StationOnlyForOwnNodeIn is { } on)
+            {
+                if (!byName.TryGetValue(on, out var np) || !np.IsNodeKind)
+                    Err($"runsOn.stationOnlyForOwnNodeIn must name a node or node-list parameter, got '{on}'");
+                else if (location != RunLocation.Both) Err("runsOn.stationOnlyForOwnNodeIn applies only to where: both");
+                else ownNodeIn = on;
+            }
+            runsOn = new RunsOnDefinition(location, (ro.Why ?? "").Trim(), stationOnlyWhen, ownNodeIn);
         }
 
         if (errors.Count > before) return null;

@@ -29,6 +29,8 @@ internal sealed class RunsOnYaml
     public string? Where { get; set; }
     public string? Why { get; set; }
     public WhenYaml? StationOnlyWhen { get; set; }
+    /// <summary>A node or node-list parameter: naming the dashboard's own node makes the run station-only.</summary>
+    public string? StationOnlyForOwnNodeIn { get; set; }
 }
 
 internal sealed class ConfirmationYaml

@@ -43,6 +43,6 @@ public class FreshnessChipTests : DashboardTestContext
         Assert.False(DataAge.IsOverdue(watch, Snap.T0, TimeSpan.FromSeconds(45)));
         Assert.Equal("live", DataAge.Describe(watch, Snap.T0, TimeSpan.FromSeconds(45)));
         var reconnecting = watch with { State = FeedState.Reconnecting, Since = Snap.T0.AddSeconds(-95) };
-        Assert.StartsWith("stale: watch reconnecting", DataAge.Describe(reconnecting, Snap.T0, TimeSpan.FromSeconds(45)));
+        Assert.StartsWith("stale: API unreachable since 1 min", DataAge.Describe(reconnecting, Snap.T0, TimeSpan.FromSeconds(45)));
     }
 }

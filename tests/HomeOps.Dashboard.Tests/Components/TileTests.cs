@@ -127,10 +127,10 @@ public class TileTests : DashboardTestContext
         var cut = Render<NodesTile>();
         store.Dispatch(new FreshnessChanged(Kinds.Node,
             new Freshness(FeedState.Reconnecting, true, Snap.T0, Snap.T0, 1, "stream closed", Snap.T0)));
-        cut.WaitForAssertion(() => Assert.Equal("stale: watch reconnecting (0 s)",
+        cut.WaitForAssertion(() => Assert.Equal("stale: API unreachable since 0 s (watch reconnecting)",
             cut.Find("[data-testid=tile-nodes-freshness]").TextContent.Trim()), Wait);
         Fixture.Time.Advance(TimeSpan.FromSeconds(12));
-        cut.WaitForAssertion(() => Assert.Equal("stale: watch reconnecting (12 s)",
+        cut.WaitForAssertion(() => Assert.Equal("stale: API unreachable since 12 s (watch reconnecting)",
             cut.Find("[data-testid=tile-nodes-freshness]").TextContent.Trim()), Wait);
     }
 

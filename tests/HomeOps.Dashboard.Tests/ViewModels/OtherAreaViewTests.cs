@@ -152,7 +152,7 @@ public class AreaFreshnessTests
         var reconnecting = new Freshness(FeedState.Reconnecting, true, Now, Now, 2, "stream closed", Now.AddSeconds(-12));
         Assert.Equal(FeedState.Live, AreaFreshness.Combine([missing, live, missing]).State);
         var worst = AreaFreshness.Combine([live, reconnecting, missing]);
-        Assert.Equal("stale: watch reconnecting (12 s)", worst.Describe(Now));
+        Assert.Equal("stale: API unreachable since 12 s (watch reconnecting)", worst.Describe(Now));
         Assert.Equal(FeedState.NotInstalled, AreaFreshness.Combine([missing]).State);
     }
 

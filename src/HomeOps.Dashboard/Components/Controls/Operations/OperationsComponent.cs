@@ -33,11 +33,11 @@ public abstract class OperationsComponent : StoreBoundComponent
     [Inject] private HomeOps.Operations.OperationsOptions OperationsOptions { get; set; } = default!;
 
     /// <summary>
-    /// Why <paramref name="workflow"/> cannot start where this dashboard runs (a station-only workflow in the pod),
+    /// Why <paramref name="workflow"/> cannot start where this dashboard runs (a station-only workflow, a full-cluster choice or a reset of its own node, in the pod),
     /// shown before anything starts; null when it can. The engine refuses the same with the same text.
     /// </summary>
     protected string? WhereRefusal(HomeOps.Operations.Workflows.WorkflowDefinition workflow, IReadOnlyDictionary<string, string> parameters) =>
-        OperationsOptions.RunsInCluster ? workflow.Where.RefusalInCluster(workflow.Id, parameters) : workflow.Where.RefusalAtStation(workflow.Id);
+        workflow.Where.Refusal(workflow.Id, parameters, OperationsOptions.RunsInCluster, OperationsOptions.DashboardNodeName);
 
     [Inject] protected NavigationManager Navigation { get; set; } = default!;
 

@@ -118,9 +118,9 @@ public partial class WorkflowLauncher
     private IEnumerable<StepDefinition> AllLeftOut() =>
         _workflow?.Parameters.SelectMany(LeftOut) ?? [];
 
-    /// <summary>The enum choices as they stand (they decide e.g. that a full-cluster reset is station-only).</summary>
+    /// <summary>The choices as they stand, nodes included (they decide e.g. that a full-cluster reset, or a reset of the dashboard's own node, is station-only).</summary>
     private Dictionary<string, string> WhereParameters() =>
-        _values.Where(kv => kv.Value is not null).ToDictionary(kv => kv.Key, kv => kv.Value!, StringComparer.Ordinal);
+        Parameters().Where(kv => kv.Value is not null).ToDictionary(kv => kv.Key, kv => kv.Value!, StringComparer.Ordinal);
 
     private async Task LaunchAsync() => await LaunchAsync(apiUnreachable: false);
 
