@@ -8,8 +8,10 @@ namespace HomeOps.EndToEnd;
 /// simulator, <c>Operations:RunsInCluster=false</c>, strict stand-ins that leave reset nodes in maintenance mode) with
 /// the simulator's Kubernetes API reached through a relay that the test stops. While the API is down the live feeds
 /// say so (never Healthy and live), and an operator runs a full-cluster safe reset through the JSON API with the
-/// API-unreachable override (backup skipped, the reason saying why): 3/3 nodes in maintenance. Then the API comes
-/// back and the bootstrap from the reset checkout runs all six phases to Succeeded. The stand-ins reach the simulated
+/// API-unreachable override (backup skipped, the reason saying why): the task's own verdict is 3/3 in maintenance, and
+/// the run's "node is down" gates wait for live data instead of passing on the stale Ready from before the outage. Then
+/// the API comes back, the gates pass, the reset ends Succeeded, and the bootstrap from the reset checkout runs all six
+/// phases to Succeeded. The stand-ins reach the simulated
 /// Talos API directly (<c>Operations:StandIns:Kubeconfig</c>), as talosctl does not go through the Kubernetes API.
 /// </summary>
 [Collection(BrowserCollection.Name)]
