@@ -33,7 +33,7 @@ public sealed class DataProtectionOptions
 }
 
 /// <summary>
-/// Data protection: keys persisted under Auth:DataProtectionKeysPath (so a restart keeps sessions) and encrypted with
+/// Data protection: keys persisted under Auth:DataProtectionKeysPath, else the data directory (so a restart keeps sessions) and encrypted with
 /// a certificate (<c>ProtectKeysWithCertificate</c>), so a copy of the volume or its backup cannot be used to forge a
 /// session cookie. In Development and simulator mode without a configured certificate, a self-signed one is generated
 /// once into the data directory; in Production against a real cluster a missing certificate stops the start, unless
@@ -54,8 +54,10 @@ public static class DataProtectionSetup
         var configuration = builder.Configuration;
         var options = configuration.GetSection(DataProtectionOptions.Section).Get<DataProtectionOptions>() ?? new DataProtectionOptions();
         var dp = builder.Services.AddDataProtection().SetApplicationName("HomeOps.Dashboard");
-        if (!string.IsNullOrWhiteSpace(auth.DataProtectionKeysPath))
-            dp.PersistKeysToFileSystem(new DirectoryInfo(auth.DataProtectionKeysPath));
+        // Keys live with the data they protect, next to the certificate that encrypts them: never in the user-wide
+        // ~/.aspnet folder, where every dashboard on the machine (each data directory with its own generated
+        // certificate) would find keys it cannot decrypt.
+        dp.PersistKeysToFileSystem(new DirectoryInfo(KeysDirectory(auth, DataDirectory(builder))));
 
         X509Certificate2? certificate;
         if (!string.IsNullOrWhiteSpace(options.CertificatePath))
@@ -87,11 +89,15 @@ public static class DataProtectionSetup
         (configuration.GetValue<ClusterMode?>($"{ClusterOptions.Section}:{nameof(ClusterOptions.Mode)}") ?? ClusterMode.Simulator) == ClusterMode.Simulator;
 
     /// <summary>The operations data directory, resolved as <see cref="Hosting.OperationsHosting"/> resolves it.</summary>
-    private static string DataDirectory(WebApplicationBuilder builder)
-    {
-        var configured = builder.Configuration[$"{OperationsOptions.Section}:{nameof(OperationsOptions.DataDirectory)}"];
-        return Path.GetFullPath(string.IsNullOrWhiteSpace(configured) ? "data" : configured, builder.Environment.ContentRootPath);
-    }
+    /// <summary>The one data directory (<see cref="Hosting.OperationsHosting.DataDirectory"/>), outside the source tree by default.</summary>
+    private static string DataDirectory(WebApplicationBuilder builder) =>
+        Hosting.OperationsHosting.DataDirectory(builder.Configuration, builder.Environment);
+
+    public const string KeysFolder = "dataprotection-keys";
+
+    /// <summary>Auth:DataProtectionKeysPath, else <c>dataprotection-keys</c> in the data directory.</summary>
+    public static string KeysDirectory(AuthOptions auth, string dataDirectory) =>
+        string.IsNullOrWhiteSpace(auth.DataProtectionKeysPath) ? Path.Combine(dataDirectory, KeysFolder) : auth.DataProtectionKeysPath;
 
     public static X509Certificate2 Load(string certificatePath, string keyPath, string password)
     {

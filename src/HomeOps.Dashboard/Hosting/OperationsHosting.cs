@@ -31,10 +31,7 @@ public static class OperationsHosting
         {
             // The user's data directory unless configured (a relative setting is relative to the content root): the quick
             // start's content root is the source tree, which must stay clean.
-            var configured = configuration[$"{OperationsOptions.Section}:{nameof(OperationsOptions.DataDirectory)}"];
-            o.DataDirectory = string.IsNullOrWhiteSpace(configured)
-                ? DefaultDataDirectory(Environment.GetEnvironmentVariable, Environment.GetFolderPath(Environment.SpecialFolder.UserProfile))
-                : Path.GetFullPath(configured, builder.Environment.ContentRootPath);
+            o.DataDirectory = DataDirectory(configuration, builder.Environment);
             dataDirectory = o.DataDirectory;
             // The workflows' {kubeconfig} is the cluster the dashboard watches, unless configured separately.
             if (!o.Variables.ContainsKey("kubeconfig") && !string.IsNullOrWhiteSpace(clusterKubeconfig))
@@ -77,6 +74,19 @@ public static class OperationsHosting
                 new HomeOps.Simulator.Network.SimulatedNetworkProber(string.IsNullOrWhiteSpace(simulatorKubeconfig) ? "" : simulatorKubeconfig));
         }
         return builder;
+    }
+
+    /// <summary>
+    /// The data directory every part of the dashboard uses (operations database, stand-ins, data-protection keys and
+    /// their generated certificate): Operations:DataDirectory, relative to the content root, else
+    /// <see cref="DefaultDataDirectory"/>.
+    /// </summary>
+    public static string DataDirectory(IConfiguration configuration, IHostEnvironment environment)
+    {
+        var configured = configuration[$"{OperationsOptions.Section}:{nameof(OperationsOptions.DataDirectory)}"];
+        return string.IsNullOrWhiteSpace(configured)
+            ? DefaultDataDirectory(Environment.GetEnvironmentVariable, Environment.GetFolderPath(Environment.SpecialFolder.UserProfile))
+            : Path.GetFullPath(configured, environment.ContentRootPath);
     }
 
     /// <summary>
