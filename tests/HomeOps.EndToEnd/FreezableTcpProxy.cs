@@ -41,6 +41,20 @@ public sealed class FreezableTcpProxy : IAsyncDisposable
 
     public void Thaw() => _thawed.TrySetResult();
 
+    /// <summary>
+    /// The upstream stops: every open connection is closed and new ones are refused (closed at once) until
+    /// <see cref="ForwardTo"/> names an upstream again. A stopped server, as opposed to <see cref="Freeze"/>'s hung one.
+    /// </summary>
+    public void Disconnect()
+    {
+        _upstream = null;
+        lock (_gate)
+        {
+            foreach (var c in _open) c.Dispose();
+            _open.Clear();
+        }
+    }
+
     private static TaskCompletionSource Thawed()
     {
         var tcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -1,4 +1,3 @@
-using HomeOps.Cluster.Model;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -13,21 +12,12 @@ namespace HomeOps.EndToEnd;
 [Collection(BrowserCollection.Name)]
 public sealed class ResetAndRebuildTests(BrowserFixture browser) : IAsyncLifetime
 {
-    private static readonly string[] Nodes = ["mini01", "mini02", "mini03"];
-    private static readonly string[] Phases = ["clear-state", "init-state", "phase-1", "phase-2", "phase-3", "phase-4", "phase-5", "phase-6"];
+    private static readonly string[] Nodes = StrictStandIns.Nodes;
+    private static readonly string[] Phases = StrictStandIns.Phases;
     private readonly string _data = Path.Combine(Path.GetTempPath(), "homeops-e2e-rebuild", Guid.NewGuid().ToString("N"));
     private SimulatedDashboard _dashboard = null!;
 
-    public async ValueTask InitializeAsync() => _dashboard = await SimulatedDashboard.StartAsync(new Dictionary<string, string?>
-    {
-        ["Operations:DataDirectory"] = _data,
-        ["Operations:StandIns:Enabled"] = "true",
-        ["Operations:StandIns:Pace"] = "0.2",
-        // Strict: a reset node stays in maintenance mode until its config is applied again.
-        ["Operations:StandIns:AutoRejoin"] = "false",
-        // The whole drill outlasts the default 5-minute step-up window on a busy 2-core machine.
-        ["Auth:StepUpMaxAge"] = "00:30:00",
-    });
+    public async ValueTask InitializeAsync() => _dashboard = await SimulatedDashboard.StartAsync(StrictStandIns.Settings(_data));
 
     public async ValueTask DisposeAsync()
     {
@@ -48,10 +38,7 @@ public sealed class ResetAndRebuildTests(BrowserFixture browser) : IAsyncLifetim
         await confirm.ClickAsync();
     }
 
-    private bool InMaintenance(string node) =>
-        _dashboard.Simulator.Cluster.Get(Kinds.Node, null, node) is null
-        || _dashboard.Simulator.Cluster.Get(Kinds.Node, null, node)!["status"]!["conditions"]!.AsArray()
-            .First(c => c!["type"]!.GetValue<string>() == "Ready")!["status"]!.GetValue<string>() != "True";
+    private bool InMaintenance(string node) => StrictStandIns.InMaintenance(_dashboard.Simulator, node);
 
     [Fact]
     public async Task Full_safe_reset_then_the_wizard_rebuilds_from_the_reset_checkout_and_all_six_phases_end_green()

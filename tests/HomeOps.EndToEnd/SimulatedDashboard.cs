@@ -57,7 +57,9 @@ public sealed class SimulatedDashboard : IAsyncDisposable
         _ => throw new ArgumentException("unknown user " + user),
     };
 
-    public static async Task<SimulatedDashboard> StartAsync(IDictionary<string, string?>? extra = null, string environment = "Development")
+    /// <param name="fromSimulator">Settings that need the started simulator (e.g. a kubeconfig through a relay), applied last.</param>
+    public static async Task<SimulatedDashboard> StartAsync(IDictionary<string, string?>? extra = null, string environment = "Development",
+        Func<SimulatorHost, IDictionary<string, string?>>? fromSimulator = null)
     {
         var simulator = await SimulatorHost.StartAsync(new SimulatorOptions { Scenarios = { Enabled = false } });
         var identityOptions = new IdentityProviderOptions();
@@ -78,6 +80,7 @@ public sealed class SimulatedDashboard : IAsyncDisposable
             ["Operations:DataDirectory"] = Directory.CreateTempSubdirectory("homeops-e2e-data-").FullName,
         };
         foreach (var (k, v) in extra ?? new Dictionary<string, string?>()) settings[k] = v;
+        foreach (var (k, v) in fromSimulator?.Invoke(simulator) ?? new Dictionary<string, string?>()) settings[k] = v;
         var app = new DashboardFactory(settings, environment);
         try
         {

@@ -58,9 +58,10 @@ public static class OperationsHosting
 
         if (useStandIns)
         {
+            var simulatorKubeconfig = string.IsNullOrWhiteSpace(standInOptions.Kubeconfig) ? clusterKubeconfig : standInOptions.Kubeconfig;
             services.AddSingleton(standInOptions);
             services.AddSingleton(sp => new SimulatorStandIns(standInOptions, dataDirectory,
-                string.IsNullOrWhiteSpace(clusterKubeconfig) ? "" : clusterKubeconfig, sp.GetRequiredService<ILogger<SimulatorStandIns>>()));
+                string.IsNullOrWhiteSpace(simulatorKubeconfig) ? "" : simulatorKubeconfig, sp.GetRequiredService<ILogger<SimulatorStandIns>>()));
             // Replace the plain local runner: same process runner, the stand-ins first on PATH.
             services.RemoveAll<IStepRunner>();
             services.AddSingleton<IStepRunner>(sp => new StandInStepRunner(
@@ -70,7 +71,7 @@ public static class OperationsHosting
             // The ingress VIP probe asks the simulated network (assigned, announced by BGP, port exposed), not the LAN.
             services.RemoveAll<HomeOps.Cluster.Sources.Probes.IReachabilityProber>();
             services.AddSingleton<HomeOps.Cluster.Sources.Probes.IReachabilityProber>(
-                new HomeOps.Simulator.Network.SimulatedNetworkProber(string.IsNullOrWhiteSpace(clusterKubeconfig) ? "" : clusterKubeconfig));
+                new HomeOps.Simulator.Network.SimulatedNetworkProber(string.IsNullOrWhiteSpace(simulatorKubeconfig) ? "" : simulatorKubeconfig));
         }
         return builder;
     }

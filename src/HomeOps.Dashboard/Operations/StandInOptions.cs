@@ -32,5 +32,12 @@ public sealed class StandInOptions
 
     public string? HoldMatch { get; set; }
 
+    /// <summary>
+    /// The kubeconfig through which the stand-ins act on the simulated cluster (their Talos API, nodes and network);
+    /// <c>Cluster:Kubeconfig</c> when empty. Separate so a test can stop the Kubernetes API the dashboard watches while
+    /// the simulated Talos API stays reachable, as on a real cluster (talosctl does not go through the Kubernetes API).
+    /// </summary>
+    public string? Kubeconfig { get; set; }
+
     public TimeSpan FluxControllerInterval { get; set; } = TimeSpan.FromSeconds(1);
 }
