@@ -60,6 +60,34 @@ public sealed class StepSecretsTests
     }
 
     [Fact]
+    public void A_secret_held_in_a_configured_file_is_masked_too()
+    {
+        // The station's 1Password token reaches OP_ACCOUNT steps from Operations:OnePasswordTokenFile: a step that prints
+        // its environment must not store it.
+        var token = "ops_" + Guid.NewGuid().ToString("N") + Guid.NewGuid().ToString("N");
+        var path = Path.Combine(Path.GetTempPath(), "homeops-op-token-" + Guid.NewGuid().ToString("N"));
+        File.WriteAllText(path, token + "\n");
+        try
+        {
+            var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Operations:OnePasswordTokenFile"] = path,
+            }).Build();
+            var masker = SecretMasker.FromConfiguration(configuration);
+
+            Assert.Equal($"OP_SERVICE_ACCOUNT_TOKEN={SecretMasker.Mask}", masker.Apply($"OP_SERVICE_ACCOUNT_TOKEN={token}"));
+            Assert.True(SecretMasker.IsSecretFileKey("BreakGlass__TotpSecretFile"));
+            Assert.True(SecretMasker.IsSecretFileKey("BreakGlass:PasswordHashFile"));
+            Assert.False(SecretMasker.IsSecretFileKey("Operations:HomeOpsCheckoutFile"));
+            Assert.False(SecretMasker.IsSecretFileKey("Auth:DataProtectionKeysPath"));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void Secret_keys_are_recognised_in_configuration_and_environment_form()
     {
         foreach (var key in (string[])["Oidc:ClientSecret", "Oidc__ClientSecret", "Authentik:Token", "Metrics:BearerToken", "Auth:AdminPassword",

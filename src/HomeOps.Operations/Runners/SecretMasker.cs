@@ -43,17 +43,52 @@ public sealed partial class SecretMasker
         return SecretKeySuffixes.Any(s => last.EndsWith(s, StringComparison.OrdinalIgnoreCase));
     }
 
+    /// <summary>
+    /// Whether a configuration key names a FILE that holds a secret: <c>…TokenFile</c>, <c>…SecretFile</c>,
+    /// <c>…PasswordFile</c>, <c>…PasswordHashFile</c> (e.g. Operations:OnePasswordTokenFile, whose token a station step
+    /// receives as OP_SERVICE_ACCOUNT_TOKEN, or BreakGlass:TotpSecretFile).
+    /// </summary>
+    public static bool IsSecretFileKey(string key)
+    {
+        var normalized = key.Replace("__", ":", StringComparison.Ordinal);
+        var last = normalized[(normalized.LastIndexOf(':') + 1)..];
+        if (!last.EndsWith("File", StringComparison.OrdinalIgnoreCase) || last.Length <= 4) return false;
+        var named = last[..^4];
+        if (named.EndsWith("Hash", StringComparison.OrdinalIgnoreCase)) named = named[..^4];
+        return IsSecretKey(named);
+    }
+
+    /// <summary>Secret files are small; anything larger is not read (and not a credential this masker could match).</summary>
+    public const int MaxSecretFileBytes = 64 * 1024;
+
     public static SecretMasker FromConfiguration(IConfiguration configuration)
     {
         var masker = new SecretMasker();
         foreach (var (key, value) in configuration.AsEnumerable())
         {
+            if (!string.IsNullOrEmpty(value) && IsSecretFileKey(key)) masker.RegisterFile(value);
             if (string.IsNullOrEmpty(value) || !IsSecretKey(key)) continue;
             if (value.Length >= MinConfiguredLength) masker.Register(value);
             foreach (Match m in ConnectionStringPassword().Matches(value))
                 masker.Register(m.Groups["value"].Value.Trim());
         }
         return masker;
+    }
+
+    /// <summary>Adds the content of a secret file (whole and trimmed) to mask; a missing or unreadable file adds nothing.</summary>
+    public void RegisterFile(string path)
+    {
+        try
+        {
+            var file = new FileInfo(path);
+            if (!file.Exists || file.Length > MaxSecretFileBytes) return;
+            var content = File.ReadAllText(file.FullName);
+            if (content.Trim() is { Length: >= MinConfiguredLength } trimmed) Register(trimmed);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            // Not readable by the dashboard: then no step can be given it either.
+        }
     }
 
     /// <summary>Adds a value to mask (ignored when empty or shorter than 4 characters).</summary>
