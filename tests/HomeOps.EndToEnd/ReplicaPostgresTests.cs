@@ -179,6 +179,9 @@ public sealed partial class ReplicaPostgresTests(BrowserFixture browser) : IAsyn
         env["Operations__StaleRunAfter"] = "00:00:05";
         env["Operations__LeaseDuration"] = "00:00:06";
         env["Operations__LeaseRenewInterval"] = "00:00:02";
+        // The failover test asks B to resume until A's Lease has expired; each refused ask counts as an operator action,
+        // and the default budget (10 a minute) would answer 429 before the Lease runs out. Rate limits have their own tests.
+        env["RateLimits__Actions__PermitLimit"] = "1000";
         return env;
     }
 
