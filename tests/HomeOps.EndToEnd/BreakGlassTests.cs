@@ -1,9 +1,7 @@
-using System.Text.RegularExpressions;
 using HomeOps.Dashboard.Auth;
 using HomeOps.Operations.Audit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
-using OtpNet;
 using static Microsoft.Playwright.Assertions;
 
 namespace HomeOps.EndToEnd;
@@ -17,50 +15,33 @@ namespace HomeOps.EndToEnd;
 [Collection(BrowserCollection.Name)]
 public sealed class BreakGlassTests(BrowserFixture browser) : IAsyncLifetime
 {
-    private const string User = "breakglass";
+    private const string User = BreakGlassAccountFiles.User;
     private static readonly TimeSpan StepUpMaxAge = TimeSpan.FromSeconds(12);
 
-    private readonly string _password = "bg-" + Guid.NewGuid().ToString("N");
-    private readonly string _secret = Base32Encoding.ToString(KeyGeneration.GenerateRandomKey(20));
-    private readonly List<string> _codesTyped = [];
-    private DirectoryInfo _secrets = null!;
-    private string _hash = null!;
+    private readonly BreakGlassAccountFiles _account = new();
     private readonly StringWriter _log = new();
     private TextWriter? _console;
     private SimulatedDashboard? _dashboard;
 
-    public ValueTask InitializeAsync()
-    {
-        _secrets = Directory.CreateTempSubdirectory("homeops-breakglass-");
-        _hash = BreakGlassAccount.HashPassword(_password);
-        File.WriteAllText(Path.Combine(_secrets.FullName, "password-hash"), _hash + "\n");
-        File.WriteAllText(Path.Combine(_secrets.FullName, "totp-secret"), _secret + "\n");
-        return ValueTask.CompletedTask;
-    }
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
     public async ValueTask DisposeAsync()
     {
         if (_dashboard is not null) await _dashboard.DisposeAsync();
         if (_console is not null) Console.SetOut(_console);
-        _secrets.Delete(recursive: true);
+        _account.Dispose();
     }
 
     private async Task<SimulatedDashboard> StartAsync(bool alwaysOffer, string allowedNetwork = "127.0.0.0/8", IDictionary<string, string?>? extra = null)
     {
-        var settings = new Dictionary<string, string?>
+        var settings = _account.Settings(alwaysOffer, allowedNetwork);
+        foreach (var (k, v) in new Dictionary<string, string?>
         {
-            ["BreakGlass:Enabled"] = "true",
-            ["BreakGlass:UserName"] = User,
-            ["BreakGlass:PasswordHashFile"] = Path.Combine(_secrets.FullName, "password-hash"),
-            ["BreakGlass:TotpSecretFile"] = Path.Combine(_secrets.FullName, "totp-secret"),
-            ["BreakGlass:AllowedNetworks:0"] = allowedNetwork,
-            ["BreakGlass:AlwaysOffer"] = alwaysOffer ? "true" : "false",
-            ["BreakGlass:MaxFailures"] = "3",
             // Everything the app logs at Debug, ASP.NET Core's request and form handling included, on its console sink.
             ["Serilog:MinimumLevel:Default"] = "Debug",
             ["Serilog:MinimumLevel:Override:Microsoft.AspNetCore"] = "Debug",
             ["Serilog:MinimumLevel:Override:Microsoft.EntityFrameworkCore"] = "Information",
-        };
+        }) settings[k] = v;
         foreach (var (k, v) in extra ?? new Dictionary<string, string?>()) settings[k] = v;
         // The app's Serilog console sink writes to Console.Out at each event: capture it (and still pass it on).
         _console = Console.Out;
@@ -68,27 +49,14 @@ public sealed class BreakGlassTests(BrowserFixture browser) : IAsyncLifetime
         return _dashboard = await SimulatedDashboard.StartAsync(settings);
     }
 
-    /// <summary>A code as an authenticator shows it at <paramref name="at"/>; remembered so the log can be searched for it.</summary>
-    private string Code(DateTimeOffset at)
-    {
-        var code = new Totp(Base32Encoding.ToBytes(_secret)).ComputeTotp(at.UtcDateTime);
-        _codesTyped.Add(code);
-        return code;
-    }
+    private string Code(DateTimeOffset at) => _account.Code(at);
 
-    private async Task FillSignInAsync(IPage page, string password)
-    {
-        await page.Locator("[data-testid=breakglass-username]").FillAsync(User, new() { Timeout = 15_000 });
-        await page.Locator("[data-testid=breakglass-password]").FillAsync(password);
-        await page.Locator("[data-testid=breakglass-totp]").FillAsync(Code(DateTimeOffset.UtcNow));
-        await page.Locator("[data-testid=breakglass-submit]").ClickAsync();
-    }
+    private Task FillSignInAsync(IPage page, string password) => _account.FillSignInAsync(page, password);
 
     private async Task<IReadOnlyList<AuditEntry>> AuditAsync(string action) =>
         await _dashboard!.App.Services.GetRequiredService<IAuditLog>().QueryAsync(new AuditQuery(Action: action), TestContext.Current.CancellationToken);
 
-    private static ILocator Field(IPage page, string testId) =>
-        page.Locator($"[data-testid={testId}] input, [data-testid={testId}] textarea, input[data-testid={testId}], textarea[data-testid={testId}]").First;
+    private static ILocator Field(IPage page, string testId) => MudFields.Input(page, testId);
 
     [Fact]
     public async Task With_Authentik_down_break_glass_signs_in_an_operator_with_a_banner_who_steps_up_and_runs_a_safe_reset()
@@ -108,7 +76,7 @@ public sealed class BreakGlassTests(BrowserFixture browser) : IAsyncLifetime
         await page.Locator("[data-testid=breakglass-link]").ClickAsync();
         await Expect(page.Locator("[data-testid=breakglass-form]")).ToBeVisibleAsync(new() { Timeout = 15_000 });
 
-        await FillSignInAsync(page, _password);
+        await FillSignInAsync(page, _account.Password);
         var signedInAt = DateTimeOffset.UtcNow;
         await page.WaitForURLAsync(dashboard.BaseUrl + "/", new() { Timeout = 30_000 });
         await SignIn.WaitForCircuitAsync(page);
@@ -135,7 +103,7 @@ public sealed class BreakGlassTests(BrowserFixture browser) : IAsyncLifetime
         await page.Locator("[data-testid=launch-run]").ClickAsync();
         // Not Authentik (it is down): the break-glass step-up form, password and a new code again.
         await page.WaitForURLAsync(u => u.StartsWith(dashboard.BaseUrl + "/breakglass/step-up", StringComparison.Ordinal), new() { Timeout = 30_000 });
-        await page.Locator("[data-testid=breakglass-password]").FillAsync(_password);
+        await page.Locator("[data-testid=breakglass-password]").FillAsync(_account.Password);
         // The next step's code (an authenticator running slightly ahead): a code already used cannot be used again.
         await page.Locator("[data-testid=breakglass-totp]").FillAsync(Code(DateTimeOffset.UtcNow.AddSeconds(30)));
         await page.Locator("[data-testid=breakglass-submit]").ClickAsync();
@@ -191,13 +159,13 @@ public sealed class BreakGlassTests(BrowserFixture browser) : IAsyncLifetime
         // is; with a valid one (minted by the app's own antiforgery service for an anonymous visitor), refused as not offered.
         var bare = await context.APIRequest.PostAsync(dashboard.BaseUrl + BreakGlassEndpoints.SignInPath, new()
         {
-            Form = Form(context, _password, Code(DateTimeOffset.UtcNow)),
+            Form = Form(context, _account.Password, Code(DateTimeOffset.UtcNow)),
             MaxRedirects = 0,
         });
         Assert.Equal(400, bare.Status);
         var post = await context.APIRequest.PostAsync(dashboard.BaseUrl + BreakGlassEndpoints.SignInPath, new()
         {
-            Form = await WithAntiforgeryAsync(context, Form(context, _password, Code(DateTimeOffset.UtcNow))),
+            Form = await WithAntiforgeryAsync(context, Form(context, _account.Password, Code(DateTimeOffset.UtcNow))),
             MaxRedirects = 0,
         });
         Assert.Equal(403, post.Status);
@@ -222,13 +190,13 @@ public sealed class BreakGlassTests(BrowserFixture browser) : IAsyncLifetime
         await page.GotoAsync(dashboard.BaseUrl + "/breakglass");
         for (var i = 1; i <= 2; i++)
         {
-            await FillSignInAsync(page, _password + "-wrong" + i);
+            await FillSignInAsync(page, _account.Password + "-wrong" + i);
             await Expect(page.Locator("[data-testid=breakglass-error]")).ToBeVisibleAsync(new() { Timeout = 15_000 });
         }
-        await FillSignInAsync(page, _password + "-wrong3");
+        await FillSignInAsync(page, _account.Password + "-wrong3");
         await Expect(page.Locator("[data-testid=breakglass-locked]")).ToBeVisibleAsync(new() { Timeout = 15_000 });
 
-        await FillSignInAsync(page, _password);
+        await FillSignInAsync(page, _account.Password);
         await Expect(page.Locator("[data-testid=breakglass-locked]")).ToBeVisibleAsync(new() { Timeout = 15_000 });
         Assert.DoesNotContain(await context.CookiesAsync(), c => c.Name == "homeops_session");
         Assert.Equal(0, await page.Locator("[data-testid=breakglass-banner]").CountAsync());
@@ -257,7 +225,7 @@ public sealed class BreakGlassTests(BrowserFixture browser) : IAsyncLifetime
         Assert.Equal(0, await page.Locator("[data-testid=breakglass-form]").CountAsync());
         var post = await outside.APIRequest.PostAsync(dashboard.BaseUrl + BreakGlassEndpoints.SignInPath, new()
         {
-            Form = await WithAntiforgeryAsync(outside, Form(outside, _password, Code(DateTimeOffset.UtcNow))),
+            Form = await WithAntiforgeryAsync(outside, Form(outside, _account.Password, Code(DateTimeOffset.UtcNow))),
             MaxRedirects = 0,
         });
         Assert.Equal(403, post.Status);
@@ -269,7 +237,7 @@ public sealed class BreakGlassTests(BrowserFixture browser) : IAsyncLifetime
         var inside = await browser.Browser.NewContextAsync(new() { ExtraHTTPHeaders = new Dictionary<string, string> { ["X-Forwarded-For"] = "192.168.1.20" } });
         var lan = await inside.NewPageAsync();
         await lan.GotoAsync(dashboard.BaseUrl + "/breakglass");
-        await FillSignInAsync(lan, _password);
+        await FillSignInAsync(lan, _account.Password);
         await lan.WaitForURLAsync(dashboard.BaseUrl + "/", new() { Timeout = 30_000 });
         await SignIn.WaitForCircuitAsync(lan);
         await Expect(lan.Locator("[data-testid=breakglass-banner]")).ToBeVisibleAsync();
@@ -322,10 +290,7 @@ public sealed class BreakGlassTests(BrowserFixture browser) : IAsyncLifetime
         return form;
     }
 
-    /// <summary>
-    /// The log (every line the app wrote, at Debug) has break-glass lines but no password (right or wrong), no hash, no
-    /// TOTP secret and none of the codes typed (as whole numbers: a 6-digit run inside a longer number is not a code).
-    /// </summary>
+    /// <summary>The log (every line the app wrote, at Debug) has break-glass lines but none of the account's secrets.</summary>
     private async Task AssertLogHasNoSecretAsync()
     {
         await _dashboard!.DisposeAsync();   // stops the app: every log event is written
@@ -333,13 +298,6 @@ public sealed class BreakGlassTests(BrowserFixture browser) : IAsyncLifetime
         Console.SetOut(_console!);
         string log;
         lock (_log) log = _log.ToString();
-        Assert.Contains("Break-glass", log);
-        var secrets = new List<(string What, string Value)> { ("password", _password), ("hash", _hash), ("hash (escaped)", Uri.EscapeDataString(_hash)), ("TOTP secret", _secret) };
-        foreach (var (what, value) in secrets)
-            Assert.False(log.Contains(value, StringComparison.Ordinal), $"the log contains the {what}:\n" +
-                string.Join("\n", log.Split('\n').Where(l => l.Contains(value, StringComparison.Ordinal)).Take(3)));
-        foreach (var code in _codesTyped.Distinct())
-            Assert.False(Regex.IsMatch(log, $"(?<![0-9]){code}(?![0-9])"), $"the log contains the TOTP code {code}:\n" +
-                string.Join("\n", log.Split('\n').Where(l => l.Contains(code, StringComparison.Ordinal)).Take(3)));
+        _account.AssertLogHasNoSecret(log);
     }
 }

@@ -37,8 +37,7 @@ public sealed class OperationsTests(BrowserFixture browser) : IAsyncLifetime
         return await context.NewPageAsync();
     }
 
-    private static ILocator Field(IPage page, string testId) =>
-        page.Locator($"[data-testid={testId}] input, [data-testid={testId}] textarea, input[data-testid={testId}], textarea[data-testid={testId}]").First;
+    private static ILocator Field(IPage page, string testId) => MudFields.Input(page, testId);
 
     [Fact]
     public async Task Admin_safe_resets_mini02_watches_it_leave_and_return_and_the_audit_page_shows_the_run()

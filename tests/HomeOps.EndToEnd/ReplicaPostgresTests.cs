@@ -64,7 +64,7 @@ public sealed partial class ReplicaPostgresTests(BrowserFixture browser) : IAsyn
 
         // (c) Replica B: A's cookie is a session B finds in the shared store; B shows A's run and the same audit.
         await using var b = DashboardProcess.Start(Environment("replica-b", db, holdMatch: null));
-        var urlB = (await b.WaitForLineAsync(UrlLine())).TrimEnd('/');
+        var urlB = await b.UrlAsync();
         var apiB = new OperationsApi(context, urlB);
         Assert.Equal("Succeeded", (await RunAsync(apiB, runId)).Status);
         Assert.Equal(Ids(auditA), Ids(await apiB.AuditAsync($"runId={runId}")));
@@ -84,7 +84,7 @@ public sealed partial class ReplicaPostgresTests(BrowserFixture browser) : IAsyn
         await using var a = DashboardProcess.Start(Environment("replica-a", db, holdMatch: "reboot --nodes 172.29.51.12"));
         var (_, context, apiA) = await SignedInAsync(a);
         await using var b = DashboardProcess.Start(Environment("replica-b", db, holdMatch: null));
-        var apiB = new OperationsApi(context, (await b.WaitForLineAsync(UrlLine())).TrimEnd('/'));
+        var apiB = new OperationsApi(context, await b.UrlAsync());
 
         // A holds the Lease while mini02's reboot is held mid-step.
         var trigger = await apiA.PostAsync("/api/v1/operations/runs/trigger",
@@ -131,7 +131,7 @@ public sealed partial class ReplicaPostgresTests(BrowserFixture browser) : IAsyn
         await using var a = DashboardProcess.Start(Fast(envA));
         var (_, context, apiA) = await SignedInAsync(a);
         await using var b = DashboardProcess.Start(Fast(Environment("replica-b", db, holdMatch: null)));
-        var apiB = new OperationsApi(context, (await b.WaitForLineAsync(UrlLine())).TrimEnd('/'));
+        var apiB = new OperationsApi(context, await b.UrlAsync());
 
         var trigger = await apiA.PostAsync("/api/v1/operations/runs/trigger",
             new { workflowId = "cluster:safe-reboot", parameters = new { nodes = "mini01,mini02,mini03" }, reason = "e2e: failover", confirmation = AllNodes });
@@ -222,17 +222,8 @@ public sealed partial class ReplicaPostgresTests(BrowserFixture browser) : IAsyn
 
     private async Task<(string Url, IBrowserContext Context, OperationsApi Api)> SignedInAsync(DashboardProcess process)
     {
-        var url = (await process.WaitForLineAsync(UrlLine())).TrimEnd('/');
-        await _identity.AllowRedirectUriAsync(new Uri(url + "/signin-oidc"));
-        var context = await browser.Browser.NewContextAsync();
-        var page = await context.NewPageAsync();
-        await page.GotoAsync(url + "/operations");
-        await page.Locator("input[name=username]").FillAsync(IdentityProviderHost.AdminUsername, new() { Timeout = 30_000 });
-        await page.Locator("input[name=password]").FillAsync(_identity.AdminPassword);
-        await page.Locator("button[type=submit]").ClickAsync();
-        await page.WaitForURLAsync(u => u.StartsWith(url, StringComparison.Ordinal), new() { Timeout = 30_000 });
-        await SignIn.WaitForCircuitAsync(page);
-        return (url, context, new OperationsApi(context, url));
+        var s = await process.SignInAsAdminAsync(browser.Browser, _identity);
+        return (s.Url, s.Context, s.Api);
     }
 
     private sealed record RunState(string Status, JsonElement Steps);
@@ -244,17 +235,6 @@ public sealed partial class ReplicaPostgresTests(BrowserFixture browser) : IAsyn
         return new RunState(body.GetProperty("status").GetString()!, body.GetProperty("steps"));
     }
 
-    private static async Task Until(Func<Task<bool>> condition, string what, DashboardProcess? process, double seconds = 120)
-    {
-        var sw = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            if (sw.Elapsed > TimeSpan.FromSeconds(seconds))
-                Assert.Fail($"timed out after {seconds} s waiting for: {what}" + (process is null ? "" : "\n--- dashboard output\n" + process.Output));
-            await Task.Delay(200, TestContext.Current.CancellationToken);
-        }
-    }
-
-    [GeneratedRegex(@"^HomeOps dashboard: (http://\S+)")]
-    private static partial Regex UrlLine();
+    private static Task Until(Func<Task<bool>> condition, string what, DashboardProcess? process, double seconds = 120) =>
+        DashboardProcess.Until(condition, what, process, seconds);
 }

@@ -25,8 +25,7 @@ public sealed class ResetAndRebuildTests(BrowserFixture browser) : IAsyncLifetim
         try { Directory.Delete(_data, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
-    private static ILocator Field(IPage page, string testId) =>
-        page.Locator($"[data-testid={testId}] input, [data-testid={testId}] textarea, input[data-testid={testId}], textarea[data-testid={testId}]").First;
+    private static ILocator Field(IPage page, string testId) => MudFields.Input(page, testId);
 
     private static async Task ConfirmAsync(IPage page, string phrase, string reason)
     {

@@ -71,7 +71,7 @@ public sealed partial class StepSecretsProcessTests : IAsyncLifetime
             ""));
 
         await using var dashboard = DashboardProcess.Start(env);
-        var url = (await dashboard.WaitForLineAsync(UrlLine())).TrimEnd('/');
+        var url = await dashboard.UrlAsync();
         var adminToken = _identity.IssueAccessTokenForTests("admin", TimeSpan.FromMinutes(10));
         var viewerToken = _identity.IssueAccessTokenForTests("viewer", TimeSpan.FromMinutes(10));
         var admin = new Caller(Identity.OperatorBearer, new Dictionary<string, string>(), adminToken, null);
@@ -140,7 +140,4 @@ public sealed partial class StepSecretsProcessTests : IAsyncLifetime
             foreach (var (channel, text) in new[] { ("database file", database), ("hub stream", hubText), ("API run view", api), ("log output", log) })
                 Assert.False(text.Contains(secret, StringComparison.Ordinal), $"a configured secret ({secret[..6]}…) appears in the {channel}");
     }
-
-    [GeneratedRegex(@"^HomeOps dashboard: (http://\S+)")]
-    private static partial Regex UrlLine();
 }

@@ -28,8 +28,7 @@ public sealed class StepUpTests(BrowserFixture browser) : IAsyncLifetime
 
     public async ValueTask DisposeAsync() => await _dashboard.DisposeAsync();
 
-    private static ILocator Field(IPage page, string testId) =>
-        page.Locator($"[data-testid={testId}] input, [data-testid={testId}] textarea, input[data-testid={testId}], textarea[data-testid={testId}]").First;
+    private static ILocator Field(IPage page, string testId) => MudFields.Input(page, testId);
 
     [Fact]
     public async Task A_stale_admin_is_refused_by_the_server_and_stepped_up_by_the_page_then_can_run()

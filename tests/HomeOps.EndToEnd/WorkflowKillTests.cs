@@ -208,20 +208,10 @@ public sealed partial class WorkflowKillTests(BrowserFixture browser) : IAsyncLi
         return env;
     }
 
-    /// <summary>Waits for the process to listen, lets the provider send the browser back to it, and signs admin in through the real form.</summary>
     private async Task<(string Url, IPage Page, OperationsApi Api)> SignedInAsync(DashboardProcess process)
     {
-        var url = (await process.WaitForLineAsync(UrlLine())).TrimEnd('/');
-        await _identity.AllowRedirectUriAsync(new Uri(url + "/signin-oidc"));
-        var context = await browser.Browser.NewContextAsync();
-        var page = await context.NewPageAsync();
-        await page.GotoAsync(url + "/operations");
-        await page.Locator("input[name=username]").FillAsync(IdentityProviderHost.AdminUsername, new() { Timeout = 30_000 });
-        await page.Locator("input[name=password]").FillAsync(_identity.AdminPassword);
-        await page.Locator("button[type=submit]").ClickAsync();
-        await page.WaitForURLAsync(u => u.StartsWith(url, StringComparison.Ordinal), new() { Timeout = 30_000 });
-        await SignIn.WaitForCircuitAsync(page);
-        return (url, page, new OperationsApi(context, url));
+        var s = await process.SignInAsAdminAsync(browser.Browser, _identity);
+        return (s.Url, s.Page, s.Api);
     }
 
     private sealed record StepState(string Status, int Attempts, string Output, string Message);
@@ -250,19 +240,8 @@ public sealed partial class WorkflowKillTests(BrowserFixture browser) : IAsyncLi
         _simulator.Cluster.Get(Kinds.Node, null, node)!["status"]!["conditions"]!.AsArray()
             .First(c => c!["type"]!.GetValue<string>() == "Ready")!["status"]!.GetValue<string>();
 
-    private static async Task Until(Func<Task<bool>> condition, string what, DashboardProcess? process, double seconds = 120)
-    {
-        var sw = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            if (sw.Elapsed > TimeSpan.FromSeconds(seconds))
-                Assert.Fail($"timed out after {seconds} s waiting for: {what}" + (process is null ? "" : "\n--- dashboard output\n" + process.Output));
-            await Task.Delay(100, TestContext.Current.CancellationToken);
-        }
-    }
+    private static Task Until(Func<Task<bool>> condition, string what, DashboardProcess? process, double seconds = 120) =>
+        DashboardProcess.Until(condition, what, process, seconds);
 
     private static void Output(string text) => TestContext.Current.TestOutputHelper?.WriteLine(text);
-
-    [GeneratedRegex(@"^HomeOps dashboard: (http://\S+)")]
-    private static partial Regex UrlLine();
 }

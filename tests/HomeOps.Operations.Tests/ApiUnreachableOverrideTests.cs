@@ -4,6 +4,7 @@ using HomeOps.Operations.Audit;
 using HomeOps.Operations.Engine;
 using HomeOps.Operations.Gates;
 using HomeOps.Operations.Guards;
+using HomeOps.Operations.Persistence;
 using HomeOps.Operations.Tests.Support;
 using HomeOps.Operations.Workflows;
 
@@ -120,5 +121,94 @@ public class ApiUnreachableOverrideTests
         Assert.True(ok.Accepted, string.Join("; ", ok.Problems));
         var run = await h.Engine.WaitUntilStoppedAsync(created.RunId.Value, Ct);
         Assert.True(run!.Preflight!.ApiUnreachableOverride);
+    }
+
+    /// <summary>A reset-like workflow whose "node is down" check waits 10 minutes for live data, as cluster:safe-reset's does.</summary>
+    private const string GatedYaml = """
+        workflows:
+          - id: test:gated-reset
+            title: Gated reset
+            destructive: true
+            confirmation: {phrase: DO-IT}
+            parameters:
+              - {name: nodes, type: node-list, source: live-nodes, required: true}
+            preflight: {targets: nodes, impact: wipe}
+            steps:
+              - {id: reset, title: Reset, argv: [/bin/sh, step.sh, reset]}
+              - id: nodes-down
+                title: Node is down
+                forEach: nodes
+                gates:
+                  after:
+                    - {gate: node-not-ready, args: {node: "{node}"}, wait: 10m}
+          - id: test:gated-check
+            title: The same check without the override
+            steps:
+              - id: nodes-down
+                title: Node is down
+                gates:
+                  after:
+                    - {gate: node-not-ready, args: {node: mini02}, wait: 1s}
+        """;
+
+    [Fact]
+    public async Task Under_the_override_a_gate_on_stale_API_data_is_not_waited_for_but_recorded_as_not_checked_and_the_run_trusts_the_step()
+    {
+        // The Node feed is down (API unreachable) and still says mini02 is Ready: waiting would take the full 10 minutes
+        // and then fail; passing on the stale Ready=True would be a lie. Neither: "not checked", in the step, the run and the audit.
+        var cluster = ClusterBuilder.HomeOps().Feed(Kinds.Node, FeedState.Reconnecting);
+        await using var h = await EngineHarness.CreateAsync(GatedYaml, cluster);
+        var forced = await h.Engine.TriggerAsync(new RunRequest("test:gated-reset", TestWorkflows.Nodes("mini02"), "API down, last resort", "API UNREACHABLE DO-IT"), Actors.Operator(), Ct);
+        Assert.True(forced.Accepted, string.Join("; ", forced.Problems));
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        cts.CancelAfter(TimeSpan.FromSeconds(60));   // far less than the gate's 10-minute wait
+        var run = (await h.Engine.WaitUntilStoppedAsync(forced.RunId!.Value, cts.Token))!;
+
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        var gate = Assert.Single(run.Steps.Single(s => s.Key == "nodes-down@mini02").Gates).Result;
+        Assert.Equal(GateOutcome.Skipped, gate.Outcome);
+        Assert.StartsWith("not checked (API unreachable, override): Node data is not live", gate.Message);
+        Assert.Contains("the run trusts the step's own result", gate.Message);
+        var step = run.Steps.Single(s => s.Key == "nodes-down@mini02");
+        Assert.Contains("not checked (API unreachable, override): after-gate node-not-ready {node=mini02}", step.Message);
+        Assert.Contains("Skipped — not checked (API unreachable, override)", (await h.StoredStepAsync(run.Id, 1)).Output);
+        Assert.Contains("1 gate(s) not checked (API unreachable, override)", run.Message);
+        var audit = (await h.Audit.QueryAsync(new AuditQuery(Action: "run.start"), Ct)).Single(a => a.RunId == run.Id);
+        Assert.Equal(AuditOutcome.Succeeded, audit.Outcome);
+        Assert.Contains("not checked (API unreachable, override)", audit.Message);
+    }
+
+    [Fact]
+    public async Task Without_the_override_the_same_gate_on_stale_data_is_Unknown_and_fails_the_step()
+    {
+        var cluster = ClusterBuilder.HomeOps().Feed(Kinds.Node, FeedState.Reconnecting);
+        await using var h = await EngineHarness.CreateAsync(GatedYaml, cluster);
+        var r = await h.Engine.TriggerAsync(new RunRequest("test:gated-check", TestWorkflows.NoParameters, null), Actors.Operator(), Ct);
+        Assert.True(r.Accepted, string.Join("; ", r.Problems));
+        var run = (await h.Engine.WaitUntilStoppedAsync(r.RunId!.Value, Ct))!;
+        Assert.Equal(RunStatus.Failed, run.Status);
+        var gate = Assert.Single(run.Steps.Single().Gates).Result;
+        Assert.Equal(GateOutcome.Unknown, gate.Outcome);
+        Assert.True(gate.StaleData);
+        Assert.Contains("cannot decide on stale data", gate.Message);
+    }
+
+    [Fact]
+    public async Task Under_the_override_a_gate_on_live_data_is_checked_as_always()
+    {
+        // The API came back before the check: live data decides (here mini02 is still Ready, so the gate fails after its wait).
+        var cluster = ClusterBuilder.HomeOps().Feed(Kinds.Node, FeedState.Reconnecting);
+        await using var h = await EngineHarness.CreateAsync(GatedYaml.Replace("wait: 10m", "wait: 1s").Replace("argv: [/bin/sh, step.sh, reset]", "argv: [/bin/sh, wait-go.sh]"), cluster);
+        // The reset step waits for the test's go, so the API is back (live data) before the gate is evaluated.
+        File.WriteAllText(h.Path("wait-go.sh"), "while [ ! -f go ]; do sleep 0.05; done\n");
+        var forced = await h.Engine.TriggerAsync(new RunRequest("test:gated-reset", TestWorkflows.Nodes("mini02"), "API down, last resort", "API UNREACHABLE DO-IT"), Actors.Operator(), Ct);
+        Assert.True(forced.Accepted, string.Join("; ", forced.Problems));
+        ClusterBuilder.HomeOps().Apply(h.Store);   // every feed live again, mini02 still Ready
+        h.Touch("go");
+        var run = (await h.Engine.WaitUntilStoppedAsync(forced.RunId!.Value, Ct))!;
+        Assert.Equal(RunStatus.Failed, run.Status);
+        var gate = Assert.Single(run.Steps.Single(s => s.Key == "nodes-down@mini02").Gates).Result;
+        Assert.Equal(GateOutcome.Failed, gate.Outcome);
+        Assert.DoesNotContain("not checked", gate.Message);
     }
 }

@@ -42,6 +42,9 @@ internal sealed class RunExecutor(
             var run = await store.LoadAsync(active.Id, withSteps: true, CancellationToken.None).ConfigureAwait(false);
             if (run is null) { message = "the run record vanished"; return; }
             workflowId = run.WorkflowId;
+            // Started with the API-unreachable override: gates on API data that is not live are recorded as not checked.
+            var apiOverride = run.PreflightJson is { } pfJson && EngineJson.Read<PreflightReport>(pfJson).ApiUnreachableOverride;
+            var notChecked = 0;
             final = RunStatus.Succeeded;
             foreach (var step in run.Steps)
             {
@@ -60,7 +63,8 @@ internal sealed class RunExecutor(
                 await store.UpdateAsync(run.Id, r => { r.CurrentStep = step.Ordinal; r.UpdatedAt = now; }, CancellationToken.None).ConfigureAwait(false);
                 events.Publish(new RunStatusChanged(run.Id, now, RunStatus.Running, step.Ordinal, $"step {Key(step)}"));
 
-                var status = await RunStepAsync(active, step).ConfigureAwait(false);
+                var (status, skippedGates) = await RunStepAsync(active, step, apiOverride).ConfigureAwait(false);
+                notChecked += skippedGates;
                 if (step.ExitCode is { } e) exitCode = e;
                 if (status == StepStatus.Succeeded) continue;
                 final = status switch
@@ -73,7 +77,8 @@ internal sealed class RunExecutor(
                 message = active.Stop == StopKind.LockLost ? LockLostMessage(active) : $"step {Key(step)}: {step.Message}";
                 break;
             }
-            if (final == RunStatus.Succeeded) message = "all steps succeeded";
+            if (final == RunStatus.Succeeded)
+                message = "all steps succeeded" + (notChecked > 0 ? $"; {notChecked} gate(s) {GateResult.NotCheckedUnderOverride}: the run trusted the steps' own results" : "");
         }
         catch (Exception ex)
         {
@@ -125,7 +130,14 @@ internal sealed class RunExecutor(
         }
     }
 
-    private async Task<StepStatus> RunStepAsync(ActiveRun active, StepRecord step)
+    /// <summary>Runs one step; also says how many of its gates were not checked under the API-unreachable override.</summary>
+    private async Task<(StepStatus Status, int NotChecked)> RunStepAsync(ActiveRun active, StepRecord step, bool apiOverride)
+    {
+        var notChecked = new List<string>();
+        return (await RunStepCoreAsync(active, step, apiOverride, notChecked).ConfigureAwait(false), notChecked.Count);
+    }
+
+    private async Task<StepStatus> RunStepCoreAsync(ActiveRun active, StepRecord step, bool apiOverride, List<string> notChecked)
     {
         var plan = EngineJson.Read<StepPlan>(step.PlanJson);
         var history = EngineJson.Read<List<StepGateResult>>(step.GateResultsJson);
@@ -175,7 +187,8 @@ internal sealed class RunExecutor(
         async Task<GateResult> Gate(PlannedGate g, string phase)
         {
             if (g.Wait > TimeSpan.Zero) Sys($"{phase}-gate {g}: waiting up to {Duration.Format(g.Wait)}");
-            var r = await gates.EvaluateAsync(g.Name, g.Args, g.Wait, g.Advisory, active.Cancellation.Token).ConfigureAwait(false);
+            var r = await gates.EvaluateAsync(g.Name, g.Args, g.Wait, g.Advisory, active.Cancellation.Token, apiOverride).ConfigureAwait(false);
+            if (r.Outcome == GateOutcome.Skipped && r.Message.StartsWith(GateResult.NotCheckedUnderOverride, StringComparison.Ordinal)) notChecked.Add($"{phase}-gate {g}");
             history.Add(new StepGateResult(attempt, phase, r));
             Sys($"{phase}-gate {r}");
             events.Publish(new GateEvaluated(active.Id, r.EvaluatedAt, step.Ordinal, phase, r));
@@ -215,7 +228,10 @@ internal sealed class RunExecutor(
                 }
                 if (r.Advisory && r.Outcome != GateOutcome.Passed) advisories.Add($"{g}: {r.Outcome} — {r.Message}");
             }
-            return await Finish(StepStatus.Succeeded, advisories.Count == 0 ? null : "advisory: " + string.Join("; ", advisories)).ConfigureAwait(false);
+            var notes = new List<string>();
+            if (notChecked.Count > 0) notes.Add($"{GateResult.NotCheckedUnderOverride}: {string.Join("; ", notChecked)}");
+            if (advisories.Count > 0) notes.Add("advisory: " + string.Join("; ", advisories));
+            return await Finish(StepStatus.Succeeded, notes.Count == 0 ? null : string.Join(" — ", notes)).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (active.Stop != StopKind.None)
         {
@@ -241,7 +257,8 @@ internal sealed class RunExecutor(
 
         sys("$ " + DisplayCommand(argv)
             + (plan.Env.Count > 0 ? "   [env " + string.Join(" ", plan.Env.Keys.Order(StringComparer.Ordinal)) + "]" : "")
-            + (plan.Stdin is not null ? "   [stdin answered]" : ""));
+            + (plan.Stdin is not null ? "   [stdin answered]" : "")
+            + (plan.Secrets is { Count: > 0 } opted ? "   [secrets " + string.Join(" ", opted) + "]" : ""));
 
         using var timeout = new CancellationTokenSource(plan.Timeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(active.Cancellation.Token, timeout.Token);
@@ -251,7 +268,7 @@ internal sealed class RunExecutor(
         try
         {
             var env = plan.Env.ToDictionary(kv => kv.Key, kv => (string?)kv.Value, StringComparer.Ordinal);
-            var command = new StepCommand(argv, env, wd.Path, plan.Stdin) { OnStarted = RecordProcessAsync };
+            var command = new StepCommand(argv, env, wd.Path, plan.Stdin) { OnStarted = RecordProcessAsync, Secrets = plan.Secrets ?? [] };
             result = await runner.RunAsync(command, line => emit(line.Stream, line.Text), linked.Token).ConfigureAwait(false);
         }
         finally

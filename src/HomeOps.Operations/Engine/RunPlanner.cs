@@ -138,7 +138,8 @@ internal sealed class RunPlanner(OperationsOptions options)
         }
 
         var plan = new StepPlan(argv, env, step.WorkingDirectory, step.Stdin, step.Timeout, Gates(step.Before), Gates(step.After), step.Runner, step.Description, step.Caveats,
-            step.ForceArgv.IsDefaultOrEmpty ? null : step.ForceArgv, step.PartialWhenOutput);
+            step.ForceArgv.IsDefaultOrEmpty ? null : step.ForceArgv, step.PartialWhenOutput,
+            step.Secrets.IsDefaultOrEmpty ? null : step.Secrets);
         foreach (var problem in CommandSafetyPolicy.Check(plan.Argv, plan.Env, resolved: true)) problems.Add($"{where}: {problem}");
         if (plan.ForceArgv is { } forceArgv) foreach (var problem in CommandSafetyPolicy.Check(forceArgv, plan.Env, resolved: true)) problems.Add($"{where}: forceArgv: {problem}");
         return problems.Count > before ? null : plan;

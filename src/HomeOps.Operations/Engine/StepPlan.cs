@@ -11,6 +11,7 @@ public sealed record PlannedGate(string Name, IReadOnlyDictionary<string, string
 /// One step instance as it will run, fixed when the run is created: the resolved argv (every element one argument),
 /// environment, working directory (relative to the checkout), stdin, timeout and gates. Shown to the operator before
 /// confirming, stored with the run, and what a resume runs — a changed definition never alters a run in flight.
+/// <see cref="Secrets"/> names the host secrets the step opted into (<c>secrets:</c>), never their values.
 /// </summary>
 public sealed record StepPlan(
     IReadOnlyList<string> Argv,
@@ -24,7 +25,8 @@ public sealed record StepPlan(
     string? Description,
     IReadOnlyList<string> Caveats,
     IReadOnlyList<string>? ForceArgv = null,
-    string? PartialWhenOutput = null)
+    string? PartialWhenOutput = null,
+    IReadOnlyList<string>? Secrets = null)
 {
     public bool IsCheckOnly => Argv.Count == 0;
 

@@ -16,7 +16,7 @@ public sealed class BgpPeersEstablishedGate : IGate
 
     public GateResult Evaluate(ClusterState state, IReadOnlyDictionary<string, string> args, DateTimeOffset now)
     {
-        if (GateData.Staleness(state, now, Kinds.BgpNodeConfig) is { } stale) return GateResult.Undecided(stale);
+        if (GateData.Staleness(state, now, Kinds.BgpNodeConfig) is { } stale) return GateResult.OnStaleData(stale);
         var peers = state.Items(Kinds.BgpNodeConfig)
             .SelectMany(o => o.Details is BgpDetails d ? d.Peers.Select(p => (Obj: o, Peer: p)) : [])
             .ToList();

@@ -19,7 +19,7 @@ public sealed class CiliumAgentsReadyGate : IGate
 
     public GateResult Evaluate(ClusterState state, IReadOnlyDictionary<string, string> args, DateTimeOffset now)
     {
-        if (GateData.Staleness(state, now, Kinds.Node) is { } stale) return GateResult.Undecided(stale);
+        if (GateData.Staleness(state, now, Kinds.Node) is { } stale) return GateResult.OnStaleData(stale);
         var nodes = GateData.Nodes(state).ToList();
         if (nodes.Count == 0) return GateResult.Fail("no node is registered");
         var missing = new List<string>();
@@ -45,7 +45,7 @@ public sealed class LoadBalancerAddressGate : IGate
 
     public GateResult Evaluate(ClusterState state, IReadOnlyDictionary<string, string> args, DateTimeOffset now)
     {
-        if (GateData.Staleness(state, now, Kinds.Service) is { } stale) return GateResult.Undecided(stale);
+        if (GateData.Staleness(state, now, Kinds.Service) is { } stale) return GateResult.OnStaleData(stale);
         var svc = GateData.FindNamespaced(state, Kinds.Service, args["namespace"], args["name"]);
         if (svc is null) return GateResult.Fail($"Service {args["namespace"]}/{args["name"]} does not exist");
         var addresses = svc.Details is ServiceDetails d ? d.IngressAddresses : [];

@@ -83,7 +83,7 @@ public sealed class EtcdHealthyGate(IEtcdStatusSource? source, TimeProvider? tim
     public GateResult Evaluate(ClusterState state, IReadOnlyDictionary<string, string> args, DateTimeOffset now)
     {
         if (source is null) return GateResult.Undecided("no etcd status source (talosctl) in this process");
-        if (GateData.Staleness(state, now, HomeOps.Cluster.Model.Kinds.Node) is { } stale) return GateResult.Undecided(stale);
+        if (GateData.Staleness(state, now, HomeOps.Cluster.Model.Kinds.Node) is { } stale) return GateResult.OnStaleData(stale);
         var ips = NodeIps(state);
         var count = int.Parse(args["count"], System.Globalization.CultureInfo.InvariantCulture);
         if (ips.Count < count) return GateResult.Fail($"{ips.Count} control-plane node(s) with an InternalIP in the live node list, need {count}");

@@ -13,7 +13,7 @@ public sealed class KustomizationReadyGate : IGate
 
     public GateResult Evaluate(ClusterState state, IReadOnlyDictionary<string, string> args, DateTimeOffset now)
     {
-        if (GateData.Staleness(state, now, Kinds.Kustomization) is { } stale) return GateResult.Undecided(stale);
+        if (GateData.Staleness(state, now, Kinds.Kustomization) is { } stale) return GateResult.OnStaleData(stale);
         var ns = args.TryGetValue("namespace", out var n) ? n : "flux-system";
         var obj = GateData.FindNamespaced(state, Kinds.Kustomization, ns, args["name"]);
         if (obj is null) return GateResult.Fail($"Kustomization {ns}/{args["name"]} does not exist");
@@ -31,7 +31,7 @@ public sealed class AllKustomizationsReadyGate : IGate
 
     public GateResult Evaluate(ClusterState state, IReadOnlyDictionary<string, string> args, DateTimeOffset now)
     {
-        if (GateData.Staleness(state, now, Kinds.Kustomization) is { } stale) return GateResult.Undecided(stale);
+        if (GateData.Staleness(state, now, Kinds.Kustomization) is { } stale) return GateResult.OnStaleData(stale);
         var all = state.Items(Kinds.Kustomization).OrderBy(k => k.Meta.DisplayName, StringComparer.Ordinal).ToList();
         if (all.Count == 0) return GateResult.Fail("no Kustomizations are known (Flux not installed yet?)");
         var suspended = new List<string>();
@@ -70,7 +70,7 @@ public sealed class HelmReleaseReadyGate : IGate
 
     public GateResult Evaluate(ClusterState state, IReadOnlyDictionary<string, string> args, DateTimeOffset now)
     {
-        if (GateData.Staleness(state, now, Kinds.HelmRelease) is { } stale) return GateResult.Undecided(stale);
+        if (GateData.Staleness(state, now, Kinds.HelmRelease) is { } stale) return GateResult.OnStaleData(stale);
         var obj = GateData.FindNamespaced(state, Kinds.HelmRelease, args["namespace"], args["name"]);
         if (obj is null) return GateResult.Fail($"HelmRelease {args["namespace"]}/{args["name"]} does not exist");
         var d = obj.Details as HelmReleaseDetails;

@@ -15,8 +15,16 @@ public enum GateOutcome
     Skipped,
 }
 
-public sealed record GateResult(string Gate, string Arguments, GateOutcome Outcome, string Message, DateTimeOffset EvaluatedAt, bool Advisory = false)
+/// <param name="StaleData">
+/// Unknown because the Kubernetes API data it reads is not live (a dropped watch, a failing list): what a run started
+/// with the API-unreachable override records as "not checked" instead of waiting for the API.
+/// </param>
+public sealed record GateResult(string Gate, string Arguments, GateOutcome Outcome, string Message, DateTimeOffset EvaluatedAt, bool Advisory = false,
+    bool StaleData = false)
 {
+    /// <summary>How a gate says it was not checked under the API-unreachable override.</summary>
+    public const string NotCheckedUnderOverride = "not checked (API unreachable, override)";
+
     /// <summary>A required gate that did not pass stops the step; an advisory one is only recorded.</summary>
     [JsonIgnore]
     public bool Blocks => !Advisory && Outcome is GateOutcome.Failed or GateOutcome.Unknown;
@@ -25,6 +33,9 @@ public sealed record GateResult(string Gate, string Arguments, GateOutcome Outco
     public static GateResult Fail(string message) => new("", "", GateOutcome.Failed, message, default);
     public static GateResult Undecided(string message) => new("", "", GateOutcome.Unknown, message, default);
     public static GateResult NotObservable(string message) => new("", "", GateOutcome.Skipped, message, default);
+
+    /// <summary>Unknown because the API data it needs is not live (<see cref="GateData.Staleness"/>).</summary>
+    public static GateResult OnStaleData(string message) => new("", "", GateOutcome.Unknown, message, default, StaleData: true);
 
     public override string ToString() =>
         $"{Gate}{(Arguments.Length > 0 ? $" {{{Arguments}}}" : "")}: {Outcome}{(Advisory ? " (advisory)" : "")} — {Message}";

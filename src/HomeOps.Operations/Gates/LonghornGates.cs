@@ -12,7 +12,7 @@ public sealed class LonghornNodesReadyGate : IGate
 
     public GateResult Evaluate(ClusterState state, IReadOnlyDictionary<string, string> args, DateTimeOffset now)
     {
-        if (GateData.Staleness(state, now, Kinds.LonghornNode) is { } stale) return GateResult.Undecided(stale);
+        if (GateData.Staleness(state, now, Kinds.LonghornNode) is { } stale) return GateResult.OnStaleData(stale);
         var nodes = state.Items(Kinds.LonghornNode).OrderBy(n => n.Meta.Name, StringComparer.Ordinal).ToList();
         if (nodes.Count == 0) return GateResult.Fail("no Longhorn nodes are known (Longhorn not installed yet?)");
         var notReady = new List<string>();
@@ -44,7 +44,7 @@ public sealed class VolumesHealthyGate : IGate
 
     public GateResult Evaluate(ClusterState state, IReadOnlyDictionary<string, string> args, DateTimeOffset now)
     {
-        if (GateData.Staleness(state, now, Kinds.LonghornVolume) is { } stale) return GateResult.Undecided(stale);
+        if (GateData.Staleness(state, now, Kinds.LonghornVolume) is { } stale) return GateResult.OnStaleData(stale);
         var volumes = state.Items(Kinds.LonghornVolume).OrderBy(v => v.Meta.Name, StringComparer.Ordinal).ToList();
         if (volumes.Count == 0) return GateResult.Pass("no Longhorn volumes exist");
         var bad = new List<string>();

@@ -13,7 +13,7 @@ public sealed class NodesReadyGate : IGate
 
     public GateResult Evaluate(ClusterState state, IReadOnlyDictionary<string, string> args, DateTimeOffset now)
     {
-        if (GateData.Staleness(state, now, Kinds.Node) is { } stale) return GateResult.Undecided(stale);
+        if (GateData.Staleness(state, now, Kinds.Node) is { } stale) return GateResult.OnStaleData(stale);
         var count = int.Parse(args["count"], CultureInfo.InvariantCulture);
         var nodes = GateData.Nodes(state).ToList();
         var ready = nodes.Where(GateData.IsReady).Select(n => n.Meta.Name).ToList();
@@ -36,7 +36,7 @@ public sealed class NodesRegisteredGate : IGate
 
     public GateResult Evaluate(ClusterState state, IReadOnlyDictionary<string, string> args, DateTimeOffset now)
     {
-        if (GateData.Staleness(state, now, Kinds.Node) is { } stale) return GateResult.Undecided(stale);
+        if (GateData.Staleness(state, now, Kinds.Node) is { } stale) return GateResult.OnStaleData(stale);
         var count = int.Parse(args["count"], CultureInfo.InvariantCulture);
         var names = GateData.Nodes(state).Select(n => n.Meta.Name).ToList();
         var text = $"{names.Count} nodes registered (need {count})" + (names.Count > 0 ? $": {GateData.List(names)}" : "");
@@ -53,7 +53,7 @@ public sealed class NodeReadyGate : IGate
 
     public GateResult Evaluate(ClusterState state, IReadOnlyDictionary<string, string> args, DateTimeOffset now)
     {
-        if (GateData.Staleness(state, now, Kinds.Node) is { } stale) return GateResult.Undecided(stale);
+        if (GateData.Staleness(state, now, Kinds.Node) is { } stale) return GateResult.OnStaleData(stale);
         var name = args["node"];
         var node = GateData.FindNode(state, name);
         if (node is null) return GateResult.Fail($"node {name} is not registered");
@@ -72,7 +72,7 @@ public sealed class NodeNotReadyGate : IGate
 
     public GateResult Evaluate(ClusterState state, IReadOnlyDictionary<string, string> args, DateTimeOffset now)
     {
-        if (GateData.Staleness(state, now, Kinds.Node) is { } stale) return GateResult.Undecided(stale);
+        if (GateData.Staleness(state, now, Kinds.Node) is { } stale) return GateResult.OnStaleData(stale);
         var name = args["node"];
         var node = GateData.FindNode(state, name);
         if (node is null) return GateResult.Pass($"node {name} is not registered");

@@ -22,7 +22,7 @@ public sealed class IngressVipReachableGate(ReachabilityBoard? board) : IGate
     public GateResult Evaluate(ClusterState state, IReadOnlyDictionary<string, string> args, DateTimeOffset now)
     {
         if (board is null) return GateResult.Undecided("no reachability probe runs in this process");
-        if (GateData.Staleness(state, now, Kinds.Service) is { } stale) return GateResult.Undecided(stale);
+        if (GateData.Staleness(state, now, Kinds.Service) is { } stale) return GateResult.OnStaleData(stale);
         var (ns, name) = (args["namespace"], args["name"]);
         if (!string.Equals(board.Options.Namespace, ns, StringComparison.Ordinal) || !string.Equals(board.Options.Service, name, StringComparison.Ordinal))
             return GateResult.Undecided($"the probe watches {board.Options.Namespace}/{board.Options.Service}, not {ns}/{name} (Cluster:Probes:IngressVip)");

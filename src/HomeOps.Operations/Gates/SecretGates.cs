@@ -16,7 +16,7 @@ public sealed class SecretStoreReadyGate : IGate
 
     public GateResult Evaluate(ClusterState state, IReadOnlyDictionary<string, string> args, DateTimeOffset now)
     {
-        if (GateData.Staleness(state, now, Kinds.ClusterSecretStore) is { } stale) return GateResult.Undecided(stale);
+        if (GateData.Staleness(state, now, Kinds.ClusterSecretStore) is { } stale) return GateResult.OnStaleData(stale);
         var name = args["name"];
         var store = state.Items(Kinds.ClusterSecretStore).FirstOrDefault(s => s.Meta.Name == name);
         if (store is null) return GateResult.Fail($"ClusterSecretStore {name} does not exist");
@@ -38,7 +38,7 @@ public sealed class ExternalSecretsSyncedGate : IGate
 
     public GateResult Evaluate(ClusterState state, IReadOnlyDictionary<string, string> args, DateTimeOffset now)
     {
-        if (GateData.Staleness(state, now, Kinds.ExternalSecret) is { } stale) return GateResult.Undecided(stale);
+        if (GateData.Staleness(state, now, Kinds.ExternalSecret) is { } stale) return GateResult.OnStaleData(stale);
         var all = state.Items(Kinds.ExternalSecret).ToList();
         if (all.Count == 0) return GateResult.Pass("no ExternalSecret exists yet (Flux creates them in phases 5–6)");
         var notSynced = all.Where(e => e.Verdict.Health != HealthStatus.Healthy).Select(e => $"{e.Meta.DisplayName} ({e.Verdict.Reason})").ToList();

@@ -17,6 +17,12 @@ public sealed record StepCommand(
     /// wrapping runner that rewrites the command with <c>with { … }</c> passes it on untouched.
     /// </summary>
     public Func<StepProcess, Task>? OnStarted { get; init; }
+
+    /// <summary>
+    /// The host secrets the step opted into (<c>secrets:</c> in its definition, e.g. <c>onepassword</c>); a runner passes
+    /// a secret to the process only when it is named here. Names only, never values.
+    /// </summary>
+    public IReadOnlyCollection<string> Secrets { get; init; } = [];
 }
 
 public enum OutputStream

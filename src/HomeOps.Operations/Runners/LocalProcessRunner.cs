@@ -12,16 +12,14 @@ namespace HomeOps.Operations.Runners;
 /// secrets never reach a step. <paramref name="inheritEnvironment"/> names further variables to pass on
 /// (<c>Operations:InheritEnvironment</c>). <paramref name="onePasswordTokenFile"/> (<c>Operations:OnePasswordTokenFile</c>,
 /// the station's mounted 1Password service-account token) is read at step start and passed as
-/// <c>OP_SERVICE_ACCOUNT_TOKEN</c> only to a step that names a 1Password account in its <c>env:</c> (<c>OP_ACCOUNT</c>):
-/// it is never in the dashboard's environment, the run record or any other step's process.
+/// <c>OP_SERVICE_ACCOUNT_TOKEN</c> only to a step that opted in with <c>secrets: [onepassword]</c> (the steps that run
+/// <c>op</c>): never to another step, whatever its <c>env:</c> says, and never into the dashboard's environment or the
+/// run record.
 /// </summary>
 public sealed class LocalProcessRunner(TimeProvider? time = null, IEnumerable<string>? inheritEnvironment = null, string? onePasswordTokenFile = null) : IStepRunner
 {
     /// <summary>The variable the 1Password CLI reads for unattended (service-account) use.</summary>
     public const string OnePasswordTokenVariable = "OP_SERVICE_ACCOUNT_TOKEN";
-
-    /// <summary>A step that sets this in its env: uses the 1Password CLI, and only such a step gets the token.</summary>
-    public const string OnePasswordAccountVariable = "OP_ACCOUNT";
 
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly IReadOnlySet<string> _inherit = new HashSet<string>(inheritEnvironment ?? [], StringComparer.Ordinal);
@@ -37,7 +35,7 @@ public sealed class LocalProcessRunner(TimeProvider? time = null, IEnumerable<st
             return new StepRunResult(null, true, null, TimeSpan.Zero);
 
         string? opToken = null;
-        if (!string.IsNullOrWhiteSpace(onePasswordTokenFile) && command.Environment.ContainsKey(OnePasswordAccountVariable))
+        if (!string.IsNullOrWhiteSpace(onePasswordTokenFile) && command.Secrets.Contains(Workflows.StepSecrets.OnePassword))
         {
             try { opToken = (await File.ReadAllTextAsync(onePasswordTokenFile, cancellationToken).ConfigureAwait(false)).Trim(); }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -72,6 +70,8 @@ public sealed class LocalProcessRunner(TimeProvider? time = null, IEnumerable<st
                     psi.Environment.Clear();
                     foreach (var (name, value) in ChildEnvironment.Build(System.Environment.GetEnvironmentVariables(), command.Environment, _inherit))
                         psi.Environment[name] = value;
+                    // Set last, over anything inherited or named in env: only an opted-in step has it at all.
+                    psi.Environment.Remove(OnePasswordTokenVariable);
                     if (opToken is { Length: > 0 }) psi.Environment[OnePasswordTokenVariable] = opToken;
                 },
                 configureProcess: null,

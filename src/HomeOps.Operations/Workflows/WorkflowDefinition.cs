@@ -85,11 +85,27 @@ public sealed record StepDefinition(
     ImmutableArray<string> Caveats,
     ImmutableArray<string> ForceArgv = default,
     StepCondition? When = null,
-    string? PartialWhenOutput = null)
+    string? PartialWhenOutput = null,
+    ImmutableArray<string> Secrets = default)
 {
     /// <summary>A step without a command only evaluates its gates (e.g. "wait until the reset nodes are down").</summary>
     [JsonIgnore]
     public bool IsCheckOnly => Argv.IsDefaultOrEmpty;
+}
+
+/// <summary>
+/// The host secrets a step may opt into with <c>secrets: [..]</c>. A step without the opt-in never receives one, whatever
+/// its <c>env:</c> says; a step with it receives it only if the host has it configured.
+/// </summary>
+public static class StepSecrets
+{
+    /// <summary>
+    /// The station's 1Password service-account token (<c>Operations:OnePasswordTokenFile</c>), passed as
+    /// <c>OP_SERVICE_ACCOUNT_TOKEN</c> to a step that runs the <c>op</c> CLI.
+    /// </summary>
+    public const string OnePassword = "onepassword";
+
+    public static readonly IReadOnlySet<string> Known = new HashSet<string>(StringComparer.Ordinal) { OnePassword };
 }
 
 /// <summary>

@@ -296,8 +296,14 @@ internal sealed partial class WorkflowValidator(GateRegistry gates)
         if (partialWhen is { Length: 0 }) E("partialWhenOutput must not be empty");
         if (partialWhen is not null && argv.IsEmpty) E("partialWhenOutput needs an argv");
 
+        // secrets: an explicit opt-in per step; only known names, and only for a step that runs something.
+        var secrets = (s.Secrets ?? []).Select(x => x.Trim()).Distinct(StringComparer.Ordinal).ToImmutableArray();
+        foreach (var secret in secrets)
+            if (!StepSecrets.Known.Contains(secret)) E($"secrets: '{secret}' is not one of {string.Join(", ", StepSecrets.Known)}");
+        if (!secrets.IsEmpty && argv.IsEmpty) E("secrets needs an argv (a check-only step runs nothing to receive them)");
+
         if (failed) return null;
         return new StepDefinition(id, s.Title!.Trim(), s.Description?.Trim(), argv, env.ToImmutable(), wd, timeout, s.Stdin,
-            before, after, forEach, runner, [.. (s.Caveats ?? []).Select(t => t.Trim()).Where(t => t.Length > 0)], forceArgv, when, partialWhen);
+            before, after, forEach, runner, [.. (s.Caveats ?? []).Select(t => t.Trim()).Where(t => t.Length > 0)], forceArgv, when, partialWhen, secrets);
     }
 }

@@ -83,6 +83,7 @@ internal sealed class StepYaml
     public string? ForEach { get; set; }
     public string? Runner { get; set; }
     public List<string>? Caveats { get; set; }
+    public List<string>? Secrets { get; set; }
 }
 
 internal sealed class WhenYaml
