@@ -1,4 +1,3 @@
-using System.Text.Json;
 using HomeOps.Simulator;
 using HomeOps.Simulator.Identity;
 using static Microsoft.Playwright.Assertions;
@@ -89,14 +88,7 @@ public sealed class StationBreakGlassProcessTests(BrowserFixture browser) : IAsy
 
         // The run, through the JSON API on the break-glass session's own cookie: it ends Succeeded, mini02 in maintenance.
         var api = new OperationsApi(context, url);
-        JsonElement run = default;
-        await DashboardProcess.Until(async () =>
-        {
-            var (status, body) = await api.GetAsync($"/api/v1/operations/runs/{runId}");
-            Assert.Equal(200, status);
-            run = body;
-            return body.GetProperty("status").GetString() is not ("Pending" or "Running" or "AwaitingConfirmation");
-        }, "the safe reset to end", station, seconds: 240);
+        var run = await StationOutageTests.WaitForEndAsync(api, runId, TimeSpan.FromMinutes(4));
         Assert.True(run.GetProperty("status").GetString() == "Succeeded", run.ToString());
         Assert.True(StrictStandIns.InMaintenance(_simulator, "mini02"), "mini02 should be in maintenance mode after its reset");
         Assert.False(StrictStandIns.InMaintenance(_simulator, "mini01"), "only mini02 was chosen");

@@ -186,7 +186,8 @@ public sealed class StationOutageTests(BrowserFixture browser) : IAsyncLifetime
     private static JsonElement Step(JsonElement run, string key) =>
         run.GetProperty("steps").EnumerateArray().Single(s => s.GetProperty("key").GetString() == key);
 
-    private static async Task<JsonElement> WaitForEndAsync(OperationsApi api, string runId, TimeSpan timeout)
+    /// <summary>Polls the run through the API until it is no longer pending, running or awaiting confirmation.</summary>
+    internal static async Task<JsonElement> WaitForEndAsync(OperationsApi api, string runId, TimeSpan timeout)
     {
         JsonElement run = default;
         await Poll.UntilAsync(async () =>
