@@ -14,11 +14,12 @@ namespace HomeOps.Cli;
 public static class BreakGlassCommands
 {
     public const string HashUsage = """
-        Usage: homeops hash-password < password-file
-               homeops hash-password            (prompts; input is not echoed)
+        Usage: homeops hash-password [--argon2id] < password-file
+               homeops hash-password [--argon2id]            (prompts; input is not echoed)
 
         Prints the ASP.NET Core PasswordHasher (V3) hash of the password read from standard input (first line), for the
-        dashboard's BreakGlass:PasswordHash / BreakGlass:PasswordHashFile. The password is never taken as an argument.
+        dashboard's BreakGlass:PasswordHash / BreakGlass:PasswordHashFile. With --argon2id: an Argon2id hash in the PHC
+        format ($argon2id$v=19$m=65536,t=3,p=1$…), which the dashboard accepts too. The password is never taken as an argument.
         """;
 
     public const string TotpUsage = """
@@ -33,7 +34,8 @@ public static class BreakGlassCommands
     public static async Task<int> HashPasswordAsync(IReadOnlyList<string> args, TextReader input, bool interactive, TextWriter stdout, TextWriter stderr)
     {
         if (args.Count > 1 && args[1] is "-h" or "--help") { await stdout.WriteLineAsync(HashUsage); return 0; }
-        if (args.Count > 1)
+        var argon2id = args.Count == 2 && args[1] == "--argon2id";
+        if (args.Count > 1 && !argon2id)
         {
             // Not echoed back: it may be the password itself.
             await stderr.WriteLineAsync("homeops: hash-password takes no arguments: pipe the password on standard input\n" + HashUsage);
@@ -60,7 +62,9 @@ public static class BreakGlassCommands
             await stderr.WriteLineAsync("homeops: a break-glass password must have at least 12 characters");
             return StatusCommand.BadInput;
         }
-        await stdout.WriteLineAsync(new PasswordHasher<BreakGlassUser>().HashPassword(new BreakGlassUser(), password));
+        await stdout.WriteLineAsync(argon2id
+            ? HomeOps.Dashboard.Auth.Argon2idHash.Hash(password)
+            : new PasswordHasher<BreakGlassUser>().HashPassword(new BreakGlassUser(), password));
         return 0;
     }
 

@@ -25,6 +25,20 @@ public sealed class BreakGlassCommandTests
     }
 
     [Fact]
+    public async Task Hash_password_with_argon2id_prints_a_PHC_hash_the_dashboards_code_verifies()
+    {
+        const string password = "station break-glass argon 2026";
+        var result = await CliProcess.RunAsync(["hash-password", "--argon2id"], stdin: password + "\n");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var hash = result.Stdout.Trim();
+        Assert.StartsWith("$argon2id$v=19$m=65536,t=3,p=1$", hash);
+        // The same code the dashboard's break-glass account verifies with (one file, linked into the CLI).
+        Assert.True(HomeOps.Dashboard.Auth.Argon2idHash.Verify(hash, password));
+        Assert.False(HomeOps.Dashboard.Auth.Argon2idHash.Verify(hash, password + "!"));
+        Assert.DoesNotContain(password, result.Stdout + result.Stderr);
+    }
+
+    [Fact]
     public async Task Hash_password_refuses_a_password_argument_an_empty_input_and_a_short_password()
     {
         var argument = await CliProcess.RunAsync(["hash-password", "hunter2-as-an-argument"], stdin: "");

@@ -8,7 +8,7 @@ namespace HomeOps.Dashboard.Auth;
 
 /// <summary>
 /// The break-glass account's credentials: the password checked with ASP.NET Core's <see cref="PasswordHasher{TUser}"/>
-/// (PBKDF2, constant-time compare) and, when a TOTP secret is configured, a 6-digit RFC 6238 code (Otp.NET), one step
+/// (PBKDF2, constant-time compare) or, for a hash in the PHC <c>$argon2id$…</c> format, with <see cref="Argon2idHash"/>, and, when a TOTP secret is configured, a 6-digit RFC 6238 code (Otp.NET), one step
 /// either side for clock skew, each step usable once. The hash and secret are read once at start (from the mounted file
 /// when one is given) and never leave this class: nothing here logs, and the results carry no secret.
 /// </summary>
@@ -66,6 +66,7 @@ public sealed class BreakGlassAccount
     public bool VerifyPassword(string? password)
     {
         if (string.IsNullOrEmpty(password) || _hash.Length == 0) return false;
+        if (_hash.StartsWith(Argon2idHash.Prefix, StringComparison.Ordinal)) return Argon2idHash.Verify(_hash, password);
         try
         {
             return Hasher.VerifyHashedPassword(new User(), _hash, password) is PasswordVerificationResult.Success or PasswordVerificationResult.SuccessRehashNeeded;
@@ -116,6 +117,9 @@ public sealed class BreakGlassAccount
             throw new InvalidOperationException("BreakGlass:PasswordHash or BreakGlass:PasswordHashFile must be set when BreakGlass:Enabled is true");
         return secret;
     }
+
+    /// <summary>A hash the account can verify: PasswordHasher V3, or Argon2id in the PHC format.</summary>
+    public static bool IsSupportedHash(string hash) => IsV3Hash(hash) || Argon2idHash.IsHash(hash);
 
     /// <summary>A PasswordHasher V3 hash: base64, format marker 0x01, and long enough for its header, salt and subkey.</summary>
     public static bool IsV3Hash(string hash)

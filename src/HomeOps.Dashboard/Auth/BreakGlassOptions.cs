@@ -56,9 +56,9 @@ public sealed class BreakGlassOptionsValidator : IValidateOptions<BreakGlassOpti
         if (string.IsNullOrWhiteSpace(o.UserName)) problems.Add("BreakGlass:UserName is empty");
         try
         {
-            if (!BreakGlassAccount.IsV3Hash(BreakGlassAccount.ReadSecret(o.PasswordHash, o.PasswordHashFile)))
-                problems.Add("BreakGlass:PasswordHash (or the file BreakGlass:PasswordHashFile) is not an ASP.NET Core PasswordHasher V3 hash " +
-                             "(make one with `homeops hash-password`)");
+            if (!BreakGlassAccount.IsSupportedHash(BreakGlassAccount.ReadSecret(o.PasswordHash, o.PasswordHashFile)))
+                problems.Add("BreakGlass:PasswordHash (or the file BreakGlass:PasswordHashFile) is neither an ASP.NET Core PasswordHasher V3 hash " +
+                             "nor an Argon2id hash ($argon2id$v=19$…) (make one with `homeops hash-password` or `homeops hash-password --argon2id`)");
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)
         {

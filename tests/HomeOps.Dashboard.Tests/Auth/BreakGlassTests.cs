@@ -49,6 +49,49 @@ public sealed class BreakGlassTests
     }
 
     [Fact]
+    public void An_Argon2id_hash_verifies_beside_the_PasswordHasher_format_and_passes_the_start_time_check()
+    {
+        // Small parameters keep the test light; the format and the check are the same as the defaults'.
+        var argon = Argon2idHash.Hash(Password, memoryKiB: 1024, iterations: 2, parallelism: 1);
+        Assert.StartsWith("$argon2id$v=19$m=1024,t=2,p=1$", argon);
+        Assert.True(BreakGlassAccount.IsSupportedHash(argon));
+        Assert.True(BreakGlassAccount.IsSupportedHash(Hash));
+        Assert.False(BreakGlassAccount.IsV3Hash(argon));
+        foreach (var hash in new[] { argon, Hash })
+        {
+            var account = new BreakGlassAccount("breakglass", hash, "");
+            Assert.True(account.Verify("breakglass", Password, null, T0), hash[..10]);
+            Assert.False(account.Verify("breakglass", Password + "x", null, T0), hash[..10]);
+            Assert.False(account.Verify("admin", Password, null, T0), hash[..10]);
+        }
+        // Two hashes of the same password differ (random salt) and both verify.
+        var again = Argon2idHash.Hash(Password, memoryKiB: 1024, iterations: 2, parallelism: 1);
+        Assert.NotEqual(argon, again);
+        Assert.True(Argon2idHash.Verify(again, Password));
+        Assert.True(new BreakGlassOptionsValidator().Validate(null, new BreakGlassOptions
+        {
+            Enabled = true, PasswordHash = argon, AllowedNetworks = ["10.0.0.0/8"],
+        }).Succeeded);
+    }
+
+    [Theory]
+    [InlineData("$argon2i$v=19$m=1024,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA")]      // Argon2i, not Argon2id
+    [InlineData("$argon2id$v=16$m=1024,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA")]     // an old version
+    [InlineData("$argon2id$v=19$m=4194304,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA")]  // 4 GiB: beyond the bound
+    [InlineData("$argon2id$v=19$m=1024,t=99,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA")]    // 99 passes: beyond the bound
+    [InlineData("$argon2id$v=19$m=1024,t=2$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA")]         // p missing
+    [InlineData("$argon2id$v=19$m=1024,t=2,p=1$c2FsdHNhbHQ")]                            // hash missing
+    [InlineData("$argon2id$v=19$m=1024,t=2,p=1$!!!$aGFzaGhhc2hoYXNoaGFzaA")]             // salt not base64
+    public void A_malformed_or_unbounded_Argon2id_hash_is_rejected_at_start_and_never_verifies(string hash)
+    {
+        Assert.False(BreakGlassAccount.IsSupportedHash(hash));
+        Assert.False(new BreakGlassAccount("breakglass", hash, "").VerifyPassword(Password));
+        var result = new BreakGlassOptionsValidator().Validate(null, new BreakGlassOptions { Enabled = true, PasswordHash = hash, AllowedNetworks = ["10.0.0.0/8"] });
+        Assert.True(result.Failed);
+        Assert.Contains("Argon2id", result.FailureMessage);
+    }
+
+    [Fact]
     public void With_a_TOTP_secret_the_current_code_is_required_and_each_step_is_usable_once()
     {
         var account = new BreakGlassAccount("breakglass", Hash, Secret);
