@@ -49,8 +49,11 @@ public sealed partial class DashboardProcess : IAsyncDisposable
     public Task<string> WaitForLineAsync(Regex pattern, TimeSpan? timeout = null) =>
         _app.WaitForLineAsync(pattern, timeout ?? TimeSpan.FromSeconds(60));
 
-    /// <summary>Waits until the process listens and returns its base URL (no trailing slash).</summary>
-    public async Task<string> UrlAsync() => (await WaitForLineAsync(UrlLine())).TrimEnd('/');
+    /// <summary>
+    /// Waits until the process listens and returns its base URL (no trailing slash). Up to 3 minutes: on a loaded 2-core
+    /// CI machine (load average above 100 seen) a cold start took over 60 s; a process that exits fails at once.
+    /// </summary>
+    public async Task<string> UrlAsync() => (await WaitForLineAsync(UrlLine(), TimeSpan.FromMinutes(3))).TrimEnd('/');
 
     /// <summary>
     /// Waits for the process to listen, lets the provider send the browser back to it, and signs admin in through the
