@@ -84,9 +84,12 @@ public sealed record TalosReport(
     {
         if (!IsLive)
         {
-            why = Freshness.State == FeedState.NotInstalled
-                ? $"the Talos feed is not configured ({Freshness.LastError})"
-                : $"the Talos feed is {Freshness.Describe(PolledAt ?? Freshness.Since)}";
+            why = Freshness.State switch
+            {
+                FeedState.NotInstalled => $"the Talos feed is not configured ({Freshness.LastError})",
+                FeedState.Connecting => "the Talos feed has not answered yet",
+                _ => $"the Talos feed is unreachable since {Freshness.Since:HH:mm:ss} UTC ({Freshness.LastError})",
+            };
             return null;
         }
         if (Etcd is not { Quorum.Known: true } etcd)
