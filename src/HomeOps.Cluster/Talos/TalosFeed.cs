@@ -72,16 +72,24 @@ public sealed class TalosFeed : BackgroundService
     private string? NotConfiguredReason() =>
         !_options.Enabled ? "Talos:Enabled is false"
         : _talosctl is null ? "no talosctl runner in this process (Operations:HomeOpsCheckout with talos/generated/talosconfig is needed)"
-        : null;
+        : _talosctl.Unavailable;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (NotConfiguredReason() is not null) return;
-        using var timer = new PeriodicTimer(_options.PollInterval, _time);
+        if (NotConfiguredReason() is { } why)
+        {
+            Volatile.Write(ref _current, TalosReport.NotConfigured(why, _time.GetUtcNow()));
+            return;
+        }
         try
         {
-            do await PollOnceAsync(stoppingToken).ConfigureAwait(false);
-            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                var report = await PollOnceAsync(stoppingToken).ConfigureAwait(false);
+                // Until the Node list has arrived there is nobody to ask: look again soon rather than a whole interval later.
+                var wait = report.Freshness.State == FeedState.Connecting ? TimeSpan.FromSeconds(1) : _options.PollInterval;
+                await Task.Delay(wait, _time, stoppingToken).ConfigureAwait(false);
+            }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -103,12 +111,15 @@ public sealed class TalosFeed : BackgroundService
     /// <summary>One poll now (also what tests drive). Never throws except on cancellation.</summary>
     public async Task<TalosReport> PollOnceAsync(CancellationToken cancellationToken)
     {
-        if (_talosctl is null || !_options.Enabled) return Current;
+        if (_talosctl is null || NotConfiguredReason() is not null) return Current;
         await _poll.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var previous = Current;
-            var next = await TalosPoll.RunAsync(_talosctl, Targets(_state.Value, previous), previous, _time, _options.CommandTimeout, cancellationToken).ConfigureAwait(false);
+            var targets = Targets(_state.Value, previous);
+            // Never polled and no node known yet (the informers are still listing): still connecting, not a failure.
+            if (targets.Count == 0 && !previous.Freshness.Synced) return previous;
+            var next = await TalosPoll.RunAsync(_talosctl, targets, previous, _time, _options.CommandTimeout, cancellationToken).ConfigureAwait(false);
             Volatile.Write(ref _current, next);
             if (!next.IsLive) _logger.LogWarning("Talos poll failed: {Message}", next.Freshness.LastError);
             try { Changed?.Invoke(next); }

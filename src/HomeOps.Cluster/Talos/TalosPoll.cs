@@ -14,6 +14,9 @@ public sealed record TalosctlResult(string Stdout, string Stderr, int? ExitCode,
 public interface ITalosctl
 {
     Task<TalosctlResult> RunAsync(IReadOnlyList<string> args, TimeSpan timeout, CancellationToken cancellationToken);
+
+    /// <summary>Why talosctl cannot run here at all (not configured), or null: the feed then says "not configured" instead of failing every poll.</summary>
+    string? Unavailable => null;
 }
 
 /// <summary>A node to ask Talos about: its IP (talosctl addresses nodes by IP) and what Kubernetes says of it.</summary>

@@ -13,11 +13,15 @@ public sealed class TalosctlStepRunner(Func<IStepRunner?> runner, OperationsOpti
 {
     public const string TalosconfigPath = "talos/generated/talosconfig";
 
+    public string? Unavailable =>
+        string.IsNullOrWhiteSpace(options.HomeOpsCheckout) || !Directory.Exists(options.HomeOpsCheckout)
+            ? "Operations:HomeOpsCheckout is not configured: talosctl needs its talosconfig"
+            : null;
+
     public async Task<TalosctlResult> RunAsync(IReadOnlyList<string> args, TimeSpan timeout, CancellationToken cancellationToken)
     {
         if (runner() is not { } r) return new("", "", null, "no local runner to run talosctl");
-        if (string.IsNullOrWhiteSpace(options.HomeOpsCheckout) || !Directory.Exists(options.HomeOpsCheckout))
-            return new("", "", null, "Operations:HomeOpsCheckout is not configured: talosctl needs its talosconfig");
+        if (Unavailable is { } why) return new("", "", null, why);
         var stdout = new StringBuilder();
         var stderr = new StringBuilder();
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -122,16 +122,7 @@ public sealed class PreflightCalculator(string? dashboardNodeName, TimeSpan back
 
         // Restart, rolling: only one target is down at a time, so the worst moment is the target whose absence leaves fewest.
         // Restart all-at-once and Wipe: every target is gone together.
-        IEnumerable<IReadOnlyCollection<string>> moments = pf.Impact == PreflightImpact.Restart && pf.Rolling
-            ? targets.Select(t => (IReadOnlyCollection<string>)[t])
-            : [targets];
-        var worst = int.MaxValue;
-        IReadOnlyCollection<string> worstDown = [];
-        foreach (var down in moments)
-        {
-            var remaining = cp.Count(n => GateData.IsReady(n) && !down.Contains(n.Meta.Name));
-            if (remaining < worst) { worst = remaining; worstDown = down; }
-        }
+        var (worst, worstDown) = WorstMoment(pf, targets, down => cp.Count(n => GateData.IsReady(n) && !down.Contains(n.Meta.Name)));
         var verb = pf.Impact == PreflightImpact.Wipe ? "resetting" : "rebooting";
         if (worst < quorum)
         {
@@ -148,10 +139,11 @@ public sealed class PreflightCalculator(string? dashboardNodeName, TimeSpan back
     }
 
     /// <summary>
-    /// Quorum from etcd as Talos reports it: the voting members, which of them are healthy now, and how many stay healthy
-    /// at the worst moment of the run (etcd members are named by their node's hostname on Talos).
+    /// The moment of the run that leaves fewest members: a rolling restart takes one target down at a time, a restart
+    /// all at once or a wipe takes every target together. <paramref name="remaining"/> counts what stays for a set down.
     /// </summary>
-    private static void EtcdQuorumCheck(PreflightDefinition pf, ImmutableArray<string> targets, EtcdQuorum etcd, List<PreflightItem> items)
+    private static (int Worst, IReadOnlyCollection<string> Down) WorstMoment(PreflightDefinition pf, ImmutableArray<string> targets,
+        Func<IReadOnlyCollection<string>, int> remaining)
     {
         IEnumerable<IReadOnlyCollection<string>> moments = pf.Impact == PreflightImpact.Restart && pf.Rolling
             ? targets.Select(t => (IReadOnlyCollection<string>)[t])
@@ -160,9 +152,19 @@ public sealed class PreflightCalculator(string? dashboardNodeName, TimeSpan back
         IReadOnlyCollection<string> worstDown = [];
         foreach (var down in moments)
         {
-            var remaining = etcd.HealthyMembers.Count(m => !down.Contains(m));
-            if (remaining < worst) { worst = remaining; worstDown = down; }
+            var left = remaining(down);
+            if (left < worst) { worst = left; worstDown = down; }
         }
+        return (worst, worstDown);
+    }
+
+    /// <summary>
+    /// Quorum from etcd as Talos reports it: the voting members, which of them are healthy now, and how many stay healthy
+    /// at the worst moment of the run (etcd members are named by their node's hostname on Talos).
+    /// </summary>
+    private static void EtcdQuorumCheck(PreflightDefinition pf, ImmutableArray<string> targets, EtcdQuorum etcd, List<PreflightItem> items)
+    {
+        var (worst, worstDown) = WorstMoment(pf, targets, down => etcd.HealthyMembers.Count(m => !down.Contains(m)));
         var verb = pf.Impact == PreflightImpact.Wipe ? "resetting" : "rebooting";
         var source = $"from Talos etcd status: {etcd.Message}";
         if (worst < etcd.Needed)

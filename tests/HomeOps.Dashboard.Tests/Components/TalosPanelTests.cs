@@ -68,7 +68,7 @@ public sealed class TalosPanelTests() : DashboardTestContext(services: s =>
 {
     private FakeTalos Talos => Services.GetRequiredService<FakeTalos>();
 
-    private Task<TalosReport> PollAsync() => Services.GetRequiredService<TalosFeed>().PollOnceAsync(TestContext.Current.CancellationToken);
+    private Task<TalosReport> PollAsync() => Services.GetRequiredService<TalosFeed>().PollOnceAsync(Xunit.TestContext.Current.CancellationToken);
 
     [Fact]
     public async Task Talos_running_but_not_ready_and_unreachable_nodes_are_each_shown_as_such_on_the_nodes_page()
