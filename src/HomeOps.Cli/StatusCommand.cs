@@ -76,8 +76,8 @@ public static class StatusCommand
         await stdout.FlushAsync(ct);
         // An area that is Unknown (BGPv1 sessions, a kind not read) is not a failure; a Failed or Degraded one is.
         var areasOk = areas.All(a => a.Health is not (HealthStatus.Failed or HealthStatus.Degraded));
-        // Talos asked and not answering, or etcd without quorum, is not OK.
-        var talosOk = talos is null || talos.IsLive && talos.Etcd?.Quorum is not { Known: true, HasQuorum: false };
+        // Talos asked: not answering, or its verdict (etcd quorum and alarms, node stage and services) not Healthy, is not OK.
+        var talosOk = talos is null || talos.IsLive && talos.Verdict.IsOk;
         return !result.Incomplete && areasOk && talosOk && rows.All(r => r.Snapshot.Verdict.IsOk) ? Ok : NotOk;
     }
 

@@ -18,12 +18,12 @@ public sealed class StatusTalosTests
     private static void WriteNodes(TempFolder dir)
     {
         for (var i = 0; i < Ips.Length; i++)
-            dir.Write($"nodes/node{i}.json", $$$"""
-                {"apiVersion":"v1","kind":"Node","metadata":{"name":"talos-default-controlplane-{{{i + 1}}}","labels":{"node-role.kubernetes.io/control-plane":""}},
-                 "status":{"addresses":[{"type":"InternalIP","address":"{{{Ips[i]}}}"}],
+            dir.Write($"nodes/node{i}.json", """
+                {"apiVersion":"v1","kind":"Node","metadata":{"name":"talos-default-controlplane-NUMBER","labels":{"node-role.kubernetes.io/control-plane":""}},
+                 "status":{"addresses":[{"type":"InternalIP","address":"ADDRESS"}],
                   "conditions":[{"type":"Ready","status":"True","reason":"KubeletReady","message":"kubelet is posting ready status","lastTransitionTime":"2026-01-01T00:00:00Z"}],
                   "nodeInfo":{"osImage":"Talos (v1.9.1)","kernelVersion":"6.12.5-talos","kubeletVersion":"v1.32.0","containerRuntimeVersion":"containerd://2.0.1"}}}
-                """);
+                """.Replace("NUMBER", (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)).Replace("ADDRESS", Ips[i]));
     }
 
     /// <summary>A talosctl that answers each argument line from answers/&lt;line&gt;.out, and refuses to run without TALOSCONFIG.</summary>

@@ -43,6 +43,10 @@ public static partial class TalosTable
             .Where(s => s.At >= 0)
             .OrderBy(s => s.At)
             .ToList();
+        // Every column the header has, asked for or not, ends the cell before it (a column name never holds two spaces).
+        var boundaries = Enumerable.Range(0, header.Length)
+            .Where(i => header[i] != ' ' && (i == 0 || i >= 2 && header[i - 1] == ' ' && header[i - 2] == ' '))
+            .ToList();
         var rows = ImmutableArray.CreateBuilder<TalosRow>();
         foreach (var line in lines.Skip(headerAt + 1))
         {
@@ -54,7 +58,8 @@ public static partial class TalosTable
             {
                 var from = starts[i].At;
                 if (from >= line.Length) { cells[starts[i].Name] = ""; continue; }
-                var to = i + 1 < starts.Count ? Math.Min(starts[i + 1].At, line.Length) : line.Length;
+                var next = boundaries.FirstOrDefault(b => b > from, line.Length);
+                var to = Math.Min(next, line.Length);
                 cells[starts[i].Name] = line[from..to].Trim();
             }
             rows.Add(new TalosRow(cells));
