@@ -27,6 +27,12 @@ public sealed record CliArguments(
 
     public string? AuthentikCaBundle { get; init; }
 
+    /// <summary>The talosconfig to read Talos and etcd with (<c>--talosconfig</c>); null: the etcd line says it was not read.</summary>
+    public string? Talosconfig { get; init; }
+
+    /// <summary>The talosctl executable (<c>--talosctl</c>, default <c>talosctl</c> on PATH).</summary>
+    public string Talosctl { get; init; } = "talosctl";
+
     public const string Usage = """
         Usage: homeops status [options]
 
@@ -44,6 +50,10 @@ public sealed record CliArguments(
           --authentik-url URL      also read Authentik's outposts and tokens (the Authentik area)
           --authentik-token-file F file holding the Authentik API token (never pass a token as an argument)
           --authentik-ca PEM       CA bundle to trust for Authentik's certificate
+          --talosconfig PATH       also read Talos and etcd with talosctl (the etcd line: members, leader, quorum,
+                                   alarms; per-node stage, services, apid reachability). Without it the etcd line
+                                   says it was not read.
+          --talosctl BIN           the talosctl executable (default: talosctl on PATH)
 
         Output:
           --output table|json  aligned table grouped by area (default), or one JSON object
@@ -64,7 +74,8 @@ public sealed record CliArguments(
         if (args[0] is "-h" or "--help" or "help") return new CliArguments(true, null, null, null, false, OutputFormat.Table);
         if (args[0] != "status") throw new BadInputException($"unknown command '{args[0]}': expected `status`, `hash-password` or `totp-secret`");
 
-        string? from = null, kubeconfig = null, context = null, authentikUrl = null, authentikTokenFile = null, authentikCa = null;
+        string? from = null, kubeconfig = null, context = null, authentikUrl = null, authentikTokenFile = null, authentikCa = null, talosconfig = null;
+        var talosctl = "talosctl";
         IReadOnlyList<string> expectedNodes = ClusterOptions.DefaultExpectedNodes;
         var simulator = false;
         var output = OutputFormat.Table;
@@ -125,6 +136,13 @@ public sealed record CliArguments(
                 case "--authentik-ca":
                     authentikCa = Value();
                     break;
+                case "--talosconfig":
+                    talosconfig = Value();
+                    if (!File.Exists(talosconfig)) throw new BadInputException($"--talosconfig: no such file '{talosconfig}'");
+                    break;
+                case "--talosctl":
+                    talosctl = Value();
+                    break;
                 default:
                     throw new BadInputException($"unknown option '{arg}'");
             }
@@ -142,6 +160,8 @@ public sealed record CliArguments(
             AuthentikUrl = authentikUrl,
             AuthentikTokenFile = authentikTokenFile,
             AuthentikCaBundle = authentikCa,
+            Talosconfig = talosconfig,
+            Talosctl = talosctl,
         };
     }
 }

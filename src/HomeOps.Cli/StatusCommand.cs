@@ -63,12 +63,22 @@ public static class StatusCommand
         var rows = StatusRow.From(result.Snapshots);
         // The dashboard's own area rollups over what was read: a missing expected node fails the Nodes area here too.
         var areas = AreaRollups.All(StatusState.Of(result, now), options.ExpectedNodes);
+        // Talos and etcd: the dashboard's Talos feed verdicts, from one poll (issue 15).
+        var talos = options.Talosconfig is { } talosconfig
+            ? await HomeOps.Cli.Sources.TalosSource.ReadAsync(talosconfig, options.Talosctl, result.Snapshots, now, ct)
+            : null;
         if (options.Output == OutputFormat.Json) JsonOutputWriter.Write([.. areas.Select(a => AreaReport.From(a, now))], rows, stdout);
-        else TableWriter.Write(rows, areas, stdout);
+        else
+        {
+            TableWriter.Write(rows, areas, stdout);
+            TalosLines.Write(talos, now, stdout);
+        }
         await stdout.FlushAsync(ct);
         // An area that is Unknown (BGPv1 sessions, a kind not read) is not a failure; a Failed or Degraded one is.
         var areasOk = areas.All(a => a.Health is not (HealthStatus.Failed or HealthStatus.Degraded));
-        return !result.Incomplete && areasOk && rows.All(r => r.Snapshot.Verdict.IsOk) ? Ok : NotOk;
+        // Talos asked: not answering, or its verdict (etcd quorum and alarms, node stage and services) not Healthy, is not OK.
+        var talosOk = talos is null || talos.IsLive && talos.Verdict.IsOk;
+        return !result.Incomplete && areasOk && talosOk && rows.All(r => r.Snapshot.Verdict.IsOk) ? Ok : NotOk;
     }
 
     /// <summary>The first existing file of <c>$KUBECONFIG</c> (a path list), else <c>~/.kube/config</c> when present.</summary>

@@ -39,8 +39,10 @@ public static class OperationsServiceCollectionExtensions
         services.AddSingleton(operations);
         services.AddSingleton(database);
         services.TryAddSingleton(TimeProvider.System);
+        // talosctl with the workflows' talosconfig, through the local step runner: the etcd-healthy gate and the Talos feed.
+        services.TryAddSingleton<HomeOps.Cluster.Talos.ITalosctl>(sp => new TalosctlStepRunner(() => sp.GetServices<IStepRunner>().FirstOrDefault(r => r.Name == "local"), operations));
         services.TryAddSingleton(sp => GateRegistry.CreateDefault(sp.GetService<HomeOps.Cluster.Sources.Probes.ReachabilityBoard>(),
-            new TalosctlEtcdStatusSource(() => sp.GetServices<IStepRunner>().FirstOrDefault(r => r.Name == "local"), operations)));
+            new TalosctlEtcdStatusSource(sp.GetRequiredService<HomeOps.Cluster.Talos.ITalosctl>())));
         services.TryAddSingleton<IWorkflowCatalog>(sp => new WorkflowCatalog(sp.GetRequiredService<GateRegistry>(), operations.DefinitionsDirectory));
         services.TryAddSingleton<IClusterStateSource>(sp => new ClusterStoreStateSource(sp.GetRequiredService<ClusterStore>()));
         services.TryAddSingleton(sp => new OperationsDatabase(database, operations));
@@ -63,7 +65,7 @@ public static class OperationsServiceCollectionExtensions
             sp.GetRequiredService<IWorkflowCatalog>(), sp.GetRequiredService<GateRegistry>(), sp.GetRequiredService<IClusterStateSource>(),
             sp.GetRequiredService<OperationsDatabase>(), sp.GetRequiredService<IAuditLog>(), sp.GetRequiredService<IRunLock>(),
             sp.GetServices<IStepRunner>(), operations, sp.GetRequiredService<TimeProvider>(), sp.GetService<ILoggerFactory>(),
-            sp.GetRequiredService<SecretMasker>()));
+            sp.GetRequiredService<SecretMasker>(), sp.GetService<HomeOps.Cluster.Talos.TalosFeed>()));
         services.TryAddSingleton<IFluxObjectClient>(sp => new KubernetesFluxObjectClient(sp.GetRequiredService<IKubernetes>()));
         services.TryAddSingleton<IFluxActions>(sp => new FluxActions(sp.GetRequiredService<IFluxObjectClient>(), sp.GetRequiredService<IAuditLog>(), sp.GetRequiredService<TimeProvider>()));
         services.AddHostedService<OperationsEngineHostedService>();

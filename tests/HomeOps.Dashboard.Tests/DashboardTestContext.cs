@@ -18,7 +18,8 @@ public abstract class DashboardTestContext : BunitContext
     protected static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
 
     /// <param name="settings">Extra configuration (e.g. <c>Dashboard:VirtualizeThreshold</c>) over the test defaults.</param>
-    protected DashboardTestContext(bool interactive = true, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="services">Extra services (e.g. the Talos feed), added before the container freezes.</param>
+    protected DashboardTestContext(bool interactive = true, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         // Services first: bUnit freezes the container once the renderer is created (SetRendererInfo does that).
         Services.AddMudServices();
@@ -33,6 +34,7 @@ public abstract class DashboardTestContext : BunitContext
         Authorization = AddAuthorization();
         Authorization.SetAuthorized("viewer");
         Authorization.SetClaims(new System.Security.Claims.Claim("groups", "homeops-viewers"));
+        services?.Invoke(Services);
         JSInterop.Mode = JSRuntimeMode.Loose;
         SetRendererInfo(new RendererInfo(interactive ? "Server" : "Static", interactive));
     }

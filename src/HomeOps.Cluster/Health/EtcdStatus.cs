@@ -90,7 +90,7 @@ public static partial class EtcdStatusTable
     }
 
     // "RAFT INDEX" is also the start of "RAFT APPLIED INDEX"'s neighbour text; match whole column names only.
-    private static int IndexOfColumn(string header, string name)
+    internal static int IndexOfColumn(string header, string name)
     {
         for (var at = header.IndexOf(name, StringComparison.Ordinal); at >= 0; at = header.IndexOf(name, at + 1, StringComparison.Ordinal))
         {

@@ -50,7 +50,8 @@ public static class MetricsEndpoint
 
     public static WebApplication MapMetricsEndpoint(this WebApplication app)
     {
-        app.MapGet(Path, (HttpContext http, IState<ClusterState> state, IOptions<ClusterOptions> cluster, TimeProvider time, IConfiguration configuration) =>
+        app.MapGet(Path, (HttpContext http, IState<ClusterState> state, IOptions<ClusterOptions> cluster, TimeProvider time, IConfiguration configuration,
+                [Microsoft.AspNetCore.Mvc.FromServices] HomeOps.Cluster.Talos.TalosFeed? talos) =>
             {
                 // Prometheus gets plain status codes, never the people-facing "not found" page re-executed in their place.
                 if (http.Features.Get<IStatusCodePagesFeature>() is { } pages) pages.Enabled = false;
@@ -65,7 +66,9 @@ public static class MetricsEndpoint
                     return Results.Text("unauthorized\n", "text/plain; charset=utf-8", statusCode: StatusCodes.Status401Unauthorized);
                 }
                 http.Response.Headers.CacheControl = "no-store";
-                return Results.Text(HealthMetrics.Format(state.Value, cluster.Value.ExpectedNodeNames, time.GetUtcNow()), PrometheusText.ContentType);
+                // The Talos feed's gauges follow the cluster model's families (docs/metrics.md, "Talos and etcd").
+                var talosText = talos is null ? "" : TalosMetrics.Format(talos.Current);
+                return Results.Text(HealthMetrics.Format(state.Value, cluster.Value.ExpectedNodeNames, time.GetUtcNow()) + talosText, PrometheusText.ContentType);
             })
             .AllowAnonymous()
             .ExcludeFromDescription()

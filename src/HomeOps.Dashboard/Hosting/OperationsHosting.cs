@@ -73,6 +73,8 @@ public static class OperationsHosting
             services.AddSingleton<HomeOps.Cluster.Sources.Probes.IReachabilityProber>(
                 new HomeOps.Simulator.Network.SimulatedNetworkProber(string.IsNullOrWhiteSpace(simulatorKubeconfig) ? "" : simulatorKubeconfig));
         }
+        // The Talos feed polls talosctl through the same runner and talosconfig (the stand-in in simulator mode).
+        HomeOps.Cluster.Talos.TalosServiceCollectionExtensions.AddTalosFeed(services, configuration);
         return builder;
     }
 

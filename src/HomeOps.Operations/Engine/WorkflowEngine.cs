@@ -43,7 +43,8 @@ public sealed class WorkflowEngine : IOperationsEngine
         OperationsOptions options,
         TimeProvider? time = null,
         ILoggerFactory? loggers = null,
-        SecretMasker? secrets = null)
+        SecretMasker? secrets = null,
+        HomeOps.Cluster.Talos.TalosFeed? talos = null)
     {
         _catalog = catalog;
         _state = state;
@@ -58,7 +59,7 @@ public sealed class WorkflowEngine : IOperationsEngine
         _executor = new RunExecutor(_store, _events, new GateWaiter(gates, state, _time, options.GatePollInterval), runnerMap, audit, options, _time, _log,
             secrets ?? SecretMasker.None);
         _processes = new StepProcessRecovery(_store, audit, _events, options, _time, _log);
-        _admission = new RunAdmission(options, _time, state, new PreflightCalculator(options.DashboardNodeName, options.BackupWarnAge), _processes, runLock,
+        _admission = new RunAdmission(options, _time, state, new PreflightCalculator(options.DashboardNodeName, options.BackupWarnAge, talos is null ? null : () => talos.Current), _processes, runLock,
             () => _disposed);
     }
 

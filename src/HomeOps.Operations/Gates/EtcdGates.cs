@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using HomeOps.Cluster.Health;
 using HomeOps.Cluster.State;
+using HomeOps.Cluster.Talos;
 using HomeOps.Operations.Runners;
 
 namespace HomeOps.Operations.Gates;
@@ -18,33 +19,25 @@ public interface IEtcdStatusSource
 }
 
 /// <summary>
-/// <c>talosctl etcd status --nodes &lt;all&gt; --endpoints &lt;all&gt;</c> run in the home-ops checkout with its
-/// talosconfig, through the same step runner the workflows use (the simulator's stand-in in simulator mode), and read
-/// by <see cref="EtcdStatusTable"/>.
+/// <c>talosctl etcd status --nodes &lt;all&gt; --endpoints &lt;all&gt;</c> through <see cref="TalosctlStepRunner"/>
+/// (the workflows' runner and talosconfig), read by <see cref="EtcdStatusTable"/>.
 /// </summary>
-public sealed class TalosctlEtcdStatusSource(Func<IStepRunner?> runner, OperationsOptions options) : IEtcdStatusSource
+public sealed class TalosctlEtcdStatusSource(ITalosctl talosctl) : IEtcdStatusSource
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    public TalosctlEtcdStatusSource(Func<IStepRunner?> runner, OperationsOptions options) : this(new TalosctlStepRunner(runner, options))
+    {
+    }
 
     public static IReadOnlyList<string> Argv(IReadOnlyList<string> ips) =>
         ["talosctl", "etcd", "status", "--nodes", string.Join(',', ips), "--endpoints", string.Join(',', ips)];
 
     public async Task<EtcdHealth> ReadAsync(IReadOnlyList<string> nodeIps, CancellationToken cancellationToken)
     {
-        if (runner() is not { } r) return new(false, "no local runner to run talosctl", []);
-        if (string.IsNullOrWhiteSpace(options.HomeOpsCheckout) || !Directory.Exists(options.HomeOpsCheckout))
-            return new(false, "Operations:HomeOpsCheckout is not configured: talosctl needs its talosconfig", []);
-        var stdout = new System.Text.StringBuilder();
-        var stderr = new System.Text.StringBuilder();
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        cts.CancelAfter(Timeout);
-        var env = new Dictionary<string, string?>(StringComparer.Ordinal) { ["TALOSCONFIG"] = "talos/generated/talosconfig" };
-        var result = await r.RunAsync(new StepCommand(Argv(nodeIps), env, Path.GetFullPath(options.HomeOpsCheckout), null),
-            line => { lock (stdout) (line.Stream == OutputStream.Stdout ? stdout : stderr).AppendLine(line.Text); }, cts.Token).ConfigureAwait(false);
-        cancellationToken.ThrowIfCancellationRequested();
-        if (result.Killed) return new(false, $"talosctl etcd status did not answer within {Timeout.TotalSeconds:0} s", []);
-        if (result.Error is { } error) return new(false, $"talosctl etcd status could not run: {error}", []);
-        lock (stdout) return EtcdStatusTable.Evaluate(stdout.ToString(), stderr.ToString(), result.ExitCode, nodeIps);
+        var result = await talosctl.RunAsync(Argv(nodeIps).Skip(1).ToList(), Timeout, cancellationToken).ConfigureAwait(false);
+        if (result.Failure is { } failure) return new(false, failure, []);
+        return EtcdStatusTable.Evaluate(result.Stdout, result.Stderr, result.ExitCode, nodeIps);
     }
 }
 

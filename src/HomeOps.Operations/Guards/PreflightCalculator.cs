@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using HomeOps.Cluster.Model;
 using HomeOps.Cluster.State;
+using HomeOps.Cluster.Talos;
 using HomeOps.Operations.Gates;
 using HomeOps.Operations.Workflows;
 
@@ -11,7 +12,12 @@ namespace HomeOps.Operations.Guards;
 /// backups, the dashboard's own node, open failures elsewhere, data freshness, and the definition's known-defect warnings.
 /// Pure: the same state gives the same report.
 /// </summary>
-public sealed class PreflightCalculator(string? dashboardNodeName, TimeSpan backupWarnAge)
+/// <param name="talos">
+/// The Talos feed's last report: when it is live and etcd answered, quorum is judged from etcd's own membership and
+/// health (<see cref="EtcdQuorum"/>). Otherwise — no feed, stale, etcd not read — the check says so and falls back to
+/// counting Ready control-plane nodes (docs/operations.md, "Quorum").
+/// </param>
+public sealed class PreflightCalculator(string? dashboardNodeName, TimeSpan backupWarnAge, Func<TalosReport>? talos = null)
 {
     /// <param name="apiUnreachable">
     /// The operator typed the "the API is unreachable" override: blocks that come only from stale Node/Volume data turn
@@ -67,7 +73,7 @@ public sealed class PreflightCalculator(string? dashboardNodeName, TimeSpan back
             "the operator declared the Kubernetes API unreachable: the checks above marked NOT CHECKED were not made; the run relies on the operator's judgement"));
     }
 
-    private static void Quorum(PreflightDefinition pf, ImmutableArray<string> targets, bool fullCluster, ClusterState state, DateTimeOffset now, List<PreflightItem> items)
+    private void Quorum(PreflightDefinition pf, ImmutableArray<string> targets, bool fullCluster, ClusterState state, DateTimeOffset now, List<PreflightItem> items)
     {
         if (GateData.Staleness(state, now, Kinds.Node) is { } stale)
         {
@@ -92,7 +98,11 @@ public sealed class PreflightCalculator(string? dashboardNodeName, TimeSpan back
         var targetSet = targets.ToHashSet(StringComparer.Ordinal);
         var alreadyDown = cp.Where(n => !GateData.IsReady(n) && !targetSet.Contains(n.Meta.Name)).Select(n => n.Meta.Name).ToList();
         var downNote = alreadyDown.Count > 0 ? $"; already not Ready: {string.Join(", ", alreadyDown)}" : "";
-        const string estimate = "etcd membership is estimated from control-plane nodes (etcd on Talos is a system service, not a pod)";
+        string why;
+        EtcdQuorum? etcd;
+        if (talos?.Invoke() is { } report) etcd = report.UsableQuorum(out why);
+        else (etcd, why) = (null, "no Talos feed in this process");
+        var estimate = $"FALLBACK: etcd membership is estimated from control-plane nodes' Node Ready, because the Talos etcd status is not available ({why})";
 
         if (pf.Impact == PreflightImpact.Wipe && fullCluster)
         {
@@ -104,18 +114,15 @@ public sealed class PreflightCalculator(string? dashboardNodeName, TimeSpan back
             return;
         }
 
+        if (etcd is not null)
+        {
+            EtcdQuorumCheck(pf, targets, etcd, items);
+            return;
+        }
+
         // Restart, rolling: only one target is down at a time, so the worst moment is the target whose absence leaves fewest.
         // Restart all-at-once and Wipe: every target is gone together.
-        IEnumerable<IReadOnlyCollection<string>> moments = pf.Impact == PreflightImpact.Restart && pf.Rolling
-            ? targets.Select(t => (IReadOnlyCollection<string>)[t])
-            : [targets];
-        var worst = int.MaxValue;
-        IReadOnlyCollection<string> worstDown = [];
-        foreach (var down in moments)
-        {
-            var remaining = cp.Count(n => GateData.IsReady(n) && !down.Contains(n.Meta.Name));
-            if (remaining < worst) { worst = remaining; worstDown = down; }
-        }
+        var (worst, worstDown) = WorstMoment(pf, targets, down => cp.Count(n => GateData.IsReady(n) && !down.Contains(n.Meta.Name)));
         var verb = pf.Impact == PreflightImpact.Wipe ? "resetting" : "rebooting";
         if (worst < quorum)
         {
@@ -129,6 +136,45 @@ public sealed class PreflightCalculator(string? dashboardNodeName, TimeSpan back
             items.Add(new(PreflightSeverity.Info, "quorum",
                 $"etcd quorum kept: {worst} of {members} control-plane nodes stay Ready while {verb} {string.Join(", ", worstDown)} (quorum needs {quorum}){downNote}. {estimate}{note}"));
         }
+    }
+
+    /// <summary>
+    /// The moment of the run that leaves fewest members: a rolling restart takes one target down at a time, a restart
+    /// all at once or a wipe takes every target together. <paramref name="remaining"/> counts what stays for a set down.
+    /// </summary>
+    private static (int Worst, IReadOnlyCollection<string> Down) WorstMoment(PreflightDefinition pf, ImmutableArray<string> targets,
+        Func<IReadOnlyCollection<string>, int> remaining)
+    {
+        IEnumerable<IReadOnlyCollection<string>> moments = pf.Impact == PreflightImpact.Restart && pf.Rolling
+            ? targets.Select(t => (IReadOnlyCollection<string>)[t])
+            : [targets];
+        var worst = int.MaxValue;
+        IReadOnlyCollection<string> worstDown = [];
+        foreach (var down in moments)
+        {
+            var left = remaining(down);
+            if (left < worst) { worst = left; worstDown = down; }
+        }
+        return (worst, worstDown);
+    }
+
+    /// <summary>
+    /// Quorum from etcd as Talos reports it: the voting members, which of them are healthy now, and how many stay healthy
+    /// at the worst moment of the run (etcd members are named by their node's hostname on Talos).
+    /// </summary>
+    private static void EtcdQuorumCheck(PreflightDefinition pf, ImmutableArray<string> targets, EtcdQuorum etcd, List<PreflightItem> items)
+    {
+        var (worst, worstDown) = WorstMoment(pf, targets, down => etcd.HealthyMembers.Count(m => !down.Contains(m)));
+        var verb = pf.Impact == PreflightImpact.Wipe ? "resetting" : "rebooting";
+        var source = $"from Talos etcd status: {etcd.Message}";
+        if (worst < etcd.Needed)
+            items.Add(new(PreflightSeverity.Blocking, "quorum",
+                $"etcd quorum would be lost: {verb} {string.Join(", ", worstDown)} leaves {worst} of {etcd.Voters} voting etcd members healthy (quorum needs {etcd.Needed})"
+                + (pf.Impact == PreflightImpact.Wipe ? ". Choose a full-cluster reset explicitly if that is intended." : ".")
+                + $" ({source})"));
+        else
+            items.Add(new(PreflightSeverity.Info, "quorum",
+                $"etcd quorum kept: {worst} of {etcd.Voters} voting etcd members stay healthy while {verb} {string.Join(", ", worstDown)} (quorum needs {etcd.Needed}) ({source})"));
     }
 
     private void Volumes(PreflightDefinition pf, ImmutableArray<string> targets, bool fullCluster, ClusterState state, DateTimeOffset now, List<PreflightItem> items)

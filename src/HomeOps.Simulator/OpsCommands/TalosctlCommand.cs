@@ -19,7 +19,7 @@ public static class TalosctlCommand
         if (args.Count == 0 || args[0] is "-h" or "--help")
         {
             io.Line("A CLI for out-of-band management of Kubernetes nodes created by Talos (homeops simulator stand-in)");
-            io.Line("Available Commands: apply-config, bootstrap, etcd, get, kubeconfig, reboot, reset, validate, version");
+            io.Line("Available Commands: apply-config, bootstrap, etcd, get, kubeconfig, reboot, reset, services, validate, version");
             return 0;
         }
         var (flags, positional) = Parse(args.Skip(1));
@@ -29,7 +29,7 @@ public static class TalosctlCommand
             return 0;
         }
         if (args[0] == "validate") return Validate(io, flags);
-        if (args[0] is not ("reboot" or "reset" or "version" or "etcd" or "apply-config" or "bootstrap" or "kubeconfig" or "get"))
+        if (args[0] is not ("reboot" or "reset" or "version" or "etcd" or "apply-config" or "bootstrap" or "kubeconfig" or "get" or "services" or "service"))
         {
             io.Err($"Error: unknown command \"{args[0]}\" for \"talosctl\"");
             return 1;
@@ -68,15 +68,24 @@ public static class TalosctlCommand
                     return await EtcdRemoveMemberAsync(env, nodes.FirstOrDefault() ?? "172.29.51.11", positional[1], ct).ConfigureAwait(false);
                 case "etcd" when positional.FirstOrDefault() == "status":
                     return await EtcdStatusAsync(env, nodes.DefaultIfEmpty("172.29.51.11").ToList(), ct).ConfigureAwait(false);
+                case "etcd" when positional is ["alarm", "list"]:
+                    return await TalosctlStatusCommands.AlarmListAsync(env, nodes.DefaultIfEmpty("172.29.51.11").ToList(), ct).ConfigureAwait(false);
                 case "etcd":
-                    io.Err("Error: the simulator's talosctl etcd knows 'members', 'status' and 'remove-member <member ID>'");
+                    io.Err("Error: the simulator's talosctl etcd knows 'members', 'status', 'alarm list' and 'remove-member <member ID>'");
                     return 1;
                 case "get" when positional.FirstOrDefault() is "members" or "member":
                     return await GetMembersAsync(env, nodes.DefaultIfEmpty("172.29.51.11").ToList(), ct).ConfigureAwait(false);
                 case "get" when positional.FirstOrDefault() is "machineconfig" or "machineconfigs" or "mc":
                     return await GetMachineConfigAsync(env, nodes.DefaultIfEmpty("172.29.51.11").ToList(), insecure, ct).ConfigureAwait(false);
+                case "get" when positional.FirstOrDefault() is "machinestatus" or "machinestatuses":
+                    return await TalosctlStatusCommands.MachineStatusAsync(env, nodes.DefaultIfEmpty("172.29.51.11").ToList(), insecure, ct).ConfigureAwait(false);
+                case "services" or "service" when positional.Count == 0:
+                    return await TalosctlStatusCommands.ServicesAsync(env, nodes.DefaultIfEmpty("172.29.51.11").ToList(), insecure, ct).ConfigureAwait(false);
+                case "services" or "service":
+                    io.Err("error: the simulator's talosctl lists all services (talosctl services), not one");
+                    return 1;
                 case "get":
-                    io.Err($"error: the simulator's talosctl get knows members and machineconfig, not {positional.FirstOrDefault()}");
+                    io.Err($"error: the simulator's talosctl get knows members, machinestatus and machineconfig, not {positional.FirstOrDefault()}");
                     return 1;
                 default:
                     return await VersionAsync(env, nodes, insecure, ct).ConfigureAwait(false);
@@ -361,28 +370,38 @@ public static class TalosctlCommand
         return failed == 0 ? 0 : 1;
     }
 
+    /// <summary>
+    /// <c>talosctl version</c>: the client block, then one server block per node that answers; the nodes that do not
+    /// answer are listed on stderr after the others (talosctl's multierror) and the exit code is 1.
+    /// </summary>
     private static async Task<int> VersionAsync(TaskEnvironment env, IReadOnlyList<string> ips, bool insecure, CancellationToken ct)
     {
         PrintClientVersion(env.Io);
         var all = await env.Nodes.ListAsync(ct).ConfigureAwait(false);
+        var errors = new List<string>();
+        var server = false;
         foreach (var ip in ips.DefaultIfEmpty("172.29.51.11"))
         {
             var node = all.FirstOrDefault(n => SimNodes.InternalIps(n).Contains(ip));
             if (node is null || !SimNodes.TalosUp(node))
             {
-                env.Io.Err($"error getting version: rpc error: code = Unavailable desc = connection error: dial tcp {ip}:50000: connect: connection refused");
-                return 1;
+                errors.Add($"{ip}: rpc error: code = Unavailable desc = connection error: dial tcp {ip}:50000: connect: connection refused");
+                continue;
             }
             if (SimNodes.InMaintenance(node) && !insecure)
             {
-                env.Io.Err($"{ip}: rpc error: code = Unavailable desc = the node is in maintenance mode: use --insecure");
-                return 1;
+                errors.Add($"{ip}: rpc error: code = Unavailable desc = the node is in maintenance mode: use --insecure");
+                continue;
             }
-            env.Io.Line("Server:");
+            if (!server) env.Io.Line("Server:");
+            server = true;
             env.Io.Line($"\tNODE:        {ip}");
             env.Io.Line($"\tTag:         {HomeOpsTopology.TalosVersion}{(SimNodes.InMaintenance(node) ? " (maintenance mode)" : "")}");
         }
-        return 0;
+        if (errors.Count == 0) return 0;
+        env.Io.Err(errors.Count == 1 ? $"error getting version: {errors[0][(errors[0].IndexOf(": ", StringComparison.Ordinal) + 2)..]}" : $"error getting version: {errors.Count} errors occurred:");
+        foreach (var e in errors) env.Io.Err($"\t* {e}");
+        return 1;
     }
 
     private static void PrintClientVersion(ToolConsole io)
