@@ -40,7 +40,7 @@ public static class AreaRollups
         SecretsCache.Get(ViewInputs.OfArea(state, Area.Secrets, [.. state.SlicesIn(Area.Flux)]), () => SecretsRollup.Compute(state));
 
     public static LoadBalancersRollup LoadBalancers(ClusterState state) =>
-        LoadBalancersCache.Get(ViewInputs.Of(state, Kinds.Service, Kinds.LoadBalancerIPPool), () => LoadBalancersRollup.Compute(state));
+        LoadBalancersCache.Get(ViewInputs.Of(state, Kinds.Service, Kinds.LoadBalancerIPPool, Kinds.ProbeTarget), () => LoadBalancersRollup.Compute(state));
 
     /// <summary>The rollup of one overview area.</summary>
     public static IAreaRollup For(Area area, ClusterState state, IReadOnlyList<string> expectedNodes) => area switch
