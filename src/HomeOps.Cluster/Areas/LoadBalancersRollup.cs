@@ -7,13 +7,8 @@ namespace HomeOps.Cluster.Areas;
 /// <summary>
 /// LB-IPAM (cluster brief §5.3): every <c>type: LoadBalancer</c> Service; the count is those with an address out of all.
 /// Its own tile and its own entry in the API, although its kinds belong to <see cref="Model.Area.Bgp"/>.
-/// The black-box probes of the VIPs and hosts (<see cref="Kinds.ProbeTarget"/>, <see cref="ProbeHealth.Rule"/>) join the
-/// verdict: a VIP that stops answering turns the area Failed within one probe interval, even while BGP reports its
-/// sessions configured or established (the failure this cluster has hit). <see cref="Probes"/>/<see cref="ProbesAnswering"/>
-/// count them.
 /// </summary>
-public sealed record LoadBalancersRollup(HealthStatus Health, int WithAddress, int Services, Freshness Freshness,
-    int Probes = 0, int ProbesAnswering = 0) : IAreaRollup
+public sealed record LoadBalancersRollup(HealthStatus Health, int WithAddress, int Services, Freshness Freshness) : IAreaRollup
 {
     public const string Name = "LoadBalancers";
 
@@ -34,17 +29,10 @@ public sealed record LoadBalancersRollup(HealthStatus Health, int WithAddress, i
     {
         var slice = state.Slice(Kinds.Service);
         var services = slice.Items.Values.Where(s => s.Details is ServiceDetails { Type: ServiceHealth.LoadBalancerType }).ToList();
-        var probeSlice = state.Slice(Kinds.ProbeTarget);
-        var probes = probeSlice.Items.Values.ToList();
-        var health = slice.Freshness.Synced || slice.Items.Count > 0
-            ? HealthOrder.Worst(services.Select(s => s.Verdict.Health).Concat(probes.Select(p => p.Verdict.Health)))
-            : HealthStatus.Unknown;
         return new LoadBalancersRollup(
-            health,
+            slice.Freshness.Synced || slice.Items.Count > 0 ? HealthOrder.Worst(services.Select(s => s.Verdict.Health)) : HealthStatus.Unknown,
             services.Count(s => AddressesOf((ServiceDetails)s.Details).Length > 0),
             services.Count,
-            AreaFreshness.Combine([slice.Freshness, state.Slice(Kinds.LoadBalancerIPPool).Freshness, probeSlice.Freshness]),
-            probes.Count,
-            probes.Count(p => p.Details is ProbeDetails { Answered: true }));
+            AreaFreshness.Combine([slice.Freshness, state.Slice(Kinds.LoadBalancerIPPool).Freshness]));
     }
 }
