@@ -33,7 +33,7 @@ public static class BgpSessionMetrics
 
     public static IReadOnlyList<ResourceSnapshot> Parse(JsonElement response)
     {
-        if (response.ValueKind != JsonValueKind.Object) throw new PrometheusQueryException("Prometheus answered with something other than a JSON object");
+        if (response.ValueKind != JsonValueKind.Object) throw new PrometheusQueryException("Prometheus answered with something that is not a JSON object");
         var status = response.Str("status");
         if (status != "success")
         {

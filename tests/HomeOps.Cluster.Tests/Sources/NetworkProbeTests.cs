@@ -38,9 +38,13 @@ public sealed class NetworkProbeTests : IAsyncLifetime
     {
         var store = new ClusterStore();
         var now = DateTimeOffset.UtcNow;
-        foreach (var kind in Kinds.Kubernetes)
+        // Every kind the simulator serves (it serves no metrics.k8s.io list through the store).
+        foreach (var kind in Kinds.Watched)
         {
-            var items = _sim.Cluster.List(kind).Items
+            IReadOnlyList<System.Text.Json.Nodes.JsonObject> objects;
+            try { objects = _sim.Cluster.List(kind).Items; }
+            catch (HomeOps.Simulator.Store.ApiException) { continue; }
+            var items = objects
                 .Select(o => ResourceDecoder.TryDecode(JsonSerializer.SerializeToElement(o), now))
                 .OfType<ResourceSnapshot>().ToList();
             store.Dispatch(new ResourcesReplaced(kind, items, now));

@@ -150,7 +150,7 @@ public sealed class DecoderPropertyTests
         {
             // The random object as the label set of one series of a Prometheus instant-query answer.
             using var answer = JsonDocument.Parse(
-                $$"""{"status":"success","data":{"resultType":"vector","result":[{"metric":{{element.GetRawText()}},"value":[1796640000,"0"]}]}}""", Deep);
+                $$$"""{"status":"success","data":{"resultType":"vector","result":[{"metric":{{{element.GetRawText()}}},"value":[1796640000,"0"]}]}}""", Deep);
             return Guard(() => BgpSessionMetrics.Parse(answer.RootElement).SingleOrDefault(), context)
                    ?? BgpSessionMetrics.Snapshot(new BgpSessionDetails("", "", "", "", false, Now));
         }
