@@ -39,8 +39,7 @@ public sealed class BgpSessionPoller(IHttpClientFactory httpClients, IOptions<Bg
 {
     public const string NotConfigured = "Cluster:Bgp:PrometheusUrl is not set";
 
-    private DateTimeOffset _since = time.GetUtcNow();
-    private FeedState _feed = FeedState.Connecting;
+    private readonly PolledFreshness _freshness = new(Kinds.BgpSession, store, store, time);
     private bool _synced;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -105,18 +104,5 @@ public sealed class BgpSessionPoller(IHttpClientFactory httpClients, IOptions<Bg
         }
     }
 
-    private void Publish(FeedState feed, string? error, DateTimeOffset? syncedAt)
-    {
-        var now = time.GetUtcNow();
-        if (feed != _feed) (_since, _feed) = (now, feed);
-        var current = store.Value.Slice(Kinds.BgpSession).Freshness;
-        store.Dispatch(new FreshnessChanged(Kinds.BgpSession, current with
-        {
-            State = feed,
-            LastError = error,
-            Since = _since,
-            LastSyncAt = syncedAt ?? current.LastSyncAt,
-            Polled = true,
-        }));
-    }
+    private void Publish(FeedState feed, string? error, DateTimeOffset? syncedAt) => _freshness.Publish(feed, error, syncedAt);
 }

@@ -18,8 +18,7 @@ public sealed class NetworkProbe(IState<ClusterState> state, IDispatcher dispatc
     IOptions<NetworkProbeOptions> options, TimeProvider time, ILogger<NetworkProbe> logger) : BackgroundService
 {
     private readonly Dictionary<string, bool> _answered = new(StringComparer.Ordinal);
-    private DateTimeOffset _since = time.GetUtcNow();
-    private FeedState _feed = FeedState.Connecting;
+    private readonly PolledFreshness _freshness = new(Kinds.ProbeTarget, state, dispatcher, time);
 
     private NetworkProbeOptions Options => options.Value;
 
@@ -121,18 +120,6 @@ public sealed class NetworkProbe(IState<ClusterState> state, IDispatcher dispatc
         return results;
     }
 
-    private void Publish(FeedState feed, string? error)
-    {
-        var now = time.GetUtcNow();
-        if (feed != _feed) (_since, _feed) = (now, feed);
-        var current = state.Value.Slice(Kinds.ProbeTarget).Freshness;
-        dispatcher.Dispatch(new FreshnessChanged(Kinds.ProbeTarget, current with
-        {
-            State = feed,
-            LastError = error,
-            Since = _since,
-            LastSyncAt = feed == FeedState.Live ? now : current.LastSyncAt,
-            Polled = true,
-        }));
-    }
+    private void Publish(FeedState feed, string? error) =>
+        _freshness.Publish(feed, error, feed == FeedState.Live ? time.GetUtcNow() : null);
 }
