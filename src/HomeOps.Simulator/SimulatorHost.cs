@@ -86,6 +86,24 @@ public sealed class SimulatorHost : IAsyncDisposable
 
     public FaultInjector Faults { get; }
 
+    /// <summary>Loopback listeners standing in for the LoadBalancer VIPs (<see cref="Network.LoopbackProbeTargets.Redirects"/>).</summary>
+    public Network.LoopbackProbeTargets ProbeTargets { get; private init; } = null!;
+
+    /// <summary>A Prometheus HTTP API root (route prefix <c>/prometheus</c>) serving the Cilium agents' BGP session metric.</summary>
+    public Uri PrometheusUri => new(BaseUri, "prometheus/");
+
+    /// <summary>
+    /// The dashboard settings that point its network probes at <see cref="ProbeTargets"/> and its BGP session reader at
+    /// <see cref="PrometheusUri"/> (merged into the configuration by the embedded mode; tests pass them too).
+    /// </summary>
+    public IReadOnlyDictionary<string, string?> ObservationSettings()
+    {
+        var settings = new Dictionary<string, string?> { ["Cluster:Bgp:PrometheusUrl"] = PrometheusUri.ToString() };
+        var redirects = ProbeTargets.Redirects;
+        for (var i = 0; i < redirects.Count; i++) settings[$"Cluster:Probes:Network:Redirects:{i}"] = redirects[i];
+        return settings;
+    }
+
     /// <summary>The API's shape: served versions, and kinds omitted (not installed) or forbidden — changeable while running.</summary>
     public ServedApi Api { get; private init; } = ServedApi.Default;
 
@@ -114,14 +132,16 @@ public sealed class SimulatorHost : IAsyncDisposable
         var authentik = new AuthentikState(time, authentikToken);
         var counters = new ApiCounters();
         var faults = new FaultInjector(cluster, counters, loggerFactory.CreateLogger<FaultInjector>());
-        var scenarios = new ScenarioEngine(cluster, authentik, time, options.Scenarios.Seed, loggerFactory.CreateLogger<ScenarioEngine>());
-
         var certificate = SimulatorCertificate.Create(time.GetUtcNow());
+        var probeTargets = Network.LoopbackProbeTargets.Start(cluster, certificate.Server, loggerFactory.CreateLogger<Network.LoopbackProbeTargets>());
+        var scenarios = new ScenarioEngine(cluster, authentik, time, options.Scenarios.Seed, loggerFactory.CreateLogger<ScenarioEngine>(), probeTargets);
+
         var app = BuildApp(options, certificate, loggerFactory);
         new KubernetesApi(cluster, faults, api, DiscoveryDocuments.Load(api),
             new WatchStreamer(cluster, options.BookmarkInterval, time, loggerFactory.CreateLogger<WatchStreamer>()),
             kubernetesToken, time, loggerFactory.CreateLogger<KubernetesApi>()).Map(app);
         new AuthentikApi(authentik).Map(app);
+        new PrometheusApi(cluster, time).Map(app);
         await app.StartAsync(cancellationToken);
 
         var baseUri = new Uri(app.Urls.First(u => u.StartsWith("http:", StringComparison.Ordinal)).TrimEnd('/') + "/");
@@ -132,7 +152,7 @@ public sealed class SimulatorHost : IAsyncDisposable
         var kubeconfig = KubeconfigWriter.Write(options.DataDirectory ?? ownedDirectory!, kubernetesUri, kubernetesToken, certificate.AuthorityPem);
 
         var host = new SimulatorHost(app, certificate, baseUri, kubernetesUri, kubeconfig, ownedDirectory, kubernetesToken, authentikToken, cluster,
-            authentik, scenarios, faults, log) { Api = api, _compaction = compaction };
+            authentik, scenarios, faults, log) { Api = api, _compaction = compaction, ProbeTargets = probeTargets };
         if (options.Scenarios.Enabled) scenarios.Start(options.Scenarios.Interval);
         log.LogInformation("Simulator serving the Kubernetes and Authentik APIs at {BaseUri} and {KubernetesUri} ({Objects} objects, scenarios {Scenarios})",
             baseUri, kubernetesUri, seed.Count, options.Scenarios.Enabled ? $"every {options.Scenarios.Interval}" : "off");
@@ -161,6 +181,7 @@ public sealed class SimulatorHost : IAsyncDisposable
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         if (_compaction is not null) await _compaction.DisposeAsync();
         await Scenarios.DisposeAsync();
+        await ProbeTargets.DisposeAsync();
         // Open watch streams would otherwise hold shutdown until its timeout.
         Cluster.DropAllWatches();
         await _app.StopAsync(TimeSpan.FromSeconds(5));

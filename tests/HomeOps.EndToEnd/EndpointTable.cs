@@ -115,6 +115,7 @@ public static class EndpointTable
         new("GET", "/bgp", Access.ViewerBrowser),
         new("GET", "/authentik", Access.ViewerBrowser),
         new("GET", "/loadbalancers", Access.ViewerBrowser),
+        new("GET", "/network", Access.ViewerBrowser),
         new("GET", "/secrets", Access.ViewerBrowser),
         new("GET", "/not-found", Access.ViewerBrowser, AllowedOutcome: "200"),
         new("GET", "/operations", Access.ViewerBrowser),

@@ -17,6 +17,7 @@ public static class AreaRollups
     private static readonly SharedView<AuthentikRollup> AuthentikCache = new();
     private static readonly SharedView<SecretsRollup> SecretsCache = new();
     private static readonly SharedView<LoadBalancersRollup> LoadBalancersCache = new();
+    private static readonly SharedView<NetworkPathRollup> NetworkPathCache = new();
 
     /// <param name="expectedNodes"><c>Cluster:ExpectedNodes</c> (<see cref="Sources.ClusterOptions.ExpectedNodeNames"/>).</param>
     public static NodesRollup Nodes(ClusterState state, IReadOnlyList<string> expectedNodes) =>
@@ -42,6 +43,10 @@ public static class AreaRollups
     public static LoadBalancersRollup LoadBalancers(ClusterState state) =>
         LoadBalancersCache.Get(ViewInputs.Of(state, Kinds.Service, Kinds.LoadBalancerIPPool), () => LoadBalancersRollup.Compute(state));
 
+    // Reads the BGP rollup to name "a VIP is silent while BGP looks fine".
+    public static NetworkPathRollup NetworkPath(ClusterState state) =>
+        NetworkPathCache.Get(ViewInputs.OfArea(state, Area.Bgp, state.Slice(Kinds.Node)), () => NetworkPathRollup.Compute(state, Bgp(state)));
+
     /// <summary>The rollup of one overview area.</summary>
     public static IAreaRollup For(Area area, ClusterState state, IReadOnlyList<string> expectedNodes) => area switch
     {
@@ -54,7 +59,7 @@ public static class AreaRollups
         _ => throw new ArgumentOutOfRangeException(nameof(area), area, null),
     };
 
-    /// <summary>Every area in overview order (<see cref="Area"/>'s order, then LoadBalancers, the overview's last tile).</summary>
+    /// <summary>Every area in overview order (<see cref="Area"/>'s order, then LoadBalancers and NetworkPath, the overview's last tiles).</summary>
     public static IReadOnlyList<IAreaRollup> All(ClusterState state, IReadOnlyList<string> expectedNodes) =>
-        [.. Enum.GetValues<Area>().Select(a => For(a, state, expectedNodes)), LoadBalancers(state)];
+        [.. Enum.GetValues<Area>().Select(a => For(a, state, expectedNodes)), LoadBalancers(state), NetworkPath(state)];
 }

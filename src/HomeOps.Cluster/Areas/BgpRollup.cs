@@ -64,6 +64,7 @@ public sealed record BgpRollup(
         var source = (report.Active, known) switch
         {
             (ActiveBgpApi.V2, true) => "sessions: CiliumBGPNodeConfig status (live)",
+            (ActiveBgpApi.V1, true) => $"sessions: the Cilium agents' {BgpSessionMetrics.Metric}, read from Prometheus (live)",
             (ActiveBgpApi.V2, false) => "sessions: no CiliumBGPNodeConfig reports status",
             (ActiveBgpApi.V1, _) when report.Sessions > 0 =>
                 "sessions: not in the API (CiliumBGPPeeringPolicy has no status; it overrides the CiliumBGPNodeConfig status)",
@@ -71,7 +72,9 @@ public sealed record BgpRollup(
             _ => "no session state",
         };
 
-        var sessionHealth = known ? LiveSessionHealths(state) : [];
+        var sessionHealth = !known ? [] : report.FromMetrics
+            ? state.Items(Kinds.BgpSession).Select(s => s.Verdict.Health)
+            : LiveSessionHealths(state);
         var objectHealth = ObjectKinds
             .Where(k => known || k.Key != Kinds.BgpNodeConfig.Key)
             .SelectMany(state.Items)

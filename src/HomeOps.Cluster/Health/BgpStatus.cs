@@ -28,7 +28,11 @@ public sealed record BgpStatusReport(
     int Sessions,
     int ConfiguredNeighbours,
     string Explanation,
-    ImmutableArray<string> Warnings);
+    ImmutableArray<string> Warnings)
+{
+    /// <summary>True when the live session state comes from the Cilium agents' metrics in Prometheus (BGPv1), not from CiliumBGPNodeConfig.status.</summary>
+    public bool FromMetrics { get; init; }
+}
 
 /// <summary>
 /// Derives <see cref="BgpStatusReport"/> from the store. Pure: the same state gives the same report.
@@ -61,9 +65,20 @@ public static class BgpStatus
         if (hasV1)
         {
             var names = string.Join(", ", policies.Select(p => p.Meta.Name).Order(StringComparer.Ordinal));
+            var sessions = state.Slice(Kinds.BgpSession);
+            var metrics = sessions.Items.Values.Select(i => i.Details).OfType<BgpSessionDetails>().ToList();
+            if (sessions.Freshness.State == FeedState.Live && metrics.Count > 0)
+            {
+                var up = metrics.Count(m => m.Up);
+                if (hasV2) warnings.Add(BothApisWarning);
+                return new BgpStatusReport(ActiveBgpApi.V1, "BGPv1 · CiliumBGPPeeringPolicy", true, up, metrics.Count, neighbours,
+                    $"BGPv1 is active: CiliumBGPPeeringPolicy {names} configures {neighbours} neighbour(s); {up}/{metrics.Count} sessions " +
+                    $"established, as the Cilium agents report them ({BgpSessionMetrics.Metric}, read from Prometheus).",
+                    warnings.ToImmutable()) { FromMetrics = true };
+            }
             var text = $"BGPv1 is active: CiliumBGPPeeringPolicy {names} configures {neighbours} neighbour(s). Only the configuration is known: " +
-                       "a PeeringPolicy has no status, so session state is not in the API (read it with `cilium-dbg bgp peers` in the " +
-                       "Cilium agent pods, or migrate to BGPv2, whose CiliumBGPNodeConfig.status reports live sessions).";
+                       "a PeeringPolicy has no status, so session state is not in the API, and " + MetricsMissing(sessions) +
+                       " (read it with `cilium-dbg bgp peers` in the Cilium agent pods, or migrate to BGPv2, whose CiliumBGPNodeConfig.status reports live sessions).";
             if (hasV2)
             {
                 warnings.Add(BothApisWarning);
@@ -94,4 +109,15 @@ public static class BgpStatus
             "No CiliumBGPPeeringPolicy and no BGPv2 object: BGP is not configured (or its CRDs are not installed), so LoadBalancer addresses are not advertised.",
             warnings.ToImmutable());
     }
+
+    /// <summary>Why the agents' session metrics are not known, naming what is missing.</summary>
+    public static string MetricsMissing(KindSlice sessions) => sessions.Freshness.State switch
+    {
+        FeedState.NotInstalled => $"the agents' metrics are not read ({sessions.Freshness.LastError ?? "Cluster:Bgp:PrometheusUrl is not set"}; " +
+                                  "see README, \"BGP session state\")",
+        FeedState.Live => $"Prometheus has no {BgpSessionMetrics.Metric} series (needs the Cilium Helm values bgpControlPlane.enabled, " +
+                          "prometheus.enabled and prometheus.serviceMonitor.enabled, and kube-prometheus-stack selecting that ServiceMonitor)",
+        FeedState.Connecting => "the agents' metrics have not been read from Prometheus yet",
+        _ => $"the agents' metrics cannot be read from Prometheus ({sessions.Freshness.LastError ?? sessions.Freshness.State.ToString()})",
+    };
 }

@@ -9,6 +9,8 @@ public enum KindFeed
     Watched,
     Polled,
     Authentik,
+    /// <summary>Observed by the dashboard itself (probes, Prometheus): no Kubernetes decoder, a poller builds the snapshots.</summary>
+    Observed,
 }
 
 /// <summary>Decodes one normalised Kubernetes object of a kind into a snapshot with its verdict (the rule is applied inside).</summary>
@@ -54,6 +56,7 @@ public static class KindTable
     private static readonly string[] ExternalSecrets = ["v1", "v1beta1"];
     private static readonly string[] MetricsApi = ["v1beta1"];
     private static readonly string[] AuthentikApi = ["v3"];
+    private static readonly string[] ObservedV1 = ["v1"];
 
     public static readonly IReadOnlyList<KindEntry> Entries =
     [
@@ -100,6 +103,11 @@ public static class KindTable
             $"{nameof(AuthentikDecoder)}.{nameof(AuthentikDecoder.DecodeOutpost)}", $"{nameof(AuthentikDecoder)}.{nameof(AuthentikDecoder.OutpostRule)}"),
         new(Kinds.AuthentikToken, AuthentikApi, KindFeed.Authentik, null,
             $"{nameof(AuthentikDecoder)}.{nameof(AuthentikDecoder.DecodeToken)}", $"{nameof(AuthentikDecoder)}.{nameof(AuthentikDecoder.TokenRule)}"),
+
+        new(Kinds.ProbeTarget, ObservedV1, KindFeed.Observed, null,
+            $"{nameof(ProbeHealth)}.{nameof(ProbeHealth.Snapshot)}", $"{nameof(ProbeHealth)}.{nameof(ProbeHealth.Rule)}"),
+        new(Kinds.BgpSession, ObservedV1, KindFeed.Observed, null,
+            $"{nameof(BgpSessionMetrics)}.{nameof(BgpSessionMetrics.Parse)}", $"{nameof(BgpSessionMetrics)}.{nameof(BgpSessionMetrics.Rule)}"),
     ];
 
     /// <summary>Kubernetes kinds that have one informer each.</summary>
@@ -111,8 +119,9 @@ public static class KindTable
     /// <summary>Every Kubernetes kind (watched or polled): what API discovery is asked about.</summary>
     public static readonly IReadOnlyList<KindInfo> Kubernetes = [.. Watched, .. Polled];
 
-    /// <summary>Every kind, Kubernetes and Authentik.</summary>
-    public static readonly IReadOnlyList<KindInfo> All = [.. Kubernetes, .. Entries.Where(e => e.Feed == KindFeed.Authentik).Select(e => e.Kind)];
+    /// <summary>Every kind: Kubernetes, Authentik, and what the dashboard observes itself.</summary>
+    public static readonly IReadOnlyList<KindInfo> All =
+        [.. Kubernetes, .. Entries.Where(e => e.Feed is KindFeed.Authentik or KindFeed.Observed).Select(e => e.Kind)];
 
     private static readonly Dictionary<string, KindEntry> ByKey = Entries.ToDictionary(e => e.Kind.Key, StringComparer.Ordinal);
 

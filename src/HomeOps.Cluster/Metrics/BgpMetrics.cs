@@ -18,7 +18,7 @@ internal static class BgpMetrics
     {
         var report = AreaRollups.Bgp(state).Status;
         var known = new MetricFamily("homeops_bgp_session_state_known", MetricType.Gauge,
-            "1 when live BGP session state is in the API (BGPv2 CiliumBGPNodeConfig status, no BGPv1 policy overriding it), else 0; api is the active BGP API.",
+            "1 when live BGP session state is known (BGPv2 CiliumBGPNodeConfig status, or under BGPv1 the Cilium agents' cilium_bgp_control_plane_session_state read from Prometheus), else 0; api is the active BGP API.",
             "api");
         known.Add(report.SessionStateKnown ? 1 : 0, report.Active.ToString());
         yield return known;
@@ -26,7 +26,13 @@ internal static class BgpMetrics
         var established = new MetricFamily("homeops_bgp_peer_established", MetricType.Gauge,
             "1 when the BGP session from the node to the peer is established, else 0. Only present while homeops_bgp_session_state_known is 1.",
             "node", "peer");
-        if (report.SessionStateKnown)
+        if (report.FromMetrics)
+        {
+            // BGPv1: the agents' own metric, read from Prometheus (one series per node and neighbour).
+            foreach (var d in state.Items(Kinds.BgpSession).Select(s => s.Details).OfType<BgpSessionDetails>())
+                established.Add(d.Up ? 1 : 0, d.Node, d.Neighbor);
+        }
+        else if (report.SessionStateKnown)
         {
             // A node may report the same peer in several BGP instances: established if any of them is.
             var sessions = new Dictionary<(string Node, string Peer), bool>();

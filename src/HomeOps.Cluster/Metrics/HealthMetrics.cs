@@ -19,6 +19,7 @@ public static class HealthMetrics
         .. ObjectHealthMetrics.Build(state),
         .. LonghornMetrics.Build(state, now),
         .. BgpMetrics.Build(state),
+        .. ProbeMetrics.Build(state, now),
         .. AuthentikMetrics.Build(state, now),
         .. SourceMetrics.Build(state, now),
         .. AreaMetrics.Build(AreaRollups.All(state, expectedNodes)),

@@ -27,7 +27,7 @@ public sealed record KindInfo(string Kind, string Group, string Version, string 
     /// </summary>
     public string Key { get; } = Group.Length == 0 ? Kind : $"{Kind}.{Group}";
 
-    public bool IsKubernetes => Group != Kinds.AuthentikGroup;
+    public bool IsKubernetes => Group != Kinds.AuthentikGroup && Group != Kinds.ObservedGroup;
 
     /// <summary>The same kind at another served version (discovery decides).</summary>
     public KindInfo AtVersion(string version) => this with { Version = version };
@@ -39,6 +39,12 @@ public sealed record KindInfo(string Kind, string Group, string Version, string 
 public static class Kinds
 {
     public const string AuthentikGroup = "authentik";
+
+    /// <summary>
+    /// The pseudo group of what the dashboard observes itself rather than reads from an API object: its black-box probes
+    /// of the network path and the BGP sessions the Cilium agents export to Prometheus (<see cref="KindFeed.Observed"/>).
+    /// </summary>
+    public const string ObservedGroup = "observed.homeops";
 
     public static readonly KindInfo Node = new("Node", "", "v1", "nodes", false, Area.Nodes);
 
@@ -71,6 +77,12 @@ public static class Kinds
 
     public static readonly KindInfo AuthentikOutpost = new("Outpost", AuthentikGroup, "v3", "outposts", false, Area.Authentik);
     public static readonly KindInfo AuthentikToken = new("Token", AuthentikGroup, "v3", "tokens", false, Area.Authentik);
+
+    /// <summary>One black-box probe target (an LB-IPAM VIP or an Ingress host) with its last result, probed from the dashboard.</summary>
+    public static readonly KindInfo ProbeTarget = new("ProbeTarget", ObservedGroup, "v1", "probetargets", true, Area.Bgp);
+
+    /// <summary>One BGP session as a Cilium agent exports it (<c>cilium_bgp_control_plane_session_state</c>), read through Prometheus.</summary>
+    public static readonly KindInfo BgpSession = new("BgpSession", ObservedGroup, "v1", "bgpsessions", false, Area.Bgp);
 
     // The lists below come from KindTable (the one place a kind is registered). They are properties, not fields, so
     // that KindTable (which reads the KindInfos above) and this class never wait on each other's initialisation.

@@ -67,6 +67,17 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<Probes.IReachabilityProber, Probes.TcpReachabilityProber>();
         services.TryAddSingleton<Probes.IngressVipProbe>();
         services.AddHostedService(sp => sp.GetRequiredService<Probes.IngressVipProbe>());
+
+        // Black-box probes of every VIP and host (DNS, TCP, TLS, HTTP) from where the dashboard runs; BGP sessions from Prometheus.
+        services.AddOptions<Probes.NetworkProbeOptions>().Bind(configuration.GetSection(Probes.NetworkProbeOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Probes.NetworkProbeOptions>, Probes.NetworkProbeOptionsValidation>());
+        services.TryAddSingleton<Probes.INetworkProber, Probes.NetworkProber>();
+        services.TryAddSingleton<Probes.NetworkProbe>();
+        services.AddHostedService(sp => sp.GetRequiredService<Probes.NetworkProbe>());
+        services.AddOptions<BgpSessionOptions>().Bind(configuration.GetSection(BgpSessionOptions.Section));
+        services.AddHttpClient(nameof(BgpSessionPoller), http => http.Timeout = TimeSpan.FromSeconds(10));
+        services.TryAddSingleton<BgpSessionPoller>();
+        services.AddHostedService(sp => sp.GetRequiredService<BgpSessionPoller>());
         return services;
     }
 }

@@ -44,12 +44,22 @@ public static class EmbeddedSimulator
             if (string.IsNullOrEmpty(builder.Configuration["Authentik:Token"]))
                 settings["Authentik:Token"] = simulator.AuthentikToken;
         }
+        // The probes dial the simulator's loopback VIPs and the BGP sessions come from its Prometheus API, unless configured.
+        var redirectsConfigured = RedirectsConfigured(builder.Configuration);
+        foreach (var (key, value) in simulator.ObservationSettings())
+        {
+            var isRedirect = key.StartsWith("Cluster:Probes:Network:Redirects:", StringComparison.Ordinal);
+            if (isRedirect ? !redirectsConfigured : string.IsNullOrEmpty(builder.Configuration[key])) settings[key] = value;
+        }
         builder.Configuration.AddInMemoryCollection(settings);
 
         builder.Services.AddSingleton(simulator);
         builder.Services.AddHostedService(_ => new SimulatorLifetime(simulator, loggerFactory));
         return simulator;
     }
+
+    private static bool RedirectsConfigured(IConfiguration configuration) =>
+        configuration.GetSection("Cluster:Probes:Network:Redirects").GetChildren().Any(c => !string.IsNullOrEmpty(c.Value));
 
     /// <summary>
     /// Disposes the simulator when the host stops. Registered before the sources, so it stops after them

@@ -27,6 +27,9 @@ internal sealed class ScenarioContext(ClusterObjectStore cluster, AuthentikState
 {
     public ClusterObjectStore Cluster { get; } = cluster;
     public AuthentikState Authentik { get; } = authentik;
+
+    /// <summary>The loopback listeners standing in for the VIPs (null when the host started none).</summary>
+    public Network.LoopbackProbeTargets? ProbeTargets { get; init; }
     public DateTimeOffset Now => time.GetUtcNow();
     public string Timestamp => ObjectJson.Timestamp(Now);
 

@@ -24,9 +24,10 @@ public sealed class ScenarioEngine : IAsyncDisposable
     private CancellationTokenSource? _loopStop;
     private Task? _loop;
 
-    internal ScenarioEngine(ClusterObjectStore cluster, AuthentikState authentik, TimeProvider time, int seed, ILogger log)
+    internal ScenarioEngine(ClusterObjectStore cluster, AuthentikState authentik, TimeProvider time, int seed, ILogger log,
+        Network.LoopbackProbeTargets? probeTargets = null)
     {
-        _context = new ScenarioContext(cluster, authentik, time);
+        _context = new ScenarioContext(cluster, authentik, time) { ProbeTargets = probeTargets };
         _random = new Random(seed);
         _log = log;
         _scenarios =
@@ -38,10 +39,11 @@ public sealed class ScenarioEngine : IAsyncDisposable
             new OutpostSilentScenario(),
             new TokenExpiryScenario(),
             new SecretStoreFailsScenario(),
+            new VipStopsAnsweringScenario(),
         ];
     }
 
-    /// <summary>Scenario names: node-notready, helmrelease-fails, volume-degrades, bgp-drops, outpost-silent, token-expiry, secret-store-fails.</summary>
+    /// <summary>Scenario names: node-notready, helmrelease-fails, volume-degrades, bgp-drops, outpost-silent, token-expiry, secret-store-fails, vip-stops-answering.</summary>
     public IReadOnlyList<string> Names => _scenarios.Select(s => s.Name).ToList();
 
     /// <summary>Scenarios currently triggered and not yet recovered.</summary>

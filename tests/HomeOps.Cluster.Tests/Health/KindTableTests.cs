@@ -32,8 +32,9 @@ public sealed class KindTableTests
         Assert.Equal(e.Versions, Kinds.PreferredVersions(e.Kind));
         Assert.Matches(@"^\w+\.\w+$", e.DecoderName);
         Assert.Matches(@"^\w+\.\w+$", e.Rule);
-        // Kubernetes kinds are decoded from Kubernetes objects; Authentik kinds from the Authentik API by AuthentikDecoder.
-        if (e.Feed == KindFeed.Authentik) Assert.Null(e.Decode);
+        // Kubernetes kinds are decoded from Kubernetes objects; Authentik kinds from the Authentik API by AuthentikDecoder;
+        // observed kinds (probes, Prometheus) are built by their poller.
+        if (e.Feed is KindFeed.Authentik or KindFeed.Observed) Assert.Null(e.Decode);
         else Assert.NotNull(e.Decode);
         Assert.Equal(e.Feed == KindFeed.Polled, Kinds.IsPolled(e.Kind));
     }
@@ -47,7 +48,7 @@ public sealed class KindTableTests
     public void EachKubernetesKindReachesItsOwnDecoderAtEveryVersion(string key)
     {
         var e = KindTable.FindByKey(key)!;
-        if (e.Feed == KindFeed.Authentik) return; // not Kubernetes objects: ResourceDecoder does not read them
+        if (e.Feed is KindFeed.Authentik or KindFeed.Observed) return; // not Kubernetes objects: ResourceDecoder does not read them
         foreach (var version in e.Versions)
         {
             var apiVersion = e.Kind.Group.Length == 0 ? version : $"{e.Kind.Group}/{version}";

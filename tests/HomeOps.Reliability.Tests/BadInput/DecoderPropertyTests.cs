@@ -146,6 +146,14 @@ public sealed class DecoderPropertyTests
             return Guard(() => AuthentikDecoder.DecodeOutpost(element, healthElement, Now), context)!;
         }
         if (kind.Key == Kinds.AuthentikToken.Key) return Guard(() => AuthentikDecoder.DecodeToken(element, Now), context)!;
+        if (kind.Key == Kinds.BgpSession.Key)
+        {
+            // The random object as the label set of one series of a Prometheus instant-query answer.
+            using var answer = JsonDocument.Parse(
+                $$$"""{"status":"success","data":{"resultType":"vector","result":[{"metric":{{{element.GetRawText()}}},"value":[1796640000,"0"]}]}}""", Deep);
+            return Guard(() => BgpSessionMetrics.Parse(answer.RootElement).SingleOrDefault(), context)
+                   ?? BgpSessionMetrics.Snapshot(new BgpSessionDetails("", "", "", "", false, Now));
+        }
         return Guard(() => ResourceDecoder.Decode(kind, element, Now), context)!;
     }
 
