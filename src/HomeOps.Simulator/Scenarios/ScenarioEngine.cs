@@ -38,10 +38,11 @@ public sealed class ScenarioEngine : IAsyncDisposable
             new OutpostSilentScenario(),
             new TokenExpiryScenario(),
             new SecretStoreFailsScenario(),
+            new ImagePullFailsScenario(),
         ];
     }
 
-    /// <summary>Scenario names: node-notready, helmrelease-fails, volume-degrades, bgp-drops, outpost-silent, token-expiry, secret-store-fails.</summary>
+    /// <summary>Scenario names: node-notready, helmrelease-fails, volume-degrades, bgp-drops, outpost-silent, token-expiry, secret-store-fails, image-pull-fails.</summary>
     public IReadOnlyList<string> Names => _scenarios.Select(s => s.Name).ToList();
 
     /// <summary>Scenarios currently triggered and not yet recovered.</summary>
