@@ -7,31 +7,15 @@ namespace HomeOps.Cluster.Areas;
 /// The workloads an area's health includes besides its own kinds: the Cilium agent DaemonSet (BGP), the 1Password
 /// Connect Deployment (Secrets: a Connect pod that cannot start makes the area red before any ExternalSecret notices),
 /// and the Authentik outpost Deployments (the external proxy outpost in <c>authentik-proxy</c>, and the outposts
-/// Authentik deploys itself as <c>ak-outpost-*</c>). Each contributes its own verdict and its pods' verdicts.
+/// Authentik deploys itself as <c>ak-outpost-*</c>), as <see cref="AreaWorkload.All"/> lists them. Each contributes its
+/// own verdict and its pods' verdicts.
 /// </summary>
 public static class AreaWorkloads
 {
-    /// <param name="Name">The exact name, or null for every workload of the kind in the namespace.</param>
-    /// <param name="NamePrefix">A name prefix (when <paramref name="Name"/> is null), or "" for any name.</param>
-    public sealed record Member(Area Area, KindInfo Kind, string Namespace, string? Name, string NamePrefix = "")
-    {
-        public bool Matches(ResourceSnapshot s) =>
-            s.Kind.Key == Kind.Key && s.Meta.Namespace == Namespace
-            && (Name is null ? s.Meta.Name.StartsWith(NamePrefix, StringComparison.Ordinal) : s.Meta.Name == Name);
-    }
-
-    public static readonly IReadOnlyList<Member> Members =
-    [
-        new(Area.Bgp, Kinds.DaemonSet, "kube-system", "cilium"),
-        new(Area.Secrets, Kinds.Deployment, "onepassword-connect", "onepassword-connect"),
-        new(Area.Authentik, Kinds.Deployment, "authentik-proxy", null),
-        new(Area.Authentik, Kinds.Deployment, "authentik", null, "ak-outpost-"),
-    ];
-
     /// <summary>The workloads of <paramref name="area"/> and their pods, as they are now.</summary>
     public static IEnumerable<ResourceSnapshot> Of(ClusterState state, Area area)
     {
-        var members = Members.Where(m => m.Area == area).ToList();
+        var members = AreaWorkload.All.Where(m => m.Area == area).ToList();
         if (members.Count == 0) yield break;
         var index = WorkloadDrilldown.Of(state);
         foreach (var kind in members.Select(m => m.Kind).Distinct())
