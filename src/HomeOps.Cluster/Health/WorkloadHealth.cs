@@ -40,6 +40,8 @@ public static class WorkloadHealth
         var full = ObjectParts.Meta(obj);
         var spec = ObjectParts.Spec(obj);
         var status = ObjectParts.Status(obj);
+        // Pod conditions are not kept (the container states say more), but a wrongly shaped list is still Malformed.
+        _ = status.ArrayAt("conditions", "status.conditions");
         var containers = ImmutableArray.CreateBuilder<ContainerState>();
         foreach (var c in status.Prop("initContainerStatuses").Items()) containers.Add(Container(c, init: true));
         foreach (var c in status.Prop("containerStatuses").Items()) containers.Add(Container(c, init: false));
@@ -200,6 +202,9 @@ public static class WorkloadHealth
     public static ResourceSnapshot DecodeEvent(KindInfo kind, JsonElement obj)
     {
         var meta = Slim(ObjectParts.Meta(obj));
+        // Events have no status; one that is there must still be an object, as for every kind.
+        var status = ObjectParts.Status(obj);
+        _ = status.ArrayAt("conditions", "status.conditions");
         var regarding = obj.Prop("regarding");
         var count = obj.At("series", "count").Long() ?? obj.Prop("deprecatedCount").Long() ?? 1;
         var lastSeen = obj.At("series", "lastObservedTime").Time() ?? obj.Prop("eventTime").Time()
@@ -219,9 +224,13 @@ public static class WorkloadHealth
     }
 
     /// <summary>A Warning event is Degraded with its reason and note; any other type (not kept by informers) is Healthy.</summary>
-    public static Verdict EventRule(EventDetails e) => e.Type == WarningType
-        ? new Verdict(HealthStatus.Degraded, e.Reason, e.Note, e.LastSeen)
-        : new Verdict(HealthStatus.Healthy, e.Reason, e.Note, e.LastSeen);
+    public static Verdict EventRule(EventDetails e)
+    {
+        var reason = e.Reason.Length > 0 ? e.Reason : "Event";
+        return e.Type == WarningType
+            ? new Verdict(HealthStatus.Degraded, reason, e.Note, e.LastSeen)
+            : new Verdict(HealthStatus.Healthy, reason, e.Note, e.LastSeen);
+    }
 
     /// <summary>The Flux object that applied an object: helm-controller's labels first, then kustomize-controller's.</summary>
     public static FluxOwner? FluxOwnerOf(ObjectMeta meta)
