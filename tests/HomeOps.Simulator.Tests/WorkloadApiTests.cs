@@ -87,7 +87,7 @@ public sealed class WorkloadApiTests : IAsyncLifetime
 
         var missing = await _kubectl.RunAsync("logs", "-n", "headlamp", "no-such-pod");
         Assert.NotEqual(0, missing.ExitCode);
-        Assert.Contains("not found", missing.Error);
+        Assert.Contains("(NotFound)", missing.Error);
     }
 
     [Fact]
