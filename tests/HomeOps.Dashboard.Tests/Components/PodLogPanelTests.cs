@@ -2,7 +2,9 @@ using Bunit;
 using HomeOps.Cluster.Sources;
 using HomeOps.Dashboard.Components.Controls;
 using HomeOps.Operations.Runners;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using MudBlazor.Services;
 using Microsoft.Extensions.Options;
 
 namespace HomeOps.Dashboard.Tests.Components;
@@ -11,16 +13,26 @@ namespace HomeOps.Dashboard.Tests.Components;
 /// Viewers never see logs (issue 16): rendered for a viewer, the log panel shows the refusal that PodLogAccess gives on
 /// the server, and no line; the Kubernetes API is never asked (the reader's client would fail: no cluster here).
 /// </summary>
-public sealed class PodLogPanelTests : DashboardTestContext
+public sealed class PodLogPanelTests : BunitContext
 {
     public PodLogPanelTests()
     {
+        // Every service before the renderer exists (bUnit freezes the container then), so not DashboardTestContext.
+        Services.AddMudServices();
+        Services.AddDashboardUi(new ConfigurationBuilder().Build());
+        Services.AddSingleton(new HomeOps.Cluster.State.ClusterStore());
+        Services.AddOptions<HomeOps.Dashboard.Auth.AuthOptions>();
         Services.AddSingleton(SecretMasker.None);
         Services.AddSingleton(Options.Create(new ClusterOptions()));
         Services.AddSingleton<KubernetesClientFactory>();
         Services.AddSingleton(Options.Create(new PodLogOptions()));
         Services.AddSingleton<PodLogReader>();
         Services.AddSingleton(TimeProvider.System);
+        var auth = AddAuthorization();
+        auth.SetAuthorized("viewer");
+        auth.SetClaims(new System.Security.Claims.Claim("groups", "homeops-viewers"));
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", true));
     }
 
     [Fact]
