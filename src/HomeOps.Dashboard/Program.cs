@@ -70,6 +70,7 @@ app.MapAuthEndpoints();
 app.MapBreakGlassEndpoints();
 app.MapClusterApi();
 app.MapOperationsEndpoints();
+app.MapPodLogEndpoints();
 app.MapRazorComponents<App>()
     .AddInteractiveServerRenderMode()
     .RequireAuthorization(Policies.Viewer)

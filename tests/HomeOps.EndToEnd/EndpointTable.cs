@@ -145,6 +145,8 @@ public static class EndpointTable
         new("POST", "/api/v1/operations/runs/{id:guid}/resume", Access.OperatorApi, $"/api/v1/operations/runs/{NoSuchRun}/resume", new { reason = "x" }, "409"),
         new("POST", "/api/v1/operations/runs/{id:guid}/cancel", Access.OperatorApi, $"/api/v1/operations/runs/{NoSuchRun}/cancel", NoReason, "409"),
         new("POST", "/api/v1/operations/runs/{id:guid}/abandon", Access.OperatorApi, $"/api/v1/operations/runs/{NoSuchRun}/abandon", NoReason, "409"),
+        // Container logs (issue 16): operators only; the matrix's pod does not exist (404 for operators, 403 for viewers).
+        new("GET", "/api/v1/pods/{namespace}/{name}/log", Access.OperatorApi, "/api/v1/pods/default/no-such-pod/log", AllowedOutcome: "404"),
         new("POST", "/api/v1/flux/{kind}/{namespace}/{name}/{action}", Access.OperatorApi,
             "/api/v1/flux/Kustomization/flux-system/flux-system/suspend", NoReason, "409"),
     ];

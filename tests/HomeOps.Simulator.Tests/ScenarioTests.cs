@@ -26,9 +26,10 @@ public sealed class ScenarioTests : IAsyncLifetime
     }
 
     [Fact]
-    public void All_seven_scenarios_are_known_by_name()
+    public void All_nine_scenarios_are_known_by_name()
     {
-        Assert.Equal(["node-notready", "helmrelease-fails", "volume-degrades", "bgp-drops", "outpost-silent", "token-expiry", "secret-store-fails"], _host.Scenarios.Names);
+        Assert.Equal(["node-notready", "helmrelease-fails", "volume-degrades", "bgp-drops", "outpost-silent", "token-expiry", "secret-store-fails",
+            "vip-stops-answering", "image-pull-fails"], _host.Scenarios.Names);
         Assert.Throws<ArgumentException>(() => _host.Scenarios.Trigger("meteor-strike"));
     }
 

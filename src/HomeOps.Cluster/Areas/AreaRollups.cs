@@ -31,14 +31,14 @@ public static class AreaRollups
 
     // The node count sizes v1 sessions ("all selected nodes").
     public static BgpRollup Bgp(ClusterState state) =>
-        BgpCache.Get(ViewInputs.OfArea(state, Area.Bgp, state.Slice(Kinds.Node)), () => BgpRollup.Compute(state));
+        BgpCache.Get(ViewInputs.OfArea(state, Area.Bgp, [state.Slice(Kinds.Node), .. AreaWorkloads.Inputs(state)]), () => BgpRollup.Compute(state));
 
     public static AuthentikRollup Authentik(ClusterState state) =>
-        AuthentikCache.Get(ViewInputs.OfArea(state, Area.Authentik), () => AuthentikRollup.Compute(state));
+        AuthentikCache.Get(ViewInputs.OfArea(state, Area.Authentik, AreaWorkloads.Inputs(state)), () => AuthentikRollup.Compute(state));
 
     // The risk report reads the Kustomizations that depend on the store.
     public static SecretsRollup Secrets(ClusterState state) =>
-        SecretsCache.Get(ViewInputs.OfArea(state, Area.Secrets, [.. state.SlicesIn(Area.Flux)]), () => SecretsRollup.Compute(state));
+        SecretsCache.Get(ViewInputs.OfArea(state, Area.Secrets, [.. state.SlicesIn(Area.Flux), .. AreaWorkloads.Inputs(state)]), () => SecretsRollup.Compute(state));
 
     public static LoadBalancersRollup LoadBalancers(ClusterState state) =>
         LoadBalancersCache.Get(ViewInputs.Of(state, Kinds.Service, Kinds.LoadBalancerIPPool), () => LoadBalancersRollup.Compute(state));
@@ -56,10 +56,14 @@ public static class AreaRollups
         Area.Bgp => Bgp(state),
         Area.Authentik => Authentik(state),
         Area.Secrets => Secrets(state),
+        // Area.Workloads has no tile: its kinds count in the areas that own them (AreaWorkloads) and in the drill-down.
         _ => throw new ArgumentOutOfRangeException(nameof(area), area, null),
     };
 
-    /// <summary>Every area in overview order (<see cref="Area"/>'s order, then LoadBalancers and NetworkPath, the overview's last tiles).</summary>
+    /// <summary>Every area in overview order (<see cref="Overview"/>'s order, then LoadBalancers and NetworkPath, the overview's last tiles).</summary>
     public static IReadOnlyList<IAreaRollup> All(ClusterState state, IReadOnlyList<string> expectedNodes) =>
-        [.. Enum.GetValues<Area>().Select(a => For(a, state, expectedNodes)), LoadBalancers(state), NetworkPath(state)];
+        [.. Overview.Select(a => For(a, state, expectedNodes)), LoadBalancers(state), NetworkPath(state)];
+
+    /// <summary>The areas with a tile of their own, in overview order (every <see cref="Area"/> but Workloads).</summary>
+    public static readonly IReadOnlyList<Area> Overview = [.. Enum.GetValues<Area>().Where(a => a != Area.Workloads)];
 }

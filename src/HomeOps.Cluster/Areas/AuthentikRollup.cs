@@ -19,7 +19,8 @@ public sealed record AuthentikRollup(HealthStatus Health, int HealthyOutposts, i
     internal static AuthentikRollup Compute(ClusterState state)
     {
         var outposts = state.Items(Kinds.AuthentikOutpost).ToList();
-        var healths = outposts.Concat(state.Items(Kinds.AuthentikToken)).Select(i => i.Verdict.Health);
+        var healths = outposts.Concat(state.Items(Kinds.AuthentikToken)).Concat(AreaWorkloads.Of(state, Model.Area.Authentik))
+            .Select(i => i.Verdict.Health);
         return new AuthentikRollup(
             AreaFreshness.HasData(state, Model.Area.Authentik) ? HealthOrder.Worst(healths) : HealthStatus.Unknown,
             outposts.Count(o => o.Verdict.Health == HealthStatus.Healthy),

@@ -79,6 +79,7 @@ public sealed record BgpRollup(
             .Where(k => known || k.Key != Kinds.BgpNodeConfig.Key)
             .SelectMany(state.Items)
             .Concat(state.Items(Kinds.LoadBalancerIPPool))
+            .Concat(AreaWorkloads.Of(state, Model.Area.Bgp))
             .Select(o => o.Verdict.Health);
         var health = !AreaFreshness.HasData(state, Model.Area.Bgp)
             ? HealthStatus.Unknown

@@ -27,7 +27,8 @@ public sealed record SecretsRollup(HealthStatus Health, int Synced, int External
     internal static SecretsRollup Compute(ClusterState state)
     {
         var secrets = state.Items(Kinds.ExternalSecret).ToList();
-        var healths = state.Items(Kinds.ClusterSecretStore).Concat(secrets).Select(i => i.Verdict.Health);
+        var healths = state.Items(Kinds.ClusterSecretStore).Concat(secrets).Concat(AreaWorkloads.Of(state, Model.Area.Secrets))
+            .Select(i => i.Verdict.Health);
         return new SecretsRollup(
             AreaFreshness.HasData(state, Model.Area.Secrets) ? HealthOrder.Worst(healths) : HealthStatus.Unknown,
             secrets.Count(s => s.Verdict.Health == HealthStatus.Healthy),

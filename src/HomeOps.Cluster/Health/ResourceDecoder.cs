@@ -74,12 +74,13 @@ public static class ResourceDecoder
 
     /// <summary>
     /// Whether an object of a known kind is one the dashboard keeps. Only LoadBalancer Services matter (the API cannot
-    /// filter Services by type), so informers drop the others on arrival and the CLI skips them. Never throws.
+    /// filter Services by type), and only Warning Events, so informers drop the others on arrival and the CLI skips them. Never throws.
     /// </summary>
     public static bool IsTracked(KindInfo kind, JsonElement obj)
     {
         try
         {
+            if (kind.Kind == Kinds.Event.Kind && kind.Group == Kinds.Event.Group) return WorkloadHealth.IsWarningEvent(obj);
             return !(kind.Kind == Kinds.Service.Kind && kind.Group == Kinds.Service.Group) || ServiceHealth.IsLoadBalancer(obj);
         }
         catch (Exception)

@@ -54,6 +54,9 @@ public static class KindTable
     private static readonly string[] Longhorn = ["v1beta2"];
     private static readonly string[] Cilium = ["v2", "v2alpha1"];
     private static readonly string[] ExternalSecrets = ["v1", "v1beta1"];
+    private static readonly string[] Apps = ["v1"];
+    private static readonly string[] Batch = ["v1"];
+    private static readonly string[] EventsApi = ["v1"];
     private static readonly string[] MetricsApi = ["v1beta1"];
     private static readonly string[] AuthentikApi = ["v3"];
     private static readonly string[] ObservedV1 = ["v1"];
@@ -95,6 +98,19 @@ public static class KindTable
             $"{nameof(SecretsHealth)}.{nameof(SecretsHealth.DecodeStore)}", $"{nameof(SecretsHealth)}.{nameof(SecretsHealth.ReadyRule)}"),
         new(Kinds.ExternalSecret, ExternalSecrets, KindFeed.Watched, SecretsHealth.DecodeExternalSecret,
             $"{nameof(SecretsHealth)}.{nameof(SecretsHealth.DecodeExternalSecret)}", $"{nameof(SecretsHealth)}.{nameof(SecretsHealth.ReadyRule)}"),
+
+        new(Kinds.Pod, Core, KindFeed.Watched, WorkloadHealth.DecodePod,
+            $"{nameof(WorkloadHealth)}.{nameof(WorkloadHealth.DecodePod)}", $"{nameof(WorkloadHealth)}.{nameof(WorkloadHealth.PodRule)}"),
+        new(Kinds.Deployment, Apps, KindFeed.Watched, WorkloadHealth.DecodeWorkload,
+            $"{nameof(WorkloadHealth)}.{nameof(WorkloadHealth.DecodeWorkload)}", $"{nameof(WorkloadHealth)}.{nameof(WorkloadHealth.RolloutRule)}"),
+        new(Kinds.DaemonSet, Apps, KindFeed.Watched, WorkloadHealth.DecodeWorkload,
+            $"{nameof(WorkloadHealth)}.{nameof(WorkloadHealth.DecodeWorkload)}", $"{nameof(WorkloadHealth)}.{nameof(WorkloadHealth.RolloutRule)}"),
+        new(Kinds.StatefulSet, Apps, KindFeed.Watched, WorkloadHealth.DecodeWorkload,
+            $"{nameof(WorkloadHealth)}.{nameof(WorkloadHealth.DecodeWorkload)}", $"{nameof(WorkloadHealth)}.{nameof(WorkloadHealth.RolloutRule)}"),
+        new(Kinds.Job, Batch, KindFeed.Watched, WorkloadHealth.DecodeJob,
+            $"{nameof(WorkloadHealth)}.{nameof(WorkloadHealth.DecodeJob)}", $"{nameof(WorkloadHealth)}.{nameof(WorkloadHealth.JobRule)}"),
+        new(Kinds.Event, EventsApi, KindFeed.Watched, WorkloadHealth.DecodeEvent,
+            $"{nameof(WorkloadHealth)}.{nameof(WorkloadHealth.DecodeEvent)}", $"{nameof(WorkloadHealth)}.{nameof(WorkloadHealth.EventRule)}"),
 
         new(Kinds.NodeMetrics, MetricsApi, KindFeed.Polled, NodeMetricsHealth.Decode,
             $"{nameof(NodeMetricsHealth)}.{nameof(NodeMetricsHealth.Decode)}", $"{nameof(NodeMetricsHealth)}.{nameof(NodeMetricsHealth.Decode)}"),

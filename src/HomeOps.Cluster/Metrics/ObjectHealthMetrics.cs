@@ -16,6 +16,8 @@ internal static class ObjectHealthMetrics
             "group", "kind", "namespace", "name", "health");
         foreach (var slice in state.Kinds.Values)
         {
+            // Warning events come and go by the minute: a series per event would grow Prometheus without bound.
+            if (slice.Kind.Key == Kinds.Event.Key) continue;
             foreach (var item in slice.Items.Values)
             {
                 foreach (var value in Enum.GetValues<HealthStatus>())

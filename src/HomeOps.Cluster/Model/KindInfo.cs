@@ -10,6 +10,12 @@ public enum Area
     Authentik,
     /// <summary>The secrets pipeline: 1Password Connect → ClusterSecretStore → ExternalSecrets (cluster brief §10.11).</summary>
     Secrets,
+    /// <summary>
+    /// The workload layer (Pods, Deployments, DaemonSets, StatefulSets, Jobs, Warning Events): read for the drill-down
+    /// from a Flux object to the pod and event that explain it. Not an overview tile of its own: the areas that own a
+    /// workload (Cilium agent → BGP, 1Password Connect → Secrets, outposts → Authentik) read it in their rollups.
+    /// </summary>
+    Workloads,
 }
 
 /// <summary>
@@ -71,6 +77,18 @@ public static class Kinds
 
     public static readonly KindInfo ClusterSecretStore = new("ClusterSecretStore", "external-secrets.io", "v1", "clustersecretstores", false, Area.Secrets);
     public static readonly KindInfo ExternalSecret = new("ExternalSecret", "external-secrets.io", "v1", "externalsecrets", true, Area.Secrets);
+
+    public static readonly KindInfo Pod = new("Pod", "", "v1", "pods", true, Area.Workloads);
+    public static readonly KindInfo Deployment = new("Deployment", "apps", "v1", "deployments", true, Area.Workloads);
+    public static readonly KindInfo DaemonSet = new("DaemonSet", "apps", "v1", "daemonsets", true, Area.Workloads);
+    public static readonly KindInfo StatefulSet = new("StatefulSet", "apps", "v1", "statefulsets", true, Area.Workloads);
+    public static readonly KindInfo Job = new("Job", "batch", "v1", "jobs", true, Area.Workloads);
+
+    /// <summary>
+    /// <c>events.k8s.io/v1</c> Events. Only <c>type: Warning</c> ones are kept (<see cref="Health.ResourceDecoder.IsTracked"/>):
+    /// Normal events are most of the volume and explain nothing red.
+    /// </summary>
+    public static readonly KindInfo Event = new("Event", "events.k8s.io", "v1", "events", true, Area.Workloads);
 
     /// <summary>Node CPU and memory usage from <c>metrics.k8s.io</c>. The metrics API has no watch: it is polled.</summary>
     public static readonly KindInfo NodeMetrics = new("NodeMetrics", "metrics.k8s.io", "v1beta1", "nodes", false, Area.Nodes);

@@ -36,6 +36,11 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<IDispatcher>(sp => sp.GetRequiredService<ClusterStore>());
 
         services.TryAddSingleton<KubernetesClientFactory>();
+        // Container logs on demand (operators only; the dashboard checks the role and masks secrets before a line leaves it).
+        services.AddOptions<PodLogOptions>().Bind(configuration.GetSection(PodLogOptions.Section))
+            .Validate(o => PodLogOptions.Validate(o) is null, "Logs: invalid settings (TailLines ≥ 1, MaxLines ≥ TailLines and ≤ 100000, MaxLineLength 80–65536)")
+            .ValidateOnStart();
+        services.TryAddSingleton<PodLogReader>();
         services.TryAddSingleton<InformerHost>();
         services.AddHostedService(sp => sp.GetRequiredService<InformerHost>());
 

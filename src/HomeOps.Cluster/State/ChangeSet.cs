@@ -17,8 +17,16 @@ public sealed class ChangeSet
 
     public int ObjectCount => _objects.Values.Sum(s => s.Count);
 
+    /// <summary>
+    /// Whether the change concerns <paramref name="area"/>: one of its kinds changed, or (for areas that include
+    /// workloads, <see cref="AreaWorkload"/>) a workload-layer object in one of their namespaces did. A removed object
+    /// cannot be looked up any more and counts as touching.
+    /// </summary>
     public bool Touches(Area area, ClusterState state) =>
-        _objects.Keys.Concat(_freshness).Any(k => state.Kinds.TryGetValue(k, out var s) && s.Kind.Area == area);
+        _objects.Keys.Concat(_freshness).Any(k => state.Kinds.TryGetValue(k, out var s) && s.Kind.Area == area)
+        || (area != Area.Workloads && AreaWorkload.AnyFor(area) && _objects.Any(o =>
+            state.Kinds.TryGetValue(o.Key, out var s) && s.Kind.Area == Area.Workloads
+            && o.Value.Any(k => !s.Items.TryGetValue(k, out var item) || AreaWorkload.MayConcern(area, item))));
 
     public void Merge(ChangeSet other)
     {

@@ -9,14 +9,14 @@ namespace HomeOps.Dashboard.Operations;
 
 /// <summary>
 /// Every refused attempt is on record, including the ones the authorization middleware stops before an endpoint (and
-/// so the engine) ever sees them: a signed-in user forbidden from an operations, Flux or audit endpoint is audited as
+/// so the engine) ever sees them: a signed-in user forbidden from an operations, Flux, audit or pod-log endpoint is audited as
 /// <c>auth.refused</c>, then the default handler answers (403). Anonymous requests are only challenged (401), not
 /// audited: anyone on the network could otherwise fill the audit table.
 /// </summary>
 public sealed class OperatorRefusalAudit(IAuditLog audit, IOptions<AuthOptions> authOptions, TimeProvider time, ILogger<OperatorRefusalAudit> log)
     : IAuthorizationMiddlewareResultHandler
 {
-    private static readonly string[] AuditedPrefixes = ["/api/v1/operations", "/api/v1/flux", "/api/v1/audit"];
+    private static readonly string[] AuditedPrefixes = ["/api/v1/operations", "/api/v1/flux", "/api/v1/audit", "/api/v1/pods"];
 
     private readonly AuthorizationMiddlewareResultHandler _default = new();
 

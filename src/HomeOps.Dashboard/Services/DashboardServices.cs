@@ -12,6 +12,7 @@ public static class DashboardServices
     {
         services.AddOptions<DashboardOptions>().Bind(configuration.GetSection(DashboardOptions.Section));
         services.AddScoped<PageVisibility>();
+        services.TryAddSingleton<PodLogAccess>();
         // Scoped like PageVisibility: Blazor resolves circuit handlers from the circuit's own scope.
         services.TryAddEnumerable(ServiceDescriptor.Scoped<CircuitHandler, PauseWhileDisconnected>());
         return services;

@@ -57,6 +57,8 @@ internal sealed partial class DiscoveryDocuments
         {
             resources.Add(Entry(kind)!);
             if (ServedKinds.HasStatusSubresource(kind) && !Kinds.IsPolled(kind) && StatusEntry(kind) is { } status) resources.Add(status);
+            // pods/log is served (PodLogs): kubectl logs and the dashboard's operator-only log view read it.
+            if (kind.Key == Kinds.Pod.Key && FindEntry(kind, kind.Plural + "/log") is { } log) resources.Add(log);
         }
         return new JsonObject
         {

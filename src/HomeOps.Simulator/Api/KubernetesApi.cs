@@ -43,6 +43,7 @@ internal sealed class KubernetesApi(
         // Events are accepted (audit sinks write them) but are not one of the watched kinds.
         new CoreEvents(time).Map(routes, Guarded);
         new CoordinationLeases(time).Map(routes, Guarded);
+        new PodLogs(store, api, time).Map(routes, Guarded);
         routes.MapMethods("/api/v1/{**rest}", Verbs, Guarded(context =>
             HandleAsync(context, "", "v1", context.Request.RouteValues["rest"] as string)));
         routes.MapMethods("/apis/{group}/{version}/{**rest}", Verbs, Guarded(context =>

@@ -15,6 +15,7 @@ internal static class PrinterColumns
 {
     public static IReadOnlyList<PrinterColumn> For(KindInfo kind)
     {
+        if (kind.Key == Kinds.Event.Key) return WorkloadColumns.Event;
         var columns = new List<PrinterColumn> { new("Name", "string", "Name must be unique within a namespace.", (o, _) => o.Name()) };
         columns.AddRange(kind.Key switch
         {
@@ -65,6 +66,11 @@ internal static class PrinterColumns
                 new("IPs Available", "string", "", (o, _) => o.Condition("cilium.io/IPsAvailable")?.String("message")),
                 Age(),
             ],
+            var k when k == Kinds.Pod.Key => WorkloadColumns.Pod(Age()),
+            var k when k == Kinds.Deployment.Key => WorkloadColumns.Deployment(Age()),
+            var k when k == Kinds.DaemonSet.Key => WorkloadColumns.DaemonSet(Age()),
+            var k when k == Kinds.StatefulSet.Key => WorkloadColumns.StatefulSet(Age()),
+            var k when k == Kinds.Job.Key => WorkloadColumns.Job(Age()),
             _ => [Age()],
         });
         return columns;

@@ -40,10 +40,11 @@ public sealed class ScenarioEngine : IAsyncDisposable
             new TokenExpiryScenario(),
             new SecretStoreFailsScenario(),
             new VipStopsAnsweringScenario(),
+            new ImagePullFailsScenario(),
         ];
     }
 
-    /// <summary>Scenario names: node-notready, helmrelease-fails, volume-degrades, bgp-drops, outpost-silent, token-expiry, secret-store-fails, vip-stops-answering.</summary>
+    /// <summary>Scenario names: node-notready, helmrelease-fails, volume-degrades, bgp-drops, outpost-silent, token-expiry, secret-store-fails, vip-stops-answering, image-pull-fails.</summary>
     public IReadOnlyList<string> Names => _scenarios.Select(s => s.Name).ToList();
 
     /// <summary>Scenarios currently triggered and not yet recovered.</summary>

@@ -10,13 +10,13 @@ public static class ServedKinds
 {
     public static IReadOnlyList<KindInfo> All => Kinds.Watched;
 
-    // CiliumBGPPeeringPolicy and CiliumBGPAdvertisement are served without a status subresource.
-    private static readonly HashSet<string> WithoutStatus = [Kinds.BgpPeeringPolicy.Key, Kinds.BgpAdvertisement.Key];
+    // CiliumBGPPeeringPolicy and CiliumBGPAdvertisement are served without a status subresource; so are Events.
+    private static readonly HashSet<string> WithoutStatus = [Kinds.BgpPeeringPolicy.Key, Kinds.BgpAdvertisement.Key, Kinds.Event.Key];
 
     public static bool HasStatusSubresource(KindInfo kind) => !WithoutStatus.Contains(kind.Key);
 
     /// <summary>Core Nodes carry no <c>metadata.generation</c>; custom resources do.</summary>
-    public static bool TracksGeneration(KindInfo kind) => kind.Group.Length != 0;
+    public static bool TracksGeneration(KindInfo kind) => kind.Group.Length != 0 && kind.Key != Kinds.Event.Key;
 
     /// <summary>The served kind for an exact <c>apiVersion</c> + <c>kind</c>, or null.</summary>
     public static KindInfo? Find(string? apiVersion, string? kind)

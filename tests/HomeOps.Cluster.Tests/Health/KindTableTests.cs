@@ -52,7 +52,7 @@ public sealed class KindTableTests
         foreach (var version in e.Versions)
         {
             var apiVersion = e.Kind.Group.Length == 0 ? version : $"{e.Kind.Group}/{version}";
-            var obj = Json($$$"""{"apiVersion":"{{{apiVersion}}}","kind":"{{{e.Kind.Kind}}}","metadata":{"name":"x","namespace":"default"},"spec":{"type":"LoadBalancer"}}""");
+            var obj = Json($$$"""{"apiVersion":"{{{apiVersion}}}","kind":"{{{e.Kind.Kind}}}","metadata":{"name":"x","namespace":"default"},"spec":{"type":"LoadBalancer"},"type":"Warning"}""");
             var snap = ResourceDecoder.TryDecode(obj, FixtureVerdictTable.Now);
             Assert.NotNull(snap);
             Assert.Equal(key, snap.Kind.Key);
@@ -88,6 +88,12 @@ public sealed class KindTableTests
     private static readonly Dictionary<string, Type> ExpectedDetails = new()
     {
         [Kinds.Node.Key] = typeof(NodeDetails),
+        [Kinds.Pod.Key] = typeof(PodDetails),
+        [Kinds.Deployment.Key] = typeof(WorkloadDetails),
+        [Kinds.DaemonSet.Key] = typeof(WorkloadDetails),
+        [Kinds.StatefulSet.Key] = typeof(WorkloadDetails),
+        [Kinds.Job.Key] = typeof(JobDetails),
+        [Kinds.Event.Key] = typeof(EventDetails),
         [Kinds.GitRepository.Key] = typeof(GitRepositoryDetails),
         [Kinds.Kustomization.Key] = typeof(KustomizationDetails),
         [Kinds.HelmRelease.Key] = typeof(HelmReleaseDetails),

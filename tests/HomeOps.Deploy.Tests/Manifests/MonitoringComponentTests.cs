@@ -86,7 +86,7 @@ public sealed partial class MonitoringComponentTests : IAsyncLifetime
     [GeneratedRegex(@"\bhomeops_[a-z_]+")]
     private static partial Regex MetricName();
 
-    private static void CopyDirectory(string from, string to)
+    internal static void CopyDirectory(string from, string to)
     {
         foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
         {

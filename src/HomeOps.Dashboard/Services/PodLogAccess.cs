@@ -1,0 +1,96 @@
+using System.Net;
+using System.Runtime.CompilerServices;
+using System.Security.Claims;
+using HomeOps.Cluster.Model;
+using HomeOps.Cluster.Sources;
+using HomeOps.Cluster.State;
+using HomeOps.Dashboard.Auth;
+using HomeOps.Operations.Runners;
+using Microsoft.Extensions.Options;
+
+namespace HomeOps.Dashboard.Services;
+
+/// <summary>
+/// The one way to container logs, for the page and the API alike: the caller must be an operator (checked here, on
+/// the server, whatever the UI showed), the pod must be one the dashboard watches and the container one of its own,
+/// and every line has the known secret values masked (<see cref="SecretMasker"/>, as for step output) before it
+/// leaves the server. Viewers never see a line.
+/// </summary>
+public sealed class PodLogAccess(ClusterStore store, PodLogReader reader, SecretMasker secrets, IOptions<AuthOptions> auth)
+{
+    public const string OperatorsOnly = "Only operators may read container logs: logs can carry secrets.";
+
+    public PodLogOptions Options => reader.Options;
+
+    /// <summary>Why <paramref name="user"/> may not read logs, or null when they may.</summary>
+    public string? Refusal(ClaimsPrincipal user) => Policies.IsOperator(user, auth.Value) ? null : OperatorsOnly;
+
+    /// <summary>The pod as the dashboard knows it, and the container to read (the only one when none is named).</summary>
+    public (ResourceSnapshot Pod, string Container) Resolve(string ns, string pod, string? container)
+    {
+        var found = store.Value.Items(Kinds.Pod).FirstOrDefault(p => p.Meta.Namespace == ns && p.Meta.Name == pod)
+                    ?? throw new PodLogException(HttpStatusCode.NotFound, $"pod {ns}/{pod} is not one the dashboard watches");
+        var names = found.Details is PodDetails d ? d.ContainerNames.ToList() : [];
+        if (string.IsNullOrEmpty(container))
+        {
+            if (names.Count != 1)
+                throw new PodLogException(HttpStatusCode.BadRequest, $"pod {ns}/{pod} has {names.Count} containers: name one of {string.Join(", ", names)}");
+            return (found, names[0]);
+        }
+        if (!names.Contains(container, StringComparer.Ordinal))
+            throw new PodLogException(HttpStatusCode.BadRequest, $"pod {ns}/{pod} has no container '{container}'");
+        return (found, container);
+    }
+
+    public async Task<IReadOnlyList<string>> TailAsync(ClaimsPrincipal user, string ns, string pod, string? container, int? tailLines, CancellationToken ct)
+    {
+        Admit(user);
+        var (_, name) = Resolve(ns, pod, container);
+        var lines = await reader.TailAsync(ns, pod, name, tailLines, ct);
+        return [.. lines.Select(secrets.Apply)];
+    }
+
+    public async IAsyncEnumerable<string> FollowAsync(ClaimsPrincipal user, string ns, string pod, string? container, int? tailLines,
+        [EnumeratorCancellation] CancellationToken ct)
+    {
+        Admit(user);
+        var (_, name) = Resolve(ns, pod, container);
+        await foreach (var line in reader.FollowAsync(ns, pod, name, tailLines, ct)) yield return secrets.Apply(line);
+    }
+
+    private void Admit(ClaimsPrincipal user)
+    {
+        if (Refusal(user) is { } refusal) throw new PodLogException(HttpStatusCode.Forbidden, refusal);
+    }
+}
+
+/// <summary>The lines a follow keeps: at most <see cref="Capacity"/>, the oldest dropped first (a chatty pod cannot grow a circuit).</summary>
+public sealed class LogBuffer(int capacity)
+{
+    private readonly Queue<string> _lines = new();
+
+    public int Capacity { get; } = Math.Max(1, capacity);
+
+    /// <summary>Lines dropped to stay within <see cref="Capacity"/>.</summary>
+    public long Dropped { get; private set; }
+
+    public int Count => _lines.Count;
+
+    public IReadOnlyCollection<string> Lines => _lines;
+
+    public void Add(string line)
+    {
+        _lines.Enqueue(line);
+        while (_lines.Count > Capacity)
+        {
+            _lines.Dequeue();
+            Dropped++;
+        }
+    }
+
+    public void Clear()
+    {
+        _lines.Clear();
+        Dropped = 0;
+    }
+}
