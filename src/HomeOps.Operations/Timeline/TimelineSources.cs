@@ -56,3 +56,11 @@ public sealed class NoTimelineFeed : ITimelineFeed
         public void Dispose() { }
     }
 }
+
+/// <summary>The JSON shape of an entry (the API and <c>homeops status --since … --output json</c>); the category by name.</summary>
+public sealed record TimelineItem(long Id, DateTimeOffset At, string Category, string Area, string Kind, string? Namespace, string Name,
+    string Summary, string? From, string? To, string? Link, bool SeenAtStart)
+{
+    public static TimelineItem Of(TimelineEntry e) =>
+        new(e.Id, e.At, e.Category.ToString(), e.Area, e.Kind, e.Namespace, e.Name, e.Summary, e.From, e.To, e.Link, e.SeenAtStart);
+}
