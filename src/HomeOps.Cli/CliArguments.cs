@@ -32,6 +32,11 @@ public sealed record CliArguments(
 
     /// <summary>The talosctl executable (<c>--talosctl</c>, default <c>talosctl</c> on PATH).</summary>
     public string Talosctl { get; init; } = "talosctl";
+    /// <summary><c>--since</c>: print the dashboard's change timeline of this recent period instead of reading the cluster.</summary>
+    public TimeSpan? Since { get; init; }
+
+    /// <summary><c>--data-dir</c>: the dashboard's Operations:DataDirectory (where its SQLite database is); null: the default.</summary>
+    public string? DataDirectory { get; init; }
 
     public const string Usage = """
         Usage: homeops status [options]
@@ -55,6 +60,14 @@ public sealed record CliArguments(
                                    says it was not read.
           --talosctl BIN           the talosctl executable (default: talosctl on PATH)
 
+        Timeline (what changed, from the dashboard's database instead of the cluster):
+          --since DURATION     print the change timeline's entries of the last DURATION (30m, 1h, 7d), newest
+                               first: health transitions, Flux revisions, chart versions, reboots, versions,
+                               Warning events, the dashboard's actions
+          --data-dir DIR       the dashboard's Operations:DataDirectory holding operations.db (default: the
+                               dashboard's default, $XDG_DATA_HOME/homeops-dashboard or ~/.local/share/homeops-dashboard);
+                               with Database__ConnectionString set in the environment, PostgreSQL is read instead
+
         Output:
           --output table|json  aligned table grouped by area (default), or one JSON object
                                {"areas": [{area, total, ok, worst, freshness, live, count, countLabel}],
@@ -74,8 +87,9 @@ public sealed record CliArguments(
         if (args[0] is "-h" or "--help" or "help") return new CliArguments(true, null, null, null, false, OutputFormat.Table);
         if (args[0] != "status") throw new BadInputException($"unknown command '{args[0]}': expected `status`, `hash-password` or `totp-secret`");
 
-        string? from = null, kubeconfig = null, context = null, authentikUrl = null, authentikTokenFile = null, authentikCa = null, talosconfig = null;
+        string? from = null, kubeconfig = null, context = null, authentikUrl = null, authentikTokenFile = null, authentikCa = null, talosconfig = null, dataDir = null;
         var talosctl = "talosctl";
+        TimeSpan? since = null;
         IReadOnlyList<string> expectedNodes = ClusterOptions.DefaultExpectedNodes;
         var simulator = false;
         var output = OutputFormat.Table;
@@ -143,6 +157,15 @@ public sealed record CliArguments(
                 case "--talosctl":
                     talosctl = Value();
                     break;
+                case "--since":
+                    var text = Value();
+                    if (!HomeOps.Operations.Timeline.TimelineSince.TryParse(text, out var span))
+                        throw new BadInputException($"--since '{text}': expected {HomeOps.Operations.Timeline.TimelineSince.Expected}");
+                    since = span;
+                    break;
+                case "--data-dir":
+                    dataDir = Value();
+                    break;
                 default:
                     throw new BadInputException($"unknown option '{arg}'");
             }
@@ -154,6 +177,9 @@ public sealed record CliArguments(
         if ((authentikUrl is null) != (authentikTokenFile is null))
             throw new BadInputException("--authentik-url and --authentik-token-file go together");
         if (authentikCa is not null && authentikUrl is null) throw new BadInputException("--authentik-ca needs --authentik-url");
+        if (since is not null && (sources > 0 || context is not null || authentikUrl is not null))
+            throw new BadInputException("--since reads the dashboard's timeline database: it takes no cluster source (--from, --kubeconfig, --context, --simulator, --authentik-url)");
+        if (dataDir is not null && since is null) throw new BadInputException("--data-dir goes with --since");
         return new CliArguments(false, from, kubeconfig, context, simulator, output)
         {
             ExpectedNodes = expectedNodes,
@@ -162,6 +188,8 @@ public sealed record CliArguments(
             AuthentikCaBundle = authentikCa,
             Talosconfig = talosconfig,
             Talosctl = talosctl,
+            Since = since,
+            DataDirectory = dataDir,
         };
     }
 }

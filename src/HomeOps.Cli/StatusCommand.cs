@@ -35,6 +35,8 @@ public static class StatusCommand
             await stdout.WriteLineAsync(CliArguments.Usage);
             return Ok;
         }
+        if (options.Since is { } since)
+            return await TimelineCommand.RunAsync(since, options.DataDirectory, options.Output, stdout, stderr, ct);
 
         SourceResult result;
         var now = DateTimeOffset.UtcNow;

@@ -83,6 +83,21 @@ public sealed class OperationsOptions
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
 
     public TimeSpan LeaseRenewInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// <c>$XDG_DATA_HOME/homeops-dashboard</c>, else <c>~/.local/share/homeops-dashboard</c> (the XDG base directory
+    /// spec; a relative XDG_DATA_HOME is invalid and ignored), else a folder under the temp directory when there is no
+    /// home: where the dashboard keeps its data unless <see cref="DataDirectory"/> is configured, and where
+    /// <c>homeops status --since</c> looks for the operations database.
+    /// </summary>
+    public static string DefaultDataDirectory(Func<string, string?> environment, string? home)
+    {
+        const string name = "homeops-dashboard";
+        var xdg = environment("XDG_DATA_HOME");
+        if (!string.IsNullOrWhiteSpace(xdg) && Path.IsPathRooted(xdg)) return Path.Combine(xdg, name);
+        if (!string.IsNullOrWhiteSpace(home) && Path.IsPathRooted(home)) return Path.Combine(home, ".local", "share", name);
+        return Path.Combine(Path.GetTempPath(), name);
+    }
 }
 
 /// <summary>Configuration section <c>Database</c>: a PostgreSQL connection string switches from SQLite to PostgreSQL.</summary>

@@ -6,6 +6,7 @@ using HomeOps.Operations.Gates;
 using HomeOps.Operations.Locking;
 using HomeOps.Operations.Persistence;
 using HomeOps.Operations.Runners;
+using HomeOps.Operations.Timeline;
 using HomeOps.Operations.Workflows;
 using k8s;
 using Microsoft.Extensions.Configuration;
@@ -69,6 +70,31 @@ public static class OperationsServiceCollectionExtensions
         services.TryAddSingleton<IFluxObjectClient>(sp => new KubernetesFluxObjectClient(sp.GetRequiredService<IKubernetes>()));
         services.TryAddSingleton<IFluxActions>(sp => new FluxActions(sp.GetRequiredService<IFluxObjectClient>(), sp.GetRequiredService<IAuditLog>(), sp.GetRequiredService<TimeProvider>()));
         services.AddHostedService<OperationsEngineHostedService>();
+        services.AddChangeTimeline(configuration);
         return services;
+    }
+
+    /// <summary>
+    /// The change timeline (<c>Timeline:*</c>) in the operations database: the reader, and unless
+    /// <c>Timeline:Enabled</c> is false the recorder (a hosted service started after the engine, which creates the
+    /// schema) and the audit sink that puts the dashboard's own actions on it. Options are validated here, at start.
+    /// </summary>
+    private static void AddChangeTimeline(this IServiceCollection services, IConfiguration configuration)
+    {
+        var timeline = new TimelineOptions();
+        configuration.GetSection(TimelineOptions.Section).Bind(timeline);
+        if (timeline.Validate() is { } problem) throw new InvalidOperationException(problem);
+        services.AddSingleton(timeline);
+        services.TryAddSingleton<ITimelineLog>(sp => new EfTimelineLog(sp.GetRequiredService<OperationsDatabase>()));
+        if (!timeline.Enabled)
+        {
+            services.TryAddSingleton<ITimelineFeed, NoTimelineFeed>();
+            return;
+        }
+        services.TryAddSingleton(sp => new TimelineRecorder(sp.GetRequiredService<ClusterStore>(), sp.GetRequiredService<OperationsDatabase>(),
+            timeline, sp.GetRequiredService<TimeProvider>(), sp.GetServices<IWarningEventSource>(), sp.GetService<ILogger<TimelineRecorder>>()));
+        services.TryAddSingleton<ITimelineFeed>(sp => sp.GetRequiredService<TimelineRecorder>());
+        services.AddHostedService(sp => sp.GetRequiredService<TimelineRecorder>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuditSink, TimelineAuditSink>(sp => new TimelineAuditSink(sp.GetRequiredService<TimelineRecorder>())));
     }
 }

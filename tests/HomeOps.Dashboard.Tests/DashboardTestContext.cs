@@ -29,6 +29,10 @@ public abstract class DashboardTestContext : BunitContext
             .Build();
         Services.AddDashboardUi(config);
         Services.AddSingleton(_ => Store ?? UseCluster());
+        // The drawer asks the timeline what changed before an object turned red: an empty one here
+        // (the timeline's own page and controls are tested over the real database in TimelinePageTests).
+        Services.AddSingleton<HomeOps.Operations.Timeline.ITimelineLog>(new EmptyTimelineLog());
+        Services.AddSingleton<HomeOps.Operations.Timeline.ITimelineFeed>(new HomeOps.Operations.Timeline.NoTimelineFeed());
         Services.AddOptions<HomeOps.Dashboard.Auth.AuthOptions>();
         // Pages and the layout read the signed-in user (AuthorizeView, the user menu): a viewer by default.
         Authorization = AddAuthorization();
@@ -40,6 +44,12 @@ public abstract class DashboardTestContext : BunitContext
     }
 
     protected BunitAuthorizationContext Authorization { get; }
+
+    private sealed class EmptyTimelineLog : HomeOps.Operations.Timeline.ITimelineLog
+    {
+        public Task<IReadOnlyList<HomeOps.Operations.Timeline.TimelineEntry>> QueryAsync(HomeOps.Operations.Timeline.TimelineQuery query, CancellationToken ct = default) =>
+            Task.FromResult<IReadOnlyList<HomeOps.Operations.Timeline.TimelineEntry>>([]);
+    }
 
     protected ClusterFixture Fixture { get; private set; } = ClusterFixture.HomeOps();
 

@@ -39,7 +39,9 @@ public class ServiceRegistrationTests
         Assert.Equal(new WorkflowCatalog(HomeOps.Operations.Gates.GateRegistry.CreateDefault()).All.Count, sp.GetRequiredService<IWorkflowCatalog>().All.Count); // the shipped set
         Assert.IsType<FluxActions>(sp.GetRequiredService<IFluxActions>()); // over the IKubernetes the Cluster sources register
 
-        var hosted = Assert.Single(sp.GetServices<IHostedService>());
+        // The engine, then the change timeline's recorder (it needs the schema the engine creates).
+        Assert.IsType<HomeOps.Operations.Timeline.TimelineRecorder>(sp.GetServices<IHostedService>().Last());
+        var hosted = Assert.Single(sp.GetServices<IHostedService>().OfType<OperationsEngineHostedService>());
         await hosted.StartAsync(TestContext.Current.CancellationToken);
         var engine = sp.GetRequiredService<IOperationsEngine>();
         var preview = await engine.PreviewAsync(new RunRequest(WorkflowIds.SafeReset, new Dictionary<string, string?> { ["nodes"] = "mini03" }), Actors.Operator(), TestContext.Current.CancellationToken);

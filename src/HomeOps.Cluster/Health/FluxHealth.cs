@@ -44,7 +44,10 @@ public static class FluxHealth
             HistoryStatus: history.Prop("status").Str(""),
             InstallFailures: status.Prop("installFailures").Long() ?? 0,
             UpgradeFailures: status.Prop("upgradeFailures").Long() ?? 0,
-            ObservedGeneration: status.Prop("observedGeneration").Long() ?? 0);
+            ObservedGeneration: status.Prop("observedGeneration").Long() ?? 0)
+        {
+            AppVersion = history.Prop("appVersion").Str(""),
+        };
         var verdict = FluxRule.Evaluate(details.Suspended, conditions, meta.Generation, status.Prop("observedGeneration").Long());
         if (verdict.Reason == "NoConditions" && details.HistoryStatus.Length > 0)
             verdict = verdict with { Message = $"{verdict.Message}; latest release in history is {details.HistoryStatus}" };

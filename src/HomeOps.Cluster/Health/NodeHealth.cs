@@ -54,7 +54,10 @@ public static partial class NodeHealth
             KubeletVersion: info.Prop("kubeletVersion").Str(""),
             ContainerRuntimeVersion: info.Prop("containerRuntimeVersion").Str(""),
             CpuCapacity: status.At("capacity", "cpu").Str(""),
-            MemoryCapacity: memory is { } b ? Quantity.FormatBytes(b) : status.At("capacity", "memory").Str(""));
+            MemoryCapacity: memory is { } b ? Quantity.FormatBytes(b) : status.At("capacity", "memory").Str(""))
+        {
+            BootId = info.Prop("bootID").Str(""),
+        };
     }
 
     /// <summary>

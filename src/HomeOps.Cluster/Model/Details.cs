@@ -24,6 +24,9 @@ public sealed record NodeDetails(
 {
     public const string ControlPlaneRole = "control-plane";
 
+    /// <summary><c>status.nodeInfo.bootID</c>: changes when the node reboots (the change timeline records it); "" when absent.</summary>
+    public string BootId { get; init; } = "";
+
     /// <summary>The node's Ready condition, found by type (never a substring: "NotReady" contains "Ready"); null when it has none.</summary>
     public Condition? ReadyCondition { get; init; }
 
@@ -84,7 +87,11 @@ public sealed record HelmReleaseDetails(
     string HistoryStatus,
     long InstallFailures,
     long UpgradeFailures,
-    long ObservedGeneration) : IResourceDetails;
+    long ObservedGeneration) : IResourceDetails
+{
+    /// <summary>The app version of the latest release in <c>status.history</c>; "" when absent.</summary>
+    public string AppVersion { get; init; } = "";
+}
 
 public sealed record GitRepositoryDetails(
     string Url,

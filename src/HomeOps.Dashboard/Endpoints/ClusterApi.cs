@@ -28,6 +28,8 @@ public static class ClusterApi
             .RequireAuthorization(Policies.Viewer)
             .WithName("api-antiforgery");
 
+        app.MapTimelineApi();
+
         app.MapHub<ClusterHub>(ClusterHub.Path, o => o.AllowStatefulReconnects = false)
             .RequireAuthorization(Policies.Viewer);
         return app;

@@ -95,14 +95,8 @@ public static class OperationsHosting
     /// <c>$XDG_DATA_HOME/homeops-dashboard</c>, else <c>~/.local/share/homeops-dashboard</c> (the XDG base directory
     /// spec; a relative XDG_DATA_HOME is invalid and ignored), else a folder under the temp directory when there is no home.
     /// </summary>
-    public static string DefaultDataDirectory(Func<string, string?> environment, string? home)
-    {
-        const string name = "homeops-dashboard";
-        var xdg = environment("XDG_DATA_HOME");
-        if (!string.IsNullOrWhiteSpace(xdg) && Path.IsPathRooted(xdg)) return Path.Combine(xdg, name);
-        if (!string.IsNullOrWhiteSpace(home) && Path.IsPathRooted(home)) return Path.Combine(home, ".local", "share", name);
-        return Path.Combine(Path.GetTempPath(), name);
-    }
+    public static string DefaultDataDirectory(Func<string, string?> environment, string? home) =>
+        OperationsOptions.DefaultDataDirectory(environment, home);
 
     public static WebApplication MapOperationsEndpoints(this WebApplication app)
     {

@@ -1,4 +1,5 @@
 using HomeOps.Operations.Audit;
+using HomeOps.Operations.Timeline;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
@@ -11,6 +12,8 @@ public sealed class OperationsDbContext(DbContextOptions<OperationsDbContext> op
     public DbSet<StepRecord> Steps => Set<StepRecord>();
     public DbSet<AuditEntry> Audit => Set<AuditEntry>();
     public DbSet<SessionRecord> Sessions => Set<SessionRecord>();
+    public DbSet<TimelineEntry> Timeline => Set<TimelineEntry>();
+    public DbSet<TimelineObjectState> TimelineObjects => Set<TimelineObjectState>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {
@@ -63,6 +66,33 @@ public sealed class OperationsDbContext(DbContextOptions<OperationsDbContext> op
             e.Property(s => s.Key).HasMaxLength(SessionRecord.KeyLength);
             e.Property(s => s.User).HasMaxLength(SessionRecord.UserLength);
             e.HasIndex(s => s.ExpiresAt);
+        });
+        model.Entity<TimelineEntry>(e =>
+        {
+            // Kept in step with SchemaUpgrade's CREATE TABLE for databases created before the timeline existed.
+            e.ToTable("timeline");
+            e.HasKey(t => t.Id);
+            e.Property(t => t.Category).HasConversion<string>().HasMaxLength(32);
+            e.Property(t => t.Area).HasMaxLength(32);
+            e.Property(t => t.Kind).HasMaxLength(100);
+            e.Property(t => t.Namespace).HasMaxLength(TimelineEntry.NameLength);
+            e.Property(t => t.Name).HasMaxLength(TimelineEntry.NameLength);
+            e.Property(t => t.Summary).HasMaxLength(TimelineEntry.SummaryLength);
+            e.Property(t => t.From).HasMaxLength(TimelineEntry.ShortLength);
+            e.Property(t => t.To).HasMaxLength(TimelineEntry.ShortLength);
+            e.Property(t => t.Link).HasMaxLength(TimelineEntry.LinkLength);
+            e.Ignore(t => t.ObjectName);
+            e.HasIndex(t => t.At);
+        });
+        model.Entity<TimelineObjectState>(e =>
+        {
+            e.ToTable("timeline_objects");
+            e.HasKey(t => t.Key);
+            e.Property(t => t.Key).HasMaxLength(TimelineObjectState.KeyLength);
+            e.Property(t => t.Health).HasMaxLength(32);
+            foreach (var p in new[] { nameof(TimelineObjectState.Revision), nameof(TimelineObjectState.ChartVersion), nameof(TimelineObjectState.AppVersion),
+                         nameof(TimelineObjectState.BootId), nameof(TimelineObjectState.TalosVersion), nameof(TimelineObjectState.KubeletVersion) })
+                e.Property<string?>(p).HasMaxLength(TimelineEntry.ShortLength);
         });
     }
 

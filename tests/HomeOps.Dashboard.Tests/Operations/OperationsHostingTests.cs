@@ -42,6 +42,7 @@ public sealed class OperationsHostingTests
     {
         var sinks = Build("Kubeconfig", null).GetServices<IAuditSink>();
         Assert.Contains(sinks, s => s is KubernetesEventAuditSink);
+        Assert.Contains(sinks, s => s is HomeOps.Operations.Timeline.TimelineAuditSink); // and on the change timeline
     }
 
     [Theory]
@@ -98,6 +99,8 @@ public sealed class OperationsHostingTests
         if (lockSetting is not null) settings["Operations:Lock"] = lockSetting;
         builder.Configuration.AddInMemoryCollection(settings);
         builder.AddDashboardOperations();
+        // Operations read the health model (gates, the change timeline's recorder): the app registers the store.
+        builder.Services.AddSingleton(new HomeOps.Cluster.State.ClusterStore());
         return builder.Services.BuildServiceProvider();
     }
 }
