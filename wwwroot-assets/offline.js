@@ -23,6 +23,7 @@
         for (const p of report.problems || []) {
             const li = document.createElement('li');
             li.dataset.health = p.health;
+            li.dataset.area = p.area;
             li.dataset.testid = 'offline-problem';
             const name = document.createElement('strong');
             name.textContent = `${p.health} · ${p.kind} ${p.namespace ? p.namespace + '/' : ''}${p.name}`;
