@@ -29,15 +29,25 @@ public static class AuthEndpoints
 
         // Sign-out ends the Authentik session too (its end-session endpoint), then comes back to the overview.
         // A break-glass session ends here only: there is no Authentik session to end.
+        // Clear-Site-Data drops what the browser kept for the offline view (the service worker's cache of the last
+        // problem report, the worker itself) along with the session: nothing a signed-out browser should still show.
         app.MapPost("/logout", async ([FromForm] string? returnUrl, HttpContext http) =>
-                BreakGlassGate.IsBreakGlassSession(http.User)
+            {
+                http.Response.Headers[ClearSiteDataHeader] = ClearSiteDataValue;
+                return BreakGlassGate.IsBreakGlassSession(http.User)
                     ? await BreakGlassEndpoints.SignOutAsync(http)
                     : Results.SignOut(new AuthenticationProperties { RedirectUri = "/signed-out" },
-                    [AuthenticationSetup.CookieScheme, AuthenticationSetup.OidcScheme]))
+                        [AuthenticationSetup.CookieScheme, AuthenticationSetup.OidcScheme]);
+            })
             .RequireAuthorization(Policies.Viewer)
             .WithName("logout");
         return app;
     }
+
+    public const string ClearSiteDataHeader = "Clear-Site-Data";
+
+    /// <summary>The browser drops this origin's caches and storage (service worker included); cookies are left to the sign-out itself.</summary>
+    public const string ClearSiteDataValue = "\"cache\", \"storage\"";
 
     /// <summary>
     /// Only a local path is accepted as a return URL: the check ASP.NET Core's <c>Url.IsLocalUrl</c> makes (a single

@@ -11,6 +11,14 @@ namespace HomeOps.Dashboard.Endpoints;
 /// <summary>The read API for other clients: JSON verdicts, the live hub, and the antiforgery token for cookie callers.</summary>
 public static class ClusterApi
 {
+    private static class ProblemJson
+    {
+        public static readonly System.Text.Json.JsonSerializerOptions Options = new(System.Text.Json.JsonSerializerDefaults.Web)
+        {
+            Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+        };
+    }
+
     public static WebApplication MapClusterApi(this WebApplication app)
     {
         // The status command's shape, plus a summary per area (homepage's customapi widget can read it).
@@ -18,6 +26,17 @@ public static class ClusterApi
                 Results.Json(HealthReport.From(store.Value, cluster.Value.ExpectedNodeNames, time.GetUtcNow())))
             .RequireAuthorization(Policies.Viewer)
             .WithName("api-health");
+
+        // The overview's verdict and problem list (issue 17). The service worker keeps the last answer for the offline view:
+        // a viewer's own answer, so it holds nothing that viewer could not see (sign-out clears it: Clear-Site-Data).
+        app.MapGet("/api/v1/problems", (ClusterStore store, IOptions<ClusterOptions> cluster, TimeProvider time, ProblemClock clock, HttpContext http) =>
+            {
+                http.Response.Headers.CacheControl = "no-store";
+                return Results.Json(ProblemReport.From(store.Value, cluster.Value.ExpectedNodeNames, time.GetUtcNow(), clock.SinceOf),
+                    ProblemJson.Options);
+            })
+            .RequireAuthorization(Policies.Viewer)
+            .WithName("api-problems");
 
         // A browser page that calls state-changing JSON endpoints with the session cookie fetches this token first.
         app.MapGet("/api/v1/antiforgery", (IAntiforgery antiforgery, HttpContext context) =>

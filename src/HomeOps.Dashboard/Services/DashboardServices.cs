@@ -13,6 +13,8 @@ public static class DashboardServices
         services.AddOptions<DashboardOptions>().Bind(configuration.GetSection(DashboardOptions.Section));
         services.AddScoped<PageVisibility>();
         services.TryAddSingleton<PodLogAccess>();
+        // When each current problem began (the overview's "for 4 min"); observed by the notification monitor.
+        services.TryAddSingleton<HomeOps.Cluster.Reports.ProblemClock>();
         // Scoped like PageVisibility: Blazor resolves circuit handlers from the circuit's own scope.
         services.TryAddEnumerable(ServiceDescriptor.Scoped<CircuitHandler, PauseWhileDisconnected>());
         return services;

@@ -13,6 +13,8 @@ public enum AuditActionKind
     RateLimit,
     /// <summary>Break-glass sign-in (the local account for Authentik outages): about a person, no cluster object.</summary>
     BreakGlass,
+    /// <summary>A notification (Web Push, ntfy) sent to a user, or held back by quiet hours or the rate limit: no cluster object.</summary>
+    Notification,
 }
 
 /// <summary>
@@ -50,6 +52,10 @@ public sealed class AuditAction
     /// <summary>A break-glass session's step-up (password and code again before a destructive action).</summary>
     public static readonly AuditAction BreakGlassStepUp = new("breakglass.step-up", AuditActionKind.BreakGlass);
     public static readonly AuditAction BreakGlassSignOut = new("breakglass.signout", AuditActionKind.BreakGlass);
+    /// <summary>A problem or recovery notification sent to a user (its channels in the parameters).</summary>
+    public static readonly AuditAction NotifySent = new("notify.sent", AuditActionKind.Notification);
+    /// <summary>A notification not sent: the user's quiet hours or hourly limit (the message says which).</summary>
+    public static readonly AuditAction NotifySuppressed = new("notify.suppressed", AuditActionKind.Notification);
 
     public static IReadOnlyList<AuditAction> All { get; } =
     [
@@ -57,6 +63,7 @@ public sealed class AuditAction
         FluxReconcile, FluxReconcileWithSource, FluxSuspend, FluxResume, FluxResumeAndReconcile,
         AuthRefused, RateLimitRefused,
         BreakGlassSignIn, BreakGlassRefused, BreakGlassLockout, BreakGlassLocked, BreakGlassStepUp, BreakGlassSignOut,
+        NotifySent, NotifySuppressed,
     ];
 
     private static readonly Dictionary<string, AuditAction> ByName = All.ToDictionary(a => a.Name, StringComparer.Ordinal);

@@ -25,6 +25,8 @@ public abstract class StoreBoundComponent : ComponentBase, IDisposable
 
     [Inject] private PageVisibility Visibility { get; set; } = default!;
 
+    [Inject] private NavigationManager Navigation { get; set; } = default!;
+
     /// <summary>The state this component last rendered from. Replaced (never mutated) on each relevant batch.</summary>
     protected ClusterState State { get; private set; } = default!;
 
@@ -35,6 +37,19 @@ public abstract class StoreBoundComponent : ComponentBase, IDisposable
 
     /// <summary><c>Cluster:ExpectedNodes</c>: the Nodes rollup reports an absent one.</summary>
     protected IReadOnlyList<string> ExpectedNodes => ClusterOptions.Value.ExpectedNodeNames;
+
+    /// <summary>
+    /// The object a deep link (<see cref="ProblemLinks"/>: <c>?kind=…&amp;object=…</c>) asks to open in the detail drawer,
+    /// when it is in the current state; null otherwise.
+    /// </summary>
+    protected Selection? LinkedSelection()
+    {
+        var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(new Uri(Navigation.Uri).Query);
+        if (!query.TryGetValue(ProblemLinks.KindParameter, out var kindKey) || !query.TryGetValue(ProblemLinks.ObjectParameter, out var key))
+            return null;
+        var kind = Kinds.FindByKey(kindKey.ToString());
+        return kind is not null && State.Slice(kind).Items.TryGetValue(key.ToString(), out var s) ? Selection.Of(s) : null;
+    }
 
     /// <summary>How often this component itself rendered (not its children): tests check that ticks and other areas cost nothing.</summary>
     internal int OwnRenders { get; private set; }
