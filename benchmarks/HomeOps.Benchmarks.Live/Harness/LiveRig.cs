@@ -34,6 +34,9 @@ public sealed class LiveRig : IAsyncDisposable
     public IReadOnlyList<string> Volumes { get; }
     public string BaseUrl => Dashboard.BaseUrl;
 
+    /// <summary>The floor's client: a signed-in hub viewer fed by the same push path, doing no work.</summary>
+    public HubFloorClient HubFloor { get; private set; } = default!;
+
     /// <summary>The signed-in viewer's cookies, for new browser contexts.</summary>
     public string StorageState { get; private set; } = "";
 
@@ -60,11 +63,13 @@ public sealed class LiveRig : IAsyncDisposable
         {
             var beforeDashboard = clock.Elapsed;
             dashboard = await DashboardServer.StartAsync(binary.Dll, binary.Production, env);
+            CpuPinning.PinServer(dashboard.ProcessId);
             var dashboardStart = clock.Elapsed - beforeDashboard;
             await identity.AllowRedirectUriAsync(new Uri(dashboard.BaseUrl + "/signin-oidc"));
             await identity.AllowPostLogoutRedirectUriAsync(new Uri(dashboard.BaseUrl + "/signout-callback-oidc"));
             var rig = new LiveRig(simulator, identity, dashboard, browser, shape, volumes, data);
             await rig.SignInAsync();
+            rig.HubFloor = await HubFloorClient.ConnectAsync(dashboard.BaseUrl, rig.StorageState);
             log.WriteLine($"rig up in {clock.Elapsed.TotalSeconds:F1} s (dashboard start {dashboardStart.TotalSeconds:F1} s): {shape.Name}, dashboard pid {dashboard.ProcessId} at {dashboard.BaseUrl}");
             return rig;
         }
@@ -122,6 +127,7 @@ public sealed class LiveRig : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (HubFloor is not null) await HubFloor.DisposeAsync();
         await Dashboard.DisposeAsync();
         await Identity.DisposeAsync();
         await Simulator.DisposeAsync();
