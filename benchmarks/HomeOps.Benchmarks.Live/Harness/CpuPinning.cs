@@ -15,7 +15,7 @@ public static class CpuPinning
 
     public const string ServerCpus = "0";
 
-    public static string ClientCpus => $"1-{Environment.ProcessorCount - 1}";
+    public static string ClientCpus => Environment.ProcessorCount == 2 ? "1" : $"1-{Environment.ProcessorCount - 1}";
 
     public static string Describe => Enabled
         ? $"dashboard pinned to CPU {ServerCpus}; Chromium, simulator, identity provider and hub floor client to CPU {ClientCpus} (taskset)"
@@ -35,7 +35,7 @@ public static class CpuPinning
     /// <summary>Chromium started through <c>taskset</c>, so its browser, zygote and every renderer stay on the client CPUs.</summary>
     public static string ChromiumExecutable(string chromium)
     {
-        if (!Enabled) return chromium;
+        if (!Enabled || OperatingSystem.IsWindows()) return chromium;
         var wrapper = Path.Combine(Path.GetTempPath(), $"homeops-bench-chromium-{Environment.ProcessId}.sh");
         File.WriteAllText(wrapper, $"#!/bin/sh\nexec /usr/bin/taskset -c {ClientCpus} '{chromium}' \"$@\"\n");
         File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
