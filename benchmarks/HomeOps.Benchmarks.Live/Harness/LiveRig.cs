@@ -92,10 +92,14 @@ public sealed class LiveRig : IAsyncDisposable
         await context.AddInitScriptAsync(DomProbe.InitScript);
         var page = await context.NewPageAsync();
         if (beforeNavigation is not null) await beforeNavigation(page);
-        await page.GotoAsync(BaseUrl + path);
+        await page.GotoAsync(BaseUrl + path, new() { Timeout = NavigationTimeoutMs });
         if (waitForCircuit) await WaitForCircuitAsync(page);
         return page;
     }
+
+    /// <summary>Navigations wait up to 2 min: with Chromium on one CPU of a shared, loaded machine the first loads are slow (a
+    /// failure here is a harness timeout, not a measurement).</summary>
+    private const float NavigationTimeoutMs = 120_000;
 
     public static Task WaitForCircuitAsync(IPage page) =>
         page.Locator("[data-testid=circuit-ready]").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 60_000 });
@@ -115,11 +119,11 @@ public sealed class LiveRig : IAsyncDisposable
     {
         var context = await Browser.Instance.NewContextAsync();
         var page = await context.NewPageAsync();
-        await page.GotoAsync(BaseUrl + "/");
+        await page.GotoAsync(BaseUrl + "/", new() { Timeout = NavigationTimeoutMs });
         await page.Locator("input[name=username]").FillAsync(IdentityProviderHost.ViewerUsername, new() { Timeout = 30_000 });
         await page.Locator("input[name=password]").FillAsync(Identity.ViewerPassword);
         await page.Locator("button[type=submit]").ClickAsync();
-        await page.WaitForURLAsync(url => url.StartsWith(BaseUrl, StringComparison.Ordinal), new() { Timeout = 30_000 });
+        await page.WaitForURLAsync(url => url.StartsWith(BaseUrl, StringComparison.Ordinal), new() { Timeout = NavigationTimeoutMs });
         await WaitForCircuitAsync(page);
         StorageState = await context.StorageStateAsync();
         await context.CloseAsync();
