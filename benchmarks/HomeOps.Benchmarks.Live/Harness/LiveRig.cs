@@ -110,8 +110,9 @@ public sealed class LiveRig : IAsyncDisposable
     {
         foreach (var p in pages)
         {
-            try { await p.GotoAsync("about:blank", new() { Timeout = 10_000 }); } catch (PlaywrightException) { }
-            await p.Context.CloseAsync();
+            // Best effort: on an overloaded machine leaving a page can time out; that must not lose the item's figures.
+            try { await p.GotoAsync("about:blank", new() { Timeout = 10_000 }); } catch (Exception e) when (e is PlaywrightException or TimeoutException) { }
+            try { await p.Context.CloseAsync(); } catch (Exception e) when (e is PlaywrightException or TimeoutException) { }
         }
     }
 
