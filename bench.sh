@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The benchmark suite of issue 6 (docs/benchmarks.md): the ingest benchmark (item 1), then the live-path items 2–7.
+# The benchmark suite of issues 6 and 18 (docs/benchmarks.md): the ingest benchmark (item 1), then the live-path items 2–7
+# (items 2 and 7 with the server's own per-circuit timestamps beside an in-run floor, Chromium pinned off the server's CPU).
 # Usage: ./bench.sh [--smoke] [--long]   — artifacts go to $HOMEOPS_BENCH_ARTIFACTS or artifacts/bench/.
 # Exits non-zero when any target is missed or any benchmark fails; both programs always run.
 set -uo pipefail

@@ -29,6 +29,9 @@ var items = new Dictionary<string, Func<BenchContext, Task<BenchReport>>>
 };
 
 var log = Console.Out;
+// The browsers (and this process) off the dashboard's core; the dashboard is pinned when each rig starts it.
+CpuPinning.PinSelfToClientCpus();
+log.WriteLine("CPU pinning: " + CpuPinning.Describe);
 var total = Stopwatch.StartNew();
 var failures = new List<string>();
 var binary = await DashboardBinary.ResolveAsync(options.Publish, log);

@@ -22,6 +22,13 @@ public sealed class BenchmarkSmokeTests
         Assert.InRange(latency["latency.r100.k1.all.samples"], 1, 1_000_000);
         Assert.InRange(latency["latency.r100.k1.all.p50"], 0, 5_000);
         Assert.InRange(latency["latency.r100.k1.all.missed"], 0, 1_000_000);
+        // The server apart from the browsers: the dashboard's own timestamps, the measured page, and the floor beside each.
+        Assert.InRange(latency["latency.r100.k1.server.lastCircuit.samples"], 1, 1_000_000);
+        Assert.InRange(latency["latency.r100.k1.server.ready.p50"], 0, 5_000);
+        Assert.InRange(latency["latency.r100.k1.floor.hubSent.samples"], 1, 1_000_000);
+        Assert.InRange(latency["latency.r100.k1.floor.hubClient.samples"], 1, 1_000_000);
+        Assert.InRange(latency["latency.r100.k1.page.samples"], 1, 1_000_000);
+        Assert.InRange(latency["latency.r100.k1.circuits"], 1, 1);
 
         var wire = Metrics(run, "wire");
         Assert.InRange(wire["wire.longhorn.receivedBytesPerSecond"], 1, 50_000_000);

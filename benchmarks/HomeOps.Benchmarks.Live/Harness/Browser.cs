@@ -22,7 +22,7 @@ public sealed class Browser : IAsyncDisposable
         var playwright = await Playwright.CreateAsync();
         var browser = await playwright.Chromium.LaunchAsync(new()
         {
-            ExecutablePath = Environment.GetEnvironmentVariable("HOMEOPS_CHROMIUM") ?? "/usr/bin/chromium",
+            ExecutablePath = CpuPinning.ChromiumExecutable(Environment.GetEnvironmentVariable("HOMEOPS_CHROMIUM") ?? "/usr/bin/chromium"),
             Headless = true,
             Args =
             [

@@ -4,8 +4,9 @@ using HomeOps.Simulator.Store;
 
 namespace HomeOps.Benchmarks.Live.Harness;
 
-/// <summary>One simulator write of a probe: which probe, its sequence number, and when it was written (epoch ms).</summary>
-public readonly record struct ProbeWrite(int Probe, long Seq, double WrittenAt);
+/// <summary>One simulator write of a probe: which probe, its sequence number, when it was written (epoch ms), and the
+/// resource version the simulator gave it (how the dashboard's server-side trace names the change).</summary>
+public readonly record struct ProbeWrite(int Probe, long Seq, double WrittenAt, long ResourceVersion = 0);
 
 /// <summary>
 /// Changes objects in the simulator's store at a steady rate: each tick performs every write that is due by now, so a
@@ -25,9 +26,10 @@ public static class ChangeDriver
             var probe = (int)(i % probes);
             var s = seq++;
             var at = Clock.NowMs();
-            store.Update(Kinds.Kustomization, "flux-system", ClusterShape.ProbeName(probe),
+            var written = store.Update(Kinds.Kustomization, "flux-system", ClusterShape.ProbeName(probe),
                 o => ClusterShape.SetReady(o, "False", "ReconciliationFailed", ClusterShape.ProbeMessage(probe, s)));
-            writes.Add(new ProbeWrite(probe, s, at));
+            long.TryParse((string?)written["metadata"]?["resourceVersion"], out var rv);
+            writes.Add(new ProbeWrite(probe, s, at, rv));
         }, ct);
         return writes;
     }

@@ -27,21 +27,41 @@ public sealed record ClusterShape(string Name, int Nodes, int Volumes, int Kusto
     /// <summary>The text a probe's Ready message carries for change <paramref name="seq"/>; the page matches it with <see cref="DomProbe"/>.</summary>
     public static string ProbeMessage(int probe, long seq) => $"bench p{probe} seq {seq}";
 
-    /// <summary>Grows the seeded store to this shape (counts are totals per kind; 0 keeps the seed's count).</summary>
+    /// <summary>
+    /// The kinds the shapes scale, in one place: the seed object cloned (apiVersion, kind), the total a shape wants,
+    /// and how clones are named and adjusted. A new kind (issues 12–13: Talos feed, pods, events, probes) joins the
+    /// benchmarks with one row here (and its count in the shapes, through <see cref="Extra"/>); the seed must hold an
+    /// object of it to clone.
+    /// </summary>
+    public static readonly IReadOnlyList<ScaledKind> ScaledKinds =
+    [
+        new("v1", "Node", s => s.Nodes, i => $"bench-node-{i:D4}", ConfigureNode),
+        new("longhorn.io/v1beta2", "Volume", s => s.Volumes, i => $"pvc-bench-{i:D5}", (_, _) => { }),
+        new("kustomize.toolkit.fluxcd.io/v1", "Kustomization", s => s.Kustomizations, i => $"bench-app-{i:D4}",
+            (o, _) => o["spec"]!.AsObject().Remove("dependsOn")),
+    ];
+
+    /// <summary>Totals for kinds beyond the three columns above, keyed by <c>apiVersion/kind</c> (0 or absent keeps the seed's count).</summary>
+    public IReadOnlyDictionary<string, int> Extra { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>Grows the seeded store to this shape (counts are totals per kind; 0 keeps the seed's count). Returns every volume's name.</summary>
     public IReadOnlyList<string> Apply(ClusterObjectStore store)
     {
         var seed = ClusterSeed.Build(DateTimeOffset.UtcNow);
-        var node = seed.First(o => Is(o, "v1", "Node"));
-        var volume = seed.First(o => Is(o, "longhorn.io/v1beta2", "Volume"));
         var kustomization = seed.FirstOrDefault(o => Is(o, "kustomize.toolkit.fluxcd.io/v1", "Kustomization") && o["spec"]?["dependsOn"] is null)
             ?? seed.First(o => Is(o, "kustomize.toolkit.fluxcd.io/v1", "Kustomization"));
         var volumeNames = new List<string>(seed.Where(o => Is(o, "longhorn.io/v1beta2", "Volume")).Select(NameOf));
 
-        Grow(store, node, seed.Count(o => Is(o, "v1", "Node")), Nodes, i => $"bench-node-{i:D4}", ConfigureNode);
-        var addedVolumes = Grow(store, volume, volumeNames.Count, Volumes, i => $"pvc-bench-{i:D5}", (_, _) => { });
-        volumeNames.AddRange(addedVolumes);
-        Grow(store, kustomization, seed.Count(o => Is(o, "kustomize.toolkit.fluxcd.io/v1", "Kustomization")), Kustomizations,
-            i => $"bench-app-{i:D4}", (o, _) => o["spec"]!.AsObject().Remove("dependsOn"));
+        foreach (var k in ScaledKinds)
+        {
+            var want = Math.Max(k.Total(this), Extra.GetValueOrDefault($"{k.ApiVersion}/{k.Kind}"));
+            var existing = seed.Where(o => Is(o, k.ApiVersion, k.Kind)).ToList();
+            if (want <= existing.Count) continue;
+            // Kustomizations clone one without dependsOn, so clones never wait on each other.
+            var template = k.Kind == "Kustomization" ? kustomization : existing.First();
+            var added = Grow(store, template, existing.Count, want, k.Name, k.Configure);
+            if (k.Kind == "Volume") volumeNames.AddRange(added);
+        }
         for (var p = 0; p < Probes; p++)
         {
             var probe = CloneAs(kustomization, ProbeName(p));
@@ -107,3 +127,6 @@ public sealed record ClusterShape(string Name, int Nodes, int Volumes, int Kusto
 
     private static string NameOf(JsonObject o) => (string)o["metadata"]!["name"]!;
 }
+
+/// <summary>One kind a <see cref="ClusterShape"/> scales by cloning a seed object (see <see cref="ClusterShape.ScaledKinds"/>).</summary>
+public sealed record ScaledKind(string ApiVersion, string Kind, Func<ClusterShape, int> Total, Func<int, string> Name, Action<JsonObject, string> Configure);

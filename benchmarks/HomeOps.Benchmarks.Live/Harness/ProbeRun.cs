@@ -3,8 +3,12 @@ using Microsoft.Playwright;
 namespace HomeOps.Benchmarks.Live.Harness;
 
 /// <summary>The outcome of driving probe changes at one rate while some pages watch: samples per page path.</summary>
+/// <remarks><see cref="MeasuredPage"/> is the first page's Chromium figure (end to end); <see cref="Server"/> the
+/// dashboard's own timestamps for every circuit and the hub; <see cref="HubClient"/> the floor's client side; load
+/// averages are the 1-minute figure before and after the run (the machine is shared).</remarks>
 public sealed record ProbeRunResult(double Rate, int Pages, Dictionary<string, LatencySamples> ByPath, int Writes, IReadOnlyList<string> Visibility,
-    double DashboardCpuPercent, double MachineCpuPercent)
+    double DashboardCpuPercent, double MachineCpuPercent, LatencySamples MeasuredPage, ServerSamples Server, LatencySamples HubClient,
+    double LoadBefore, double LoadAfter)
 {
     public LatencySamples All => new(
         ByPath.Values.SelectMany(s => s.Milliseconds).ToList(),
@@ -19,6 +23,9 @@ public static class ProbeRun
         TimeSpan duration, TimeSpan grace, Func<CancellationToken, Task>? background = null)
     {
         foreach (var (_, page) in pages) await DomProbe.TakeAsync(page);   // forget anything seen before this run
+        rig.HubFloor.Take();
+        var loadBefore = LoadAverage.OneMinute();
+        await using var trace = LiveTraceSession.Start(rig.Dashboard.ProcessId);
         var total = (long)Math.Round(rate * duration.TotalSeconds);
         var first = rig.NextSeq(total + 1);
         var cpu0 = rig.Dashboard.CpuTime();
@@ -36,6 +43,7 @@ public static class ProbeRun
         // Wait until every page showed each probe's last write, or the grace period ends (what is still unseen is missed).
         var last = writes.GroupBy(w => w.Probe).ToDictionary(g => g.Key, g => g.Max(w => w.Seq));
         var seen = pages.Select(_ => new List<ProbeSighting>()).ToArray();
+        var hubSeen = new List<ProbeSighting>();
         var visibility = new List<string>();
         var deadline = DateTime.UtcNow + grace;
         while (true)
@@ -48,6 +56,8 @@ public static class ProbeRun
                 if (!visibility.Contains(vis)) visibility.Add(vis);
                 complete &= last.All(l => seen[i].Any(s => s.Probe == l.Key && s.Seq >= l.Value));
             }
+            hubSeen.AddRange(rig.HubFloor.Take());
+            complete &= last.All(l => hubSeen.Any(s => s.Probe == l.Key && s.Seq >= l.Value));
             if (complete || DateTime.UtcNow > deadline) break;
             await Task.Delay(200);
         }
@@ -63,6 +73,9 @@ public static class ProbeRun
             }
             else byPath[pages[i].Path] = m;
         }
-        return new ProbeRunResult(rate, pages.Count, byPath, writes.Count, visibility, dashboardCpu, machineCpu);
+        var points = await trace.StopAsync();
+        var server = ServerTrace.Match(writes, points, HomeOps.Cluster.Model.Kinds.Kustomization.Key);
+        return new ProbeRunResult(rate, pages.Count, byPath, writes.Count, visibility, dashboardCpu, machineCpu,
+            LatencyMatcher.Match(writes, seen[0]), server, LatencyMatcher.Match(writes, hubSeen), loadBefore, LoadAverage.OneMinute());
     }
 }

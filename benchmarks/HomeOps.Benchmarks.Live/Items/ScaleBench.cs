@@ -22,6 +22,8 @@ public static class ScaleBench
         var table = new ResultTable($"Latency on the {rig.Shape.Name} cluster, {pageCount} pages (Flux list, overview, Longhorn list; the Longhorn pages carry no probe), background volume churn 100/s ({window.TotalSeconds:0} s per cell)",
             LatencyRows.Columns, []);
         report.Tables.Add(table);
+        var server = new ResultTable($"The server apart from the browsers, with the floor measured in the same run ({CpuPinning.Describe}; the measured page is the first Flux list)", ServerRows.Columns, []);
+        report.Tables.Add(server);
         string[] paths = ["/flux", "/", "/longhorn"];
         var pages = new List<(string Path, IPage Page)>();
         try
@@ -38,6 +40,8 @@ public static class ScaleBench
                 var run = await ProbeRun.RunAsync(rig, measured, rate, window, TimeSpan.FromSeconds(5),
                     ct => ChangeDriver.RunVolumesAsync(rig.Simulator.Cluster, rig.Volumes, 100.0 / rig.Volumes.Count, window, ct));
                 LatencyRows.Add(report, table, run, "scale");
+                ServerRows.Add(report, server, run, "scale");
+                ctx.Log.WriteLine(ServerRows.Line(run));
                 report.Require(run.All.Milliseconds.Count > 0, $"no change was seen at {rate}/s");
                 var all = run.All;
                 ctx.Log.WriteLine($"scale rate={rate}: p50 {Percentiles.Of(all.Milliseconds, 50):F0} ms, p99 {Percentiles.Of(all.Milliseconds, 99):F0} ms, missed {all.Missed}");

@@ -35,6 +35,7 @@ public sealed class ClusterStore : IState<ClusterState>, IDispatcher
         {
             _lastDelta = ChangeSet.Between(change.Previous, change.Current);
             _lastChange = change;
+            if (LiveTrace.Log.IsEnabled()) LiveTrace.Log.Ready(change.Current, _lastDelta);
         }
         return _lastDelta;
     }

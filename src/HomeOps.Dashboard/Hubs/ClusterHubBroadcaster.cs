@@ -27,6 +27,8 @@ public sealed class ClusterHubBroadcaster(ClusterStore store, IHubContext<Cluste
         try
         {
             await hub.Clients.All.Changes(Delta(state, changes, clusterOptions.Value.ExpectedNodeNames, time.GetUtcNow()));
+            // The floor of the benchmarks: the same push path as the circuits, with no rendering (see LiveTrace).
+            if (LiveTrace.Log.IsEnabled()) LiveTrace.Log.Sent("hub", nameof(ClusterHub), state, changes);
         }
         catch (Exception ex)
         {

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
 using HomeOps.Cluster.Model;
 using HomeOps.Cluster.Sources;
 using HomeOps.Cluster.State;
@@ -78,6 +80,10 @@ public abstract class StoreBoundComponent : ComponentBase, IDisposable
             State = state;
             OnStateChanged();
             StateHasChanged();
+            // Outside an event handler the render runs inside StateHasChanged and hands its batch to the circuit's
+            // connection before returning: this is when the batch leaves (benchmarks only; see LiveTrace).
+            if (LiveTrace.Log.IsEnabled())
+                LiveTrace.Log.Sent(RuntimeHelpers.GetHashCode(Visibility).ToString("x8", CultureInfo.InvariantCulture), GetType().Name, state, changes);
         });
     }
 
