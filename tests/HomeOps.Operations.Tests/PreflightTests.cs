@@ -75,7 +75,11 @@ public class PreflightTests
         var b = ClusterBuilder.HomeOps().Volume("pvc-cache", "attached", "healthy", 1, "mini03", DateTimeOffset.UtcNow.AddHours(-3), pvc: ("home", "cache"));
         var r = Compute(WorkflowIds.SafeReset, b, "mini02");
         Assert.True(r.IsBlocked);
-        Assert.Contains("pvc-cache [home/cache] would lose its last healthy replica", Item(r, "volumes", PreflightSeverity.Blocking).Message);
+        var block = Item(r, "volumes", PreflightSeverity.Blocking);
+        // Named as people name it (namespace/claim); the volume's pvc-<uid> name stays with it as its identifier.
+        Assert.StartsWith("home/cache would lose its last healthy replica", block.Message);
+        Assert.Equal(new PreflightSubject("home/cache", "pvc-cache"), Assert.Single(block.Listed));
+        Assert.Contains("home/cache [pvc-cache]", r.Summary);
         Assert.Contains(r.Items, i => i.Check == "volumes" && i.Message.Contains("replica placement is estimated"));
     }
 
@@ -93,12 +97,12 @@ public class PreflightTests
     {
         var r = Compute(WorkflowIds.SafeReset, ClusterBuilder.HomeOps().Volume("pvc-new", "attached", "healthy", 3, "mini01", null), "mini02");
         Assert.False(r.IsBlocked, r.Summary);
-        Assert.Contains(r.Warnings, w => w.Check == "volumes" && w.Message.Contains("drop below their replica count") && w.Message.Contains("pvc-new (2 of 3 left)"));
-        Assert.Contains(r.Warnings, w => w.Message.Contains("attached on a target node") && w.Message.Contains("on mini02"));
-        var backups = Item(r, "backups", PreflightSeverity.Info).Message;
-        Assert.Contains("pvc-grafana [monitoring/grafana]: 24 h ago", backups);
-        Assert.Contains("pvc-new: never", backups);
-        Assert.Contains("never backed up: pvc-new", Item(r, "backups", PreflightSeverity.Warning).Message);
+        Assert.Contains(r.Warnings, w => w.Check == "volumes" && w.Message.Contains("drop below their replica count") && w.Text.Contains("pvc-new (2 of 3 left)"));
+        Assert.Contains(r.Warnings, w => w.Message.Contains("attached on a target node") && w.Text.Contains("on mini02"));
+        var backups = Item(r, "backups", PreflightSeverity.Info).Text;
+        Assert.Contains("monitoring/grafana [pvc-grafana] (24 h ago)", backups);
+        Assert.Contains("pvc-new (never)", backups);
+        Assert.Equal("1 volume never backed up: pvc-new", Item(r, "backups", PreflightSeverity.Warning).Text);
     }
 
     [Fact]
@@ -143,5 +147,45 @@ public class PreflightTests
         Assert.Contains("cannot assess volume replicas", Item(r, "volumes", PreflightSeverity.Blocking).Message);
         var n = Compute(WorkflowIds.SafeReset, ClusterBuilder.HomeOps().Feed(Kinds.Node, FeedState.Reconnecting), "mini02");
         Assert.Contains("cannot assess etcd quorum", Item(n, "quorum", PreflightSeverity.Blocking).Message);
+    }
+
+    [Fact]
+    public void Findings_are_grouped_by_kind_each_led_by_its_count_and_worst_item_and_the_decision_names_what_blocks()
+    {
+        var b = ClusterBuilder.HomeOps()
+            .Volume("pvc-cache", "attached", "healthy", 1, "mini03", DateTimeOffset.UtcNow.AddHours(-3), pvc: ("home", "cache"))
+            .Volume("pvc-new", "attached", "healthy", 3, "mini02", null, pvc: ("media", "library"));
+        var r = Compute(WorkflowIds.SafeReset, b, "mini02", dashboardNode: "mini02");
+
+        Assert.True(r.IsBlocked);
+        Assert.Equal("Blocked by data at risk, the dashboard's own placement", r.Decision);
+        var groups = r.Groups;
+        // Blocking groups first, in reading order; every item lands in exactly one group.
+        Assert.Equal([PreflightKind.DataAtRisk, PreflightKind.DashboardPlacement], groups.TakeWhile(g => g.Severity == PreflightSeverity.Blocking).Select(g => g.Kind));
+        Assert.Equal(r.Items.Length, groups.Sum(g => g.Items.Length));
+        Assert.Equal(groups.Count, groups.Select(g => g.Kind).Distinct().Count());
+
+        var data = groups[0];
+        Assert.Equal("Data at risk", data.Title);
+        Assert.Equal(PreflightSeverity.Blocking, data.Worst.Severity);
+        Assert.StartsWith("home/cache would lose its last healthy replica", data.Worst.Message);
+        // Blocks and warnings are counted; the "placement is estimated" note is not.
+        Assert.Equal(data.Items.Count(i => i.Severity != PreflightSeverity.Info), data.Count);
+        Assert.DoesNotContain(data.Worst, data.Rest);
+        Assert.Contains(data.Rest, i => i.Message.Contains("drop below their replica count"));
+
+        var known = Assert.Single(groups, g => g.Kind == PreflightKind.KnownDefects);
+        Assert.All(known.Items, i => Assert.Equal("known-defect", i.Check));
+        Assert.Equal(PreflightSeverity.Warning, known.Severity);
+        var backups = Assert.Single(groups, g => g.Kind == PreflightKind.Backups);
+        Assert.Contains(backups.Items, i => i.Listed.Any(s => s is { Name: "media/library", Id: "pvc-new" }));
+    }
+
+    [Fact]
+    public void A_run_nothing_blocks_may_run()
+    {
+        var r = Compute(WorkflowIds.SafeReset, ClusterBuilder.HomeOps(), "mini02");
+        Assert.Equal("May run", r.Decision);
+        Assert.DoesNotContain(r.Groups, g => g.Severity == PreflightSeverity.Blocking);
     }
 }

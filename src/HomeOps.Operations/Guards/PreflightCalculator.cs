@@ -67,7 +67,7 @@ public sealed class PreflightCalculator(string? dashboardNodeName, TimeSpan back
         foreach (var i in stale)
         {
             items.Remove(i);
-            items.Add(new(PreflightSeverity.Warning, "not-checked", "NOT CHECKED (API unreachable override): " + i.Message));
+            items.Add(new(PreflightSeverity.Warning, "not-checked", "NOT CHECKED (API unreachable override): " + i.Message, i.Subjects));
         }
         items.Add(new(PreflightSeverity.Warning, "override",
             "the operator declared the Kubernetes API unreachable: the checks above marked NOT CHECKED were not made; the run relies on the operator's judgement"));
@@ -197,13 +197,13 @@ public sealed class PreflightCalculator(string? dashboardNodeName, TimeSpan back
         var targetSet = targets.ToHashSet(StringComparer.Ordinal);
         // Rolling restarts take one node down at a time; everything else takes all targets at once.
         var down = pf.Impact == PreflightImpact.Restart && pf.Rolling ? 1 : targets.Length;
-        var belowCount = new List<string>();
-        var attached = new List<string>();
+        var belowCount = new List<PreflightSubject>();
+        var attached = new List<PreflightSubject>();
         var wipeAll = pf.Impact == PreflightImpact.Wipe && fullCluster;
         foreach (var v in volumes)
         {
             if (v.Details is not LonghornVolumeDetails d) continue;
-            var label = VolumesHealthyGate.Label(v, d);
+            var volume = Subject(v, d);
             var replicas = Math.Max(d.NumberOfReplicas, 1);
             var robustness = d.Robustness.ToLowerInvariant();
             var (healthy, basis) = robustness switch
@@ -213,24 +213,24 @@ public sealed class PreflightCalculator(string? dashboardNodeName, TimeSpan back
                 "faulted" => (0, "faulted: no healthy replica"),
                 _ => (replicas, $"robustness {(robustness.Length == 0 ? "unreported" : robustness)} while {d.State}: {replicas} replicas assumed intact"),
             };
-            if (d.NodeId.Length > 0 && targetSet.Contains(d.NodeId)) attached.Add($"{label} on {d.NodeId}");
+            if (d.NodeId.Length > 0 && targetSet.Contains(d.NodeId)) attached.Add(volume with { Note = $"on {d.NodeId}" });
             if (wipeAll) continue;
             var lost = Math.Min(healthy, down);
             var remaining = healthy - lost;
             if (healthy == 0)
-                items.Add(new(PreflightSeverity.Blocking, "volumes", $"{label} is faulted already: taking nodes down now risks its data; recover it first"));
+                items.Add(new(PreflightSeverity.Blocking, "volumes", $"{volume.Name} is faulted already: taking nodes down now risks its data; recover it first", [volume]));
             else if (remaining == 0)
                 items.Add(new(PreflightSeverity.Blocking, "volumes", pf.Impact == PreflightImpact.Wipe
-                    ? $"{label} would lose its last healthy replica ({basis}, {replicas} configured)"
-                    : $"{label} would have no healthy replica while its node is down ({basis}, {replicas} configured): wait for it to rebuild"));
+                    ? $"{volume.Name} would lose its last healthy replica ({basis}, {replicas} configured)"
+                    : $"{volume.Name} would have no healthy replica while its node is down ({basis}, {replicas} configured): wait for it to rebuild", [volume]));
             else if (remaining < replicas)
-                belowCount.Add($"{label} ({remaining} of {replicas} left)");
+                belowCount.Add(volume with { Note = $"{remaining} of {replicas} left" });
         }
         if (belowCount.Count > 0)
             items.Add(new(PreflightSeverity.Warning, "volumes",
-                $"{belowCount.Count} volume(s) drop below their replica count until Longhorn rebuilds: {GateData.List(belowCount, 8)}"));
+                $"{Volumes(belowCount.Count)} drop below their replica count until Longhorn rebuilds", belowCount));
         if (attached.Count > 0)
-            items.Add(new(PreflightSeverity.Warning, "volumes", $"attached on a target node (their workloads will be interrupted): {GateData.List(attached, 8)}"));
+            items.Add(new(PreflightSeverity.Warning, "volumes", $"{Volumes(attached.Count)} attached on a target node (their workloads will be interrupted)", attached));
         if (wipeAll)
             items.Add(new(PreflightSeverity.Warning, "volumes",
                 $"full-cluster reset: all {volumes.Count} volumes lose the replicas on node disks (EPHEMERAL holds /var/lib/longhorn); replicas on the USB SSDs survive but are orphaned once the cluster is rebuilt — plan restores from backup"));
@@ -238,25 +238,31 @@ public sealed class PreflightCalculator(string? dashboardNodeName, TimeSpan back
         Backups(volumes, now, items);
     }
 
+    private static string Volumes(int n) => n == 1 ? "1 volume" : $"{n} volumes";
+
+    /// <summary>A volume as people name it: its claim's namespace/name, with the volume (pvc-&lt;uid&gt;) as its identifier.</summary>
+    private static PreflightSubject Subject(ResourceSnapshot v, LonghornVolumeDetails d) =>
+        new(d.PvcName.Length > 0 ? $"{d.PvcNamespace}/{d.PvcName}" : v.Meta.Name, v.Meta.Name);
+
     private void Backups(List<ResourceSnapshot> volumes, DateTimeOffset now, List<PreflightItem> items)
     {
-        var never = new List<string>();
-        var old = new List<string>();
-        var lines = new List<string>();
+        var never = new List<PreflightSubject>();
+        var old = new List<PreflightSubject>();
+        var all = new List<PreflightSubject>();
         foreach (var v in volumes)
         {
             if (v.Details is not LonghornVolumeDetails d) continue;
-            var label = VolumesHealthyGate.Label(v, d);
-            if (d.LastBackupAt is not { } at) { never.Add(label); lines.Add($"{label}: never"); continue; }
+            var volume = Subject(v, d);
+            if (d.LastBackupAt is not { } at) { never.Add(volume); all.Add(volume with { Note = "never" }); continue; }
             var age = now - at;
-            lines.Add($"{label}: {Freshness.Age(age)} ago");
-            if (age > backupWarnAge) old.Add($"{label} ({Freshness.Age(age)})");
+            all.Add(volume with { Note = $"{Freshness.Age(age)} ago" });
+            if (age > backupWarnAge) old.Add(volume with { Note = Freshness.Age(age) });
         }
-        items.Add(new(PreflightSeverity.Info, "backups", "last backup per affected volume: " + string.Join("; ", lines)));
+        items.Add(new(PreflightSeverity.Info, "backups", $"last backup of {Volumes(all.Count)}", all));
         if (never.Count > 0)
-            items.Add(new(PreflightSeverity.Warning, "backups", $"never backed up: {GateData.List(never, 8)}"));
+            items.Add(new(PreflightSeverity.Warning, "backups", $"{Volumes(never.Count)} never backed up", never));
         if (old.Count > 0)
-            items.Add(new(PreflightSeverity.Warning, "backups", $"last backup older than {Freshness.Age(backupWarnAge)}: {GateData.List(old, 8)}"));
+            items.Add(new(PreflightSeverity.Warning, "backups", $"{Volumes(old.Count)} last backed up more than {Freshness.Age(backupWarnAge)} ago", old));
     }
 
     private void DashboardPlacement(PreflightDefinition pf, ImmutableArray<string> targets, bool fullCluster, List<PreflightItem> items)

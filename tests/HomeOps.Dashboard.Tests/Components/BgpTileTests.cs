@@ -27,8 +27,12 @@ public class BgpTileTests : DashboardTestContext
         Assert.Equal("Unknown", tile.Find("[data-testid=tile-bgp]").GetAttribute("data-health"));
         Assert.Equal("?/3", tile.Find("[data-testid=tile-bgp-count]").TextContent);   // 1 neighbour × 3 selected nodes
         Assert.Contains("CiliumBGPPeeringPolicy", tile.Find("[data-testid=tile-bgp-api]").TextContent);
-        Assert.Contains("not in the API", tile.Find("[data-testid=tile-bgp-source]").TextContent);
-        Assert.Equal([BgpStatus.V1RemovalWarning], tile.FindAll("[data-testid=tile-bgp-warning]").Select(w => w.TextContent));
+        // One line on the overview: the active API and a link to the warning; the paragraphs are on the BGP page.
+        Assert.Equal("1", tile.Find("[data-testid=tile-bgp-warnings]").GetAttribute("data-count"));
+        Assert.DoesNotContain("not in the API", tile.Find(".tile-body").TextContent);
+        Assert.DoesNotContain(BgpStatus.V1RemovalWarning, tile.Find(".tile-body").TextContent);
+        Assert.Contains(BgpStatus.V1RemovalWarning, tile.Find("[data-testid=tile-bgp-line]").GetAttribute("title"));
+        Assert.Contains("1.19", Render<HomeOps.Dashboard.Components.Pages.Bgp>().Find("[data-testid=bgp-status]").TextContent);
         Assert.Equal("false", panel.GetAttribute("data-known"));
         Assert.Equal(nameof(ActiveBgpApi.V1), panel.GetAttribute("data-active"));
     }
@@ -43,8 +47,8 @@ public class BgpTileTests : DashboardTestContext
         Assert.Equal("Failed", tile.Find("[data-testid=tile-bgp]").GetAttribute("data-health"));
         Assert.Equal("2/3", tile.Find("[data-testid=tile-bgp-count]").TextContent);
         Assert.Contains("idle", tile.Find("[data-testid=row-bgppeer-mini02-172\\.29\\.51\\.1]").TextContent);
-        Assert.Contains("(live)", tile.Find("[data-testid=tile-bgp-source]").TextContent);
-        Assert.Empty(tile.FindAll("[data-testid=tile-bgp-warning]"));
+        Assert.Contains("(live)", tile.Find("[data-testid=tile-bgp-line]").GetAttribute("title"));
+        Assert.Empty(tile.FindAll("[data-testid=tile-bgp-warnings]"));
         Assert.Equal("true", panel.GetAttribute("data-known"));
         Assert.Contains("2/3 sessions established", panel.TextContent);
     }
@@ -73,8 +77,9 @@ public class BgpTileTests : DashboardTestContext
         Assert.Equal("Unknown", tile.Find("[data-testid=tile-bgp]").GetAttribute("data-health"));
         Assert.Equal("?/3", tile.Find("[data-testid=tile-bgp-count]").TextContent);
         Assert.Empty(tile.FindAll("[data-testid^=row-bgppeer-]"));   // no "down" session that is not the one running
+        Assert.Equal("2", tile.Find("[data-testid=tile-bgp-warnings]").GetAttribute("data-count"));
         Assert.Equal([BgpStatus.V1RemovalWarning, BgpStatus.BothApisWarning],
-            tile.FindAll("[data-testid=tile-bgp-warning]").Select(w => w.TextContent));
+            panel.QuerySelectorAll("[data-testid=bgp-warning]").Select(w => w.TextContent));
         Assert.Equal("false", panel.GetAttribute("data-known"));
     }
 

@@ -41,7 +41,10 @@ public sealed class SafeResetPageTests : OperationsTestContext
         // Known defects are warnings (amber), never hidden.
         var warnings = cut.FindAll("[data-testid=preflight-warning]");
         Assert.Contains(warnings, w => w.TextContent.Contains("--graceful=false"));
-        Assert.Contains(warnings, w => w.ClassList.Contains("mud-alert-text-warning") || w.OuterHtml.Contains("warning"));
+        Assert.Contains(warnings, w => w.Closest(".mud-alert")!.ClassList.Contains("mud-alert-text-warning"));
+        // The known defects are one block, led by their count.
+        var known = cut.Find("[data-testid=preflight-group][data-kind=KnownDefects]");
+        Assert.Equal(known.QuerySelectorAll("[data-testid=preflight-warning]").Length.ToString(), known.QuerySelector("[data-testid=preflight-group-count]")!.TextContent);
         Assert.Contains("172.29.51.12", cut.Find("[data-testid=planned-steps]").TextContent);
         Assert.False(cut.Find("[data-testid=launch-run]").HasAttribute("disabled"));
     }
@@ -59,7 +62,8 @@ public sealed class SafeResetPageTests : OperationsTestContext
         cut.WaitForAssertion(() => Assert.Equal("True", cut.Find("[data-testid=preflight]").GetAttribute("data-blocked")), Wait);
         var blocking = cut.FindAll("[data-testid=preflight-blocking]");
         Assert.Contains(blocking, b => b.GetAttribute("data-check") == "quorum" && b.TextContent.Contains("quorum would be lost"));
-        Assert.All(blocking, b => Assert.Contains("mud-alert-text-error", b.ClassName ?? ""));
+        Assert.All(blocking, b => Assert.Contains("mud-alert-text-error", b.Closest(".mud-alert")!.ClassName ?? ""));
+        Assert.StartsWith("Blocked by", cut.Find("[data-testid=preflight-verdict]").TextContent.Trim());
         Assert.True(cut.Find("[data-testid=launch-run]").HasAttribute("disabled"));
         Assert.Empty(cut.FindAll("[data-testid=launch-api-unreachable]")); // live data: no API-unreachable override offered
     }
