@@ -91,6 +91,7 @@ public static class OperationsServiceCollectionExtensions
             services.TryAddSingleton<ITimelineFeed, NoTimelineFeed>();
             return;
         }
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IWarningEventSource, StoreWarningEventSource>());
         services.TryAddSingleton(sp => new TimelineRecorder(sp.GetRequiredService<ClusterStore>(), sp.GetRequiredService<OperationsDatabase>(),
             timeline, sp.GetRequiredService<TimeProvider>(), sp.GetServices<IWarningEventSource>(), sp.GetService<ILogger<TimelineRecorder>>()));
         services.TryAddSingleton<ITimelineFeed>(sp => sp.GetRequiredService<TimelineRecorder>());

@@ -21,13 +21,13 @@ public sealed class TalosctlStepRunner(Func<IStepRunner?> runner, OperationsOpti
     public async Task<TalosctlResult> RunAsync(IReadOnlyList<string> args, TimeSpan timeout, CancellationToken cancellationToken)
     {
         if (runner() is not { } r) return new("", "", null, "no local runner to run talosctl");
-        if (Unavailable is { } why) return new("", "", null, why);
+        if (Unavailable is { } why || options.HomeOpsCheckout is not { } checkout) return new("", "", null, Unavailable ?? "no home-ops checkout");
         var stdout = new StringBuilder();
         var stderr = new StringBuilder();
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cts.CancelAfter(timeout);
         var env = new Dictionary<string, string?>(StringComparer.Ordinal) { ["TALOSCONFIG"] = TalosconfigPath };
-        var result = await r.RunAsync(new StepCommand(["talosctl", .. args], env, Path.GetFullPath(options.HomeOpsCheckout), null),
+        var result = await r.RunAsync(new StepCommand(["talosctl", .. args], env, Path.GetFullPath(checkout), null),
             line => { lock (stdout) (line.Stream == OutputStream.Stdout ? stdout : stderr).AppendLine(line.Text); }, cts.Token).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
         lock (stdout)

@@ -60,6 +60,17 @@ internal static class TimelineObjects
             },
         });
 
+    public static ResourceSnapshot WarningEvent(string uid, string podName, int count, DateTimeOffset lastSeen, string reason = "BackOff") =>
+        Decode(Kinds.Event, new JsonObject
+        {
+            ["apiVersion"] = "events.k8s.io/v1", ["kind"] = "Event",
+            ["metadata"] = new JsonObject { ["name"] = uid, ["namespace"] = "headlamp", ["uid"] = uid },
+            ["type"] = "Warning", ["reason"] = reason, ["note"] = "Back-off pulling image \"ghcr.io/headlamp-k8s/headlamp:v0.0.0-missing\"",
+            ["reportingController"] = "kubelet",
+            ["regarding"] = new JsonObject { ["kind"] = "Pod", ["namespace"] = "headlamp", ["name"] = podName, ["uid"] = "pod-" + podName },
+            ["series"] = new JsonObject { ["count"] = count, ["lastObservedTime"] = lastSeen.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'") },
+        });
+
     private static JsonArray Ready(string status, string reason) =>
         new(new JsonObject { ["type"] = "Ready", ["status"] = status, ["reason"] = reason, ["message"] = reason, ["observedGeneration"] = 1 });
 
