@@ -117,6 +117,8 @@ public static class EndpointTable
         new("GET", "/loadbalancers", Access.ViewerBrowser),
         new("GET", "/network", Access.ViewerBrowser),
         new("GET", "/secrets", Access.ViewerBrowser),
+        new("GET", "/timeline", Access.ViewerBrowser),
+        new("GET", "/notifications", Access.ViewerBrowser),
         new("GET", "/not-found", Access.ViewerBrowser, AllowedOutcome: "200"),
         new("GET", "/operations", Access.ViewerBrowser),
         new("GET", "/operations/audit", Access.ViewerBrowser),
@@ -127,6 +129,8 @@ public static class EndpointTable
 
         // The read API and the hub for other clients.
         new("GET", "/api/v1/health", Access.ViewerApi),
+        new("GET", "/api/v1/problems", Access.ViewerApi),
+        new("GET", "/api/v1/timeline", Access.ViewerApi),
         new("GET", "/api/v1/antiforgery", Access.ViewerApi),
         new("GET", "/api/v1/audit", Access.ViewerApi),
         new("GET", "/api/v1/operations/workflows", Access.ViewerApi),

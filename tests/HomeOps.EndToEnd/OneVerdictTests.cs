@@ -52,7 +52,13 @@ public sealed partial class OneVerdictTests : IAsyncLifetime
         });
         await _hub.StartAsync(TestContext.Current.CancellationToken);
         // Every feed synced (nodes listed, Authentik polled) before the problem is made, so the change is a change.
-        await Poll.UntilAsync(async () => (await ApiReportAsync()).Areas.All(a => a.Live), Timeout);
+        var notLive = "";
+        await Poll.UntilAsync(async () =>
+        {
+            var areas = (await ApiReportAsync()).Areas;
+            notLive = string.Join(", ", areas.Where(a => !a.Live).Select(a => a.Area));
+            return notLive.Length == 0;
+        }, Timeout, () => "areas not live: " + notLive);
     }
 
     public async ValueTask DisposeAsync()

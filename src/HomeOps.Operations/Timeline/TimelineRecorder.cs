@@ -76,12 +76,29 @@ public sealed class TimelineRecorder : BackgroundService, ITimelineFeed
     {
         await LoadBaselineAsync(cancellationToken).ConfigureAwait(false);
         // Subscribe first, then mark the current state: a list that lands in between is seen either way.
-        _subscriptions.Add(_store.Subscribe(change => _changes.Enqueue(change)));
+        AddSubscription(_store.Subscribe(change => _changes.Enqueue(change)));
         var now = _store.Value;
         _changes.Enqueue(new StateChange<ClusterState>(now, now, new StartMarker()));
         foreach (var source in _warningSources)
-            _subscriptions.Add(source.Subscribe(OnWarning));
+            AddSubscription(source.Subscribe(OnWarning));
         await base.StartAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private void AddSubscription(IDisposable subscription)
+    {
+        lock (_subscriptions) _subscriptions.Add(subscription);
+    }
+
+    // Stop and Dispose may overlap with each other (the host stops, the factory disposes): take the list once, under its lock.
+    private void DisposeSubscriptions()
+    {
+        IDisposable[] taken;
+        lock (_subscriptions)
+        {
+            taken = [.. _subscriptions];
+            _subscriptions.Clear();
+        }
+        foreach (var s in taken) s.Dispose();
     }
 
     /// <summary>Adds an entry from outside the store (an action, an event); written with the next flush.</summary>
@@ -139,8 +156,7 @@ public sealed class TimelineRecorder : BackgroundService, ITimelineFeed
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        foreach (var s in _subscriptions) s.Dispose();
-        _subscriptions.Clear();
+        DisposeSubscriptions();
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
         // What was seen before the stop is written, so the next start compares against it.
         try { await FlushAsync(cancellationToken).ConfigureAwait(false); }
@@ -314,7 +330,7 @@ public sealed class TimelineRecorder : BackgroundService, ITimelineFeed
 
     public override void Dispose()
     {
-        foreach (var s in _subscriptions) s.Dispose();
+        DisposeSubscriptions();
         _flushGate.Dispose();
         base.Dispose();
     }

@@ -32,6 +32,10 @@ public sealed class NetworkProbe(IState<ClusterState> state, IDispatcher dispatc
         using var timer = new PeriodicTimer(Options.Interval, time);
         try
         {
+            // The first round waits for the Services (the VIPs) to be listed, checked each second rather than a whole
+            // interval later: until then the feed says "connecting", and the area must not stay so for 30 s after start.
+            while (!ServicesKnown(state.Value))
+                await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken).ConfigureAwait(false);
             do
             {
                 await ProbeRoundAsync(stoppingToken).ConfigureAwait(false);
@@ -86,8 +90,7 @@ public sealed class NetworkProbe(IState<ClusterState> state, IDispatcher dispatc
     {
         var o = Options;
         var current = state.Value;
-        var services = current.Slice(Kinds.Service);
-        if (!services.Freshness.Synced && services.Items.Count == 0) return []; // no addresses known yet: nothing to probe
+        if (!ServicesKnown(current)) return []; // no addresses known yet: nothing to probe
         var targets = Targets(current, o);
         using var gate = new SemaphoreSlim(o.MaxConcurrency);
         var results = await Task.WhenAll(targets.Select(async t =>
@@ -118,6 +121,12 @@ public sealed class NetworkProbe(IState<ClusterState> state, IDispatcher dispatc
         dispatcher.Dispatch(new ResourcesReplaced(Kinds.ProbeTarget, [.. results.Select(ProbeHealth.Snapshot)], time.GetUtcNow()));
         Publish(FeedState.Live, null);
         return results;
+    }
+
+    private static bool ServicesKnown(ClusterState state)
+    {
+        var services = state.Slice(Kinds.Service);
+        return services.Freshness.Synced || services.Items.Count > 0;
     }
 
     private void Publish(FeedState feed, string? error) =>
