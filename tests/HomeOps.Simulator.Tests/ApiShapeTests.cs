@@ -109,7 +109,7 @@ public sealed class ApiShapeTests
         Assert.False(api.IsForbidden(Kinds.Node)); // "Node" alone is the core Node
         Assert.Equal("cilium.io/v2", api.Find(Kinds.LoadBalancerIPPool)!.ApiVersion);
 
-        Assert.Throws<ArgumentException>(() => new ServedApi(new ApiOptions { Omit = ["Deployment"] }));
+        Assert.Throws<ArgumentException>(() => new ServedApi(new ApiOptions { Omit = ["ReplicaSet"] }));
         await Assert.ThrowsAsync<ArgumentException>(() => SimulatorTestHost.StartAsync(o => o.Api.CiliumVersion = "v3"));
     }
 

@@ -128,7 +128,7 @@ public sealed class ListApiTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("/api/v1/pods")]
+    [InlineData("/api/v1/configmaps")]
     [InlineData("/api/v1/namespaces/default/nodes")]
     [InlineData("/apis/cilium.io/v2/ciliumbgpnodeconfigs")]
     [InlineData("/apis/longhorn.io/v1beta2/namespaces/longhorn-system/replicas")]

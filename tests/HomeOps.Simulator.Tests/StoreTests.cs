@@ -58,7 +58,7 @@ public sealed class StoreTests
     public void Unserved_kinds_are_rejected()
     {
         var store = new ClusterObjectStore();
-        var error = Assert.Throws<ApiException>(() => store.Create(new JsonObject { ["apiVersion"] = "apps/v1", ["kind"] = "Deployment", ["metadata"] = new JsonObject { ["name"] = "d" } }));
+        var error = Assert.Throws<ApiException>(() => store.Create(new JsonObject { ["apiVersion"] = "apps/v1", ["kind"] = "ReplicaSet", ["metadata"] = new JsonObject { ["name"] = "rs" } }));
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, error.Code);
     }
 

@@ -30,6 +30,7 @@ public sealed class NotificationMonitor(
     private readonly CancellationTokenSource _stopping = new();
     private IDisposable? _subscription;
     private ITimer? _timer;
+    private bool _disposed;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -40,7 +41,10 @@ public sealed class NotificationMonitor(
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        await _stopping.CancelAsync();
+        // The host may stop a service it has already disposed (a process stopping while its host is disposed): a no-op then.
+        if (Volatile.Read(ref _disposed)) return;
+        try { await _stopping.CancelAsync(); }
+        catch (ObjectDisposedException) { return; }
         _subscription?.Dispose();
         _timer?.Dispose();
     }
@@ -187,6 +191,7 @@ public sealed class NotificationMonitor(
 
     public void Dispose()
     {
+        Volatile.Write(ref _disposed, true);
         _subscription?.Dispose();
         _timer?.Dispose();
         _stopping.Dispose();
