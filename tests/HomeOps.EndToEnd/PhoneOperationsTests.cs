@@ -119,8 +119,7 @@ public sealed class PhoneOperationsTests(BrowserFixture browser) : IAsyncLifetim
 
         await start.TapAsync();
         await ConfirmationIsGuardedAndFitsAsync(page, "BOOTSTRAP", "the bootstrap confirmation", "phone-bootstrap-confirm-390x844.png");
-        await page.Locator("[data-testid=confirm-cancel]").TapAsync();
-        await Expect(page.Locator("[data-testid=confirm-dialog]")).ToHaveCountAsync(0, new() { Timeout = 10_000 });
+        await CancelConfirmationAsync(page);
         await Expect(page.Locator("[data-testid=bootstrap-no-run]")).ToBeVisibleAsync();   // cancelled: nothing ran
 
         // A generic workflow page: choose a node (a finger-sized choice), then the launch button and its confirmation.
@@ -140,9 +139,15 @@ public sealed class PhoneOperationsTests(BrowserFixture browser) : IAsyncLifetim
 
         await launch.TapAsync();
         await ConfirmationIsGuardedAndFitsAsync(page, "mini02", "the safe-reboot confirmation", "phone-workflow-confirm-390x844.png");
+        await CancelConfirmationAsync(page);
+        await page.Context.CloseAsync();
+    }
+
+    /// <summary>Backs out of the confirmation: nothing is run.</summary>
+    private static async Task CancelConfirmationAsync(IPage page)
+    {
         await page.Locator("[data-testid=confirm-cancel]").TapAsync();
         await Expect(page.Locator("[data-testid=confirm-dialog]")).ToHaveCountAsync(0, new() { Timeout = 10_000 });
-        await page.Context.CloseAsync();
     }
 
     /// <summary>The confirm button stays disabled until the phrase and a reason are typed; the dialog and its buttons fit the screen.</summary>
