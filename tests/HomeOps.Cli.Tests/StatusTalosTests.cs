@@ -10,6 +10,7 @@ namespace HomeOps.Cli.Tests;
 public sealed class StatusTalosTests
 {
     private static readonly string[] Ips = ["172.20.0.2", "172.20.0.3", "172.20.0.4"];
+    private const string Expected = "talos-default-controlplane-1,talos-default-controlplane-2,talos-default-controlplane-3";
 
     private static string Fixture(string name) =>
         JsonNode.Parse(File.ReadAllText(RepoPaths.Fixture($"talos-cli/{name}")))!["stdout"]!.GetValue<string>();
@@ -105,7 +106,7 @@ public sealed class StatusTalosTests
         WriteNodes(dir);
         var talosctl = WriteTalosctl(dir, Answers());
         var talosconfig = dir.Write("talosconfig", "context: home-ops\n");
-        string[] args = ["status", "--from", Path.Combine(dir.Path, "nodes"), "--talosconfig", talosconfig, "--talosctl", talosctl];
+        string[] args = ["status", "--from", Path.Combine(dir.Path, "nodes"), "--expected-nodes", Expected, "--talosconfig", talosconfig, "--talosctl", talosctl];
 
         var text = await CliProcess.RunAsync(args);
         var json = await CliProcess.RunAsync(args.Append("--output").Append("json").ToArray());
@@ -131,7 +132,7 @@ public sealed class StatusTalosTests
     {
         using var dir = new TempFolder();
         WriteNodes(dir);
-        var json = await CliProcess.RunAsync("status", "--from", Path.Combine(dir.Path, "nodes"), "--output", "json");
+        var json = await CliProcess.RunAsync("status", "--from", Path.Combine(dir.Path, "nodes"), "--expected-nodes", Expected, "--output", "json");
         var doc = JsonNode.Parse(json.Stdout)!;
         Assert.Equal(HomeOps.Cli.Sources.TalosSource.NotAsked, doc["etcd"]!["line"]!.GetValue<string>());
         Assert.False(doc["etcd"]!["read"]!.GetValue<bool>());
