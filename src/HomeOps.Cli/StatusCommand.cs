@@ -63,13 +63,15 @@ public static class StatusCommand
         }
 
         var rows = StatusRow.From(result.Snapshots);
-        // The dashboard's own area rollups over what was read: a missing expected node fails the Nodes area here too.
-        var areas = AreaRollups.All(StatusState.Of(result, now), options.ExpectedNodes);
         // Talos and etcd: the dashboard's Talos feed verdicts, from one poll (issue 15).
         var talos = options.Talosconfig is { } talosconfig
             ? await HomeOps.Cli.Sources.TalosSource.ReadAsync(talosconfig, options.Talosctl, result.Snapshots, now, ct)
             : null;
-        if (options.Output == OutputFormat.Json) JsonOutputWriter.Write([.. areas.Select(a => AreaReport.From(a, now))], rows, stdout);
+        // The dashboard's own area rollups over what was read: a missing expected node fails the Nodes area here too, and
+        // Talos's and etcd's verdicts are part of the Nodes area as in the dashboard.
+        var areas = AreaRollups.All(StatusState.WithTalos(StatusState.Of(result, now), talos, now), options.ExpectedNodes);
+        if (options.Output == OutputFormat.Json)
+            JsonOutputWriter.Write([.. areas.Select(a => AreaReport.From(a, now))], rows, EtcdReport.From(talos, now), stdout);
         else
         {
             TableWriter.Write(rows, areas, stdout);

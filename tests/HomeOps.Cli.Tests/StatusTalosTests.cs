@@ -10,6 +10,7 @@ namespace HomeOps.Cli.Tests;
 public sealed class StatusTalosTests
 {
     private static readonly string[] Ips = ["172.20.0.2", "172.20.0.3", "172.20.0.4"];
+    private const string Expected = "talos-default-controlplane-1,talos-default-controlplane-2,talos-default-controlplane-3";
 
     private static string Fixture(string name) =>
         JsonNode.Parse(File.ReadAllText(RepoPaths.Fixture($"talos-cli/{name}")))!["stdout"]!.GetValue<string>();
@@ -41,14 +42,12 @@ public sealed class StatusTalosTests
         return script;
     }
 
-    [Fact]
-    public async Task With_a_talosconfig_the_etcd_line_and_each_nodes_talos_verdict_are_printed()
+    /// <summary>The real captures: etcd and kubelet Preparing on each node, a NOSPACE alarm on controlplane-1's member.</summary>
+    private static Dictionary<string, string> Answers()
     {
-        using var dir = new TempFolder();
-        WriteNodes(dir);
         var all = string.Join(',', Ips);
         var services = Fixture("talosctl-services-etcd-preparing-talos12214.json");
-        var talosctl = WriteTalosctl(dir, new()
+        return new()
         {
             [$"version --nodes {all}"] = Fixture("talosctl-version-3nodes-hcloud51.json").Replace("10.4.64.1", "172.20.0.2").Replace("10.4.64.2", "172.20.0.3").Replace("10.4.64.3", "172.20.0.4"),
             [$"get machinestatus --nodes {all}"] = "NODE         NAMESPACE   TYPE            ID        VERSION   STAGE     READY\n"
@@ -58,7 +57,15 @@ public sealed class StatusTalosTests
             [$"etcd status --nodes {all}"] = Fixture("talosctl-etcd-status-docs.json"),
             [$"etcd alarm list --nodes {all}"] = Fixture("talosctl-etcd-alarm-nospace-docs.json"),
             ["etcd members --nodes 172.20.0.4"] = Fixture("talosctl-etcd-members-synth.json"),
-        });
+        };
+    }
+
+    [Fact]
+    public async Task With_a_talosconfig_the_etcd_line_and_each_nodes_talos_verdict_are_printed()
+    {
+        using var dir = new TempFolder();
+        WriteNodes(dir);
+        var talosctl = WriteTalosctl(dir, Answers());
         var talosconfig = dir.Write("talosconfig", "context: home-ops\n");
 
         var result = await CliProcess.RunAsync("status", "--from", Path.Combine(dir.Path, "nodes"), "--expected-nodes",
@@ -90,5 +97,46 @@ public sealed class StatusTalosTests
         Assert.Contains("etcd: unknown — unreachable since", result.Stdout);
         Assert.Contains("talosctl could not run", result.Stdout);
         Assert.Equal(1, result.ExitCode);
+    }
+
+    [Fact]
+    public async Task The_json_output_carries_the_etcd_line_and_its_numbers_and_the_nodes_area_includes_talos()
+    {
+        using var dir = new TempFolder();
+        WriteNodes(dir);
+        var talosctl = WriteTalosctl(dir, Answers());
+        var talosconfig = dir.Write("talosconfig", "context: home-ops\n");
+        string[] args = ["status", "--from", Path.Combine(dir.Path, "nodes"), "--expected-nodes", Expected, "--talosconfig", talosconfig, "--talosctl", talosctl];
+
+        var text = await CliProcess.RunAsync(args);
+        var json = await CliProcess.RunAsync(args.Append("--output").Append("json").ToArray());
+        var doc = JsonNode.Parse(json.Stdout)!;
+        var etcd = doc["etcd"]!;
+        // The same line as the table's, and its numbers.
+        var line = etcd["line"]!.GetValue<string>();
+        Assert.StartsWith("etcd: quorum", line);
+        Assert.Contains(line, text.Stdout);
+        Assert.True(etcd["read"]!.GetValue<bool>());
+        Assert.True(etcd["quorum"]!.GetValue<bool>());
+        Assert.Equal((3, 2, 2), (etcd["voters"]!.GetValue<int>(), etcd["healthy"]!.GetValue<int>(), etcd["needed"]!.GetValue<int>()));
+        Assert.Equal("a49c021e76e707db", etcd["leader"]!.GetValue<string>());
+        Assert.Equal(["NOSPACE on a49c021e76e707db"], etcd["alarms"]!.AsArray().Select(a => a!.GetValue<string>()));
+        // Every Node is Ready for Kubernetes: the Nodes area is Degraded only because of what Talos and etcd said.
+        var nodes = doc["areas"]!.AsArray().Single(a => a!["area"]!.GetValue<string>() == "Nodes")!;
+        Assert.Equal("Degraded", nodes["worst"]!.GetValue<string>());
+        Assert.Equal("3/3", nodes["count"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Without_a_talosconfig_the_json_etcd_says_not_read_and_talos_does_not_colour_the_nodes_area()
+    {
+        using var dir = new TempFolder();
+        WriteNodes(dir);
+        var json = await CliProcess.RunAsync("status", "--from", Path.Combine(dir.Path, "nodes"), "--expected-nodes", Expected, "--output", "json");
+        var doc = JsonNode.Parse(json.Stdout)!;
+        Assert.Equal(HomeOps.Cli.Sources.TalosSource.NotAsked, doc["etcd"]!["line"]!.GetValue<string>());
+        Assert.False(doc["etcd"]!["read"]!.GetValue<bool>());
+        Assert.Null(doc["etcd"]!["voters"]);
+        Assert.Equal("Healthy", doc["areas"]!.AsArray().Single(a => a!["area"]!.GetValue<string>() == "Nodes")!["worst"]!.GetValue<string>());
     }
 }

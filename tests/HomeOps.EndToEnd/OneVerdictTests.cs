@@ -9,10 +9,13 @@ using Bunit;
 using TestContext = Xunit.TestContext;
 using HomeOps.Cluster.Model;
 using HomeOps.Cluster.Reports;
+using HomeOps.Cluster.Talos;
 using HomeOps.Dashboard;
 using HomeOps.Dashboard.Components.Controls.Tiles;
 using HomeOps.Dashboard.Hubs;
+using HomeOps.Dashboard.Operations;
 using HomeOps.Simulator.Authentik;
+using HomeOps.Simulator.OpsCommands;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.Configuration;
@@ -25,7 +28,9 @@ namespace HomeOps.EndToEnd;
 /// <summary>
 /// One truth per area (issue 12): for each area problem, the overview tile, <c>/api/v1/health</c>, the hub's delta,
 /// <c>/metrics</c> and <c>homeops status --output json</c> give the same verdict. The real dashboard watches a simulator
-/// (scenarios off); the problem is made in the simulator and every consumer is read from the outside.
+/// (scenarios off); the problem is made in the simulator and every consumer is read from the outside. The Talos feed
+/// runs against the simulator's talosctl stand-in, so a Talos/etcd fact (an etcd member that cannot join) is one of the
+/// problems: the Nodes area turns Degraded everywhere although every Node is Ready for Kubernetes.
 /// </summary>
 public sealed partial class OneVerdictTests : IAsyncLifetime
 {
@@ -39,7 +44,15 @@ public sealed partial class OneVerdictTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         // The Authentik poller runs every 10 s by default; a silent outpost should show within the test's patience.
-        _dashboard = await SimulatedDashboard.StartAsync(new Dictionary<string, string?> { ["Authentik:PollInterval"] = "00:00:00.200" });
+        // The simulator's stand-ins give the dashboard a talosctl (answering from the simulated cluster): the Talos feed runs,
+        // so the Nodes area includes what Talos and etcd say. Its polls are driven by the test when it matters.
+        _dashboard = await SimulatedDashboard.StartAsync(new Dictionary<string, string?>
+        {
+            ["Authentik:PollInterval"] = "00:00:00.200",
+            ["Operations:StandIns:Enabled"] = "true",
+            ["Talos:PollInterval"] = "00:00:20",
+            ["Talos:CommandTimeout"] = "00:00:20",
+        });
         var token = _dashboard.Identity.IssueAccessTokenForTests("viewer", TimeSpan.FromMinutes(10));
         _http = new HttpClient { BaseAddress = new Uri(_dashboard.BaseUrl) };
         _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -75,6 +88,7 @@ public sealed partial class OneVerdictTests : IAsyncLifetime
         "degraded volume",
         "secret store invalid",
         "outpost silent",
+        "etcd member not healthy",
     ];
 
     [Theory]
@@ -83,6 +97,9 @@ public sealed partial class OneVerdictTests : IAsyncLifetime
     {
         var ct = TestContext.Current.CancellationToken;
         var (area, expected) = Make(problem);
+        var talos = problem == "etcd member not healthy";
+        // Talos is polled, not watched: one poll now rather than waiting for the next interval.
+        if (talos) await _dashboard.App.Services.GetRequiredService<TalosFeed>().PollOnceAsync(ct);
 
         // The tile first: the problem has reached the dashboard's store.
         string? tile = null;
@@ -104,7 +121,7 @@ public sealed partial class OneVerdictTests : IAsyncLifetime
         await Settle("api", async () => (await ApiReportAsync()).Areas.FirstOrDefault(a => a.Area == area.ToString())?.Worst);
         await Settle("hub", () => Task.FromResult(_hubAreas.GetValueOrDefault(area.ToString())));
         await Settle("metrics", () => MetricsAreaHealthAsync(area));
-        await Settle("cli", () => CliAreaHealthAsync(area, ct));
+        await Settle("cli", () => CliAreaHealthAsync(area, talos, ct));
 
         Assert.True(seen.Values.All(v => v == expected),
             $"{problem}: expected every consumer to say {area} is {expected}; got " +
@@ -132,6 +149,12 @@ public sealed partial class OneVerdictTests : IAsyncLifetime
             case "secret store invalid":
                 sim.Scenarios.Trigger("secret-store-fails");
                 return (Area.Secrets, "Failed");
+            case "etcd member not healthy":
+                // mini02 came back while its old member was still listed: its etcd cannot join (talosctl services: etcd
+                // Preparing; etcd status: error). Kubernetes still says Ready: only Talos and etcd make the area Degraded.
+                sim.Cluster.MergePatch(Kinds.Node, null, "mini02",
+                    new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = new JsonObject { [SimNodes.EtcdJoinAnnotation] = "failed" } } });
+                return (Area.Nodes, "Degraded");
             case "outpost silent":
                 sim.Authentik.SetSilent(AuthentikState.ExternalOutpostId, true);
                 return (Area.Authentik, "Failed");
@@ -178,19 +201,31 @@ public sealed partial class OneVerdictTests : IAsyncLifetime
         return null;
     }
 
-    private async Task<string?> CliAreaHealthAsync(Area area, CancellationToken ct)
+    /// <param name="talos">Also read Talos (<c>--talosconfig</c>, <c>--talosctl</c>: the simulator's talosctl stand-in, as the dashboard runs it).</param>
+    private async Task<string?> CliAreaHealthAsync(Area area, bool talos, CancellationToken ct)
     {
         var folder = Directory.CreateTempSubdirectory("homeops-cli-");
         var tokenFile = Path.Combine(folder.FullName, "authentik-token");
         await File.WriteAllTextAsync(tokenFile, _dashboard.Simulator.AuthentikToken, ct);
+        List<string> args = ["status", "--kubeconfig", _dashboard.Simulator.KubeconfigPath, "--output", "json",
+            "--authentik-url", _dashboard.Simulator.AuthentikBaseUri.ToString(), "--authentik-token-file", tokenFile];
+        if (talos)
+        {
+            var standIn = _dashboard.App.Services.GetRequiredService<SimulatorStandIns>().Tools!.Executables["talosctl"];
+            var talosctl = Path.Combine(folder.FullName, "talosctl");
+            // The stand-in reaches the simulated cluster through HOMEOPS_SIM_KUBECONFIG, as in the dashboard's runner.
+            await File.WriteAllTextAsync(talosctl,
+                $"#!/bin/sh\nHOMEOPS_SIM_KUBECONFIG='{_dashboard.Simulator.KubeconfigPath}' exec '{standIn}' \"$@\"\n", ct);
+            File.SetUnixFileMode(talosctl, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            var talosconfig = Path.Combine(folder.FullName, "talosconfig");
+            await File.WriteAllTextAsync(talosconfig, "context: home-ops\n", ct);
+            args.AddRange(["--talosconfig", talosconfig, "--talosctl", talosctl]);
+        }
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
         try
         {
-            await StatusCommand.RunAsync(
-                ["status", "--kubeconfig", _dashboard.Simulator.KubeconfigPath, "--output", "json",
-                 "--authentik-url", _dashboard.Simulator.AuthentikBaseUri.ToString(), "--authentik-token-file", tokenFile],
-                stdout, stderr, ct);
+            await StatusCommand.RunAsync(args, stdout, stderr, ct);
         }
         finally
         {
@@ -199,6 +234,8 @@ public sealed partial class OneVerdictTests : IAsyncLifetime
         try
         {
             var json = JsonNode.Parse(stdout.ToString());
+            // What the CLI read from Talos, in the test's output (the verdicts are compared by the caller).
+            if (talos) TestContext.Current.TestOutputHelper?.WriteLine($"cli etcd: {json?["etcd"]?.ToJsonString()}; stderr: {stderr}");
             return json?["areas"]?.AsArray().FirstOrDefault(a => a?["area"]?.GetValue<string>() == area.ToString())?["worst"]?.GetValue<string>();
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)

@@ -2,24 +2,43 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using HomeOps.Cluster.Reports;
+using HomeOps.Cluster.Talos;
 
 namespace HomeOps.Cli.Output;
 
 /// <summary>
+/// The etcd line in machine form: <c>line</c> is exactly the text line (<see cref="TalosReport.EtcdLine"/>, or the "not
+/// read" line), <c>read</c> whether Talos was asked and answered live, and — when etcd's member list was read — the
+/// quorum numbers, the leader and the alarms. Null numbers mean "not known", never zero.
+/// </summary>
+public sealed record EtcdReport(string Line, bool Read, bool? Quorum, int? Voters, int? Healthy, int? Needed, string? Leader, IReadOnlyList<string> Alarms)
+{
+    public static EtcdReport From(TalosReport? talos, DateTimeOffset now)
+    {
+        if (talos is null) return new(Sources.TalosSource.NotAsked, false, null, null, null, null, null, []);
+        var alarms = talos.Etcd?.Alarms.Select(a => $"{a.Alarm} on {a.Member}").ToList() ?? [];
+        return talos.Etcd is { Quorum.Known: true } e
+            ? new(talos.EtcdLine(now), talos.IsLive, e.Quorum.HasQuorum, e.Quorum.Voters, e.Quorum.Healthy, e.Quorum.Needed, e.Leader, alarms)
+            : new(talos.EtcdLine(now), false, null, null, null, null, null, alarms);
+    }
+}
+
+/// <summary>
 /// Machine output: ONE JSON object. <c>areas</c>: each overview area's verdict as <c>/api/v1/health</c> gives it
 /// (<c>area, total, ok, worst, freshness, live, count, countLabel</c>); <c>entries</c>: an object per Kubernetes (or
-/// Authentik) object with exactly <c>kind, apiVersion, namespace (null when cluster-scoped), name, health, reason, message</c>.
+/// Authentik) object with exactly <c>kind, apiVersion, namespace (null when cluster-scoped), name, health, reason, message</c>;
+/// <c>etcd</c>: the etcd line the table prints, with its numbers (<see cref="EtcdReport"/>).
 /// </summary>
 public static class JsonOutputWriter
 {
-    public static void Write(IReadOnlyList<AreaReport> areas, IReadOnlyList<StatusRow> rows, TextWriter output)
+    public static void Write(IReadOnlyList<AreaReport> areas, IReadOnlyList<StatusRow> rows, EtcdReport etcd, TextWriter output)
     {
         using var buffer = new MemoryStream();
-        Write(areas, rows, buffer);
+        Write(areas, rows, etcd, buffer);
         output.Write(Encoding.UTF8.GetString(buffer.ToArray()));
     }
 
-    public static void Write(IReadOnlyList<AreaReport> areas, IReadOnlyList<StatusRow> rows, Stream output)
+    public static void Write(IReadOnlyList<AreaReport> areas, IReadOnlyList<StatusRow> rows, EtcdReport etcd, Stream output)
     {
         // The default encoder escapes <, >, &, control and non-ASCII characters: plain ASCII that is safe in any terminal.
         using var writer = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.Default });
@@ -55,8 +74,26 @@ public static class JsonOutputWriter
             writer.WriteEndObject();
         }
         writer.WriteEndArray();
+        writer.WriteStartObject("etcd");
+        writer.WriteString("line", etcd.Line);
+        writer.WriteBoolean("read", etcd.Read);
+        if (etcd.Quorum is { } quorum) writer.WriteBoolean("quorum", quorum); else writer.WriteNull("quorum");
+        Number(writer, "voters", etcd.Voters);
+        Number(writer, "healthy", etcd.Healthy);
+        Number(writer, "needed", etcd.Needed);
+        if (etcd.Leader is { } leader) writer.WriteString("leader", leader); else writer.WriteNull("leader");
+        writer.WriteStartArray("alarms");
+        foreach (var a in etcd.Alarms) writer.WriteStringValue(a);
+        writer.WriteEndArray();
+        writer.WriteEndObject();
         writer.WriteEndObject();
         writer.Flush();
         output.WriteByte((byte)'\n');
+    }
+
+    private static void Number(Utf8JsonWriter writer, string name, int? value)
+    {
+        if (value is { } v) writer.WriteNumber(name, v);
+        else writer.WriteNull(name);
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using HomeOps.Cluster.Model;
 using HomeOps.Cluster.State;
+using HomeOps.Cluster.Talos;
 
 namespace HomeOps.Cli.Sources;
 
@@ -33,5 +34,17 @@ public static class StatusState
             kinds[key] = slice with { Items = items, Freshness = freshness };
         }
         return state with { Kinds = kinds.ToImmutable() };
+    }
+
+    /// <summary>
+    /// The Talos poll's objects and freshness in the state, as the dashboard's feed publishes them
+    /// (<see cref="TalosSnapshots.Actions"/>); Talos not asked: its kinds are "not read" without a health of their own
+    /// (the etcd line says how to ask), like a dashboard without a talosconfig.
+    /// </summary>
+    public static ClusterState WithTalos(ClusterState state, TalosReport? talos, DateTimeOffset now)
+    {
+        if (talos is null)
+            return TalosSnapshots.Actions(TalosReport.NotConfigured("not read (pass --talosconfig PATH)", now), now).Aggregate(state, ClusterReducers.Reduce);
+        return TalosSnapshots.Actions(talos, now).Aggregate(state, ClusterReducers.Reduce);
     }
 }

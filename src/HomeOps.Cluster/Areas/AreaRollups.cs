@@ -21,7 +21,7 @@ public static class AreaRollups
 
     /// <param name="expectedNodes"><c>Cluster:ExpectedNodes</c> (<see cref="Sources.ClusterOptions.ExpectedNodeNames"/>).</param>
     public static NodesRollup Nodes(ClusterState state, IReadOnlyList<string> expectedNodes) =>
-        NodesCache.Get([state.Slice(Kinds.Node), expectedNodes], () => NodesRollup.Compute(state, expectedNodes));
+        NodesCache.Get([state.Slice(Kinds.Node), state.Slice(Kinds.TalosNode), state.Slice(Kinds.Etcd), expectedNodes], () => NodesRollup.Compute(state, expectedNodes));
 
     public static FluxRollup Flux(ClusterState state) =>
         FluxCache.Get(ViewInputs.OfArea(state, Area.Flux), () => FluxRollup.Compute(state));

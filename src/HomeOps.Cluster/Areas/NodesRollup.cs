@@ -14,9 +14,51 @@ public sealed record NodeEntry(string Name, Verdict Verdict, string ReadyStatus,
 }
 
 /// <summary>
+/// The Talos and etcd part of the Nodes area (<see cref="Kinds.TalosNode"/>, <see cref="Kinds.Etcd"/>, published by the
+/// Talos feed): the health it adds to the area, one line saying what Talos said (or why it was not read), and the Talos
+/// objects that are a problem. Not configured: no health of its own (the feed says why). Not polled yet: nothing known
+/// yet, no health. Failing (never answered, or unreachable since …): Unknown — neither healthy nor failed — and the area
+/// shows the feed's freshness. Live: the worst of the nodes' Talos verdicts and etcd's.
+/// </summary>
+public sealed record TalosPart(HealthStatus? Health, string Summary, IReadOnlyList<ResourceSnapshot> Problems, Freshness Freshness)
+{
+    /// <summary>Whether the area's health counts this part (<see cref="Health"/> set).</summary>
+    public bool Counts => Health is not null;
+
+    internal static TalosPart Compute(ClusterState state)
+    {
+        var nodes = state.Slice(Kinds.TalosNode);
+        var etcd = state.Slice(Kinds.Etcd);
+        var f = nodes.Freshness;
+        var objects = nodes.Items.Values.Concat(etcd.Items.Values).ToList();
+        var problems = HealthOrder.WorstFirst(objects.Where(o => HealthOrder.IsProblem(o.Verdict.Health)), o => o.Verdict.Health, o => o.Meta.Name);
+        var etcdLine = etcd.Items.Values.FirstOrDefault()?.Verdict.Message;
+        switch (f.State)
+        {
+            case FeedState.NotInstalled:
+                return new TalosPart(null, $"Talos not read: {f.LastError ?? "not configured"}", [], f);
+            case FeedState.Connecting:
+                return new TalosPart(null, "Talos: not polled yet", [], f);
+            case FeedState.Live:
+                var health = HealthOrder.Worst(objects.Select(o => o.Verdict.Health));
+                var summary = problems.Count == 0
+                    ? $"Talos: {nodes.Items.Count} node(s) running, services healthy; {etcdLine ?? "etcd not read"}"
+                    : "Talos: " + string.Join("; ", problems.Select(p => $"{p.Meta.Name}: {p.Verdict.Message}"));
+                return new TalosPart(etcd.Items.Count == 0 && nodes.Items.Count > 0 ? HealthOrder.Worst(health, HealthStatus.Unknown) : health,
+                    summary, problems, f);
+            default:
+                // The feed failed: what Talos said last is not current. Not healthy, not failed: unknown, and why.
+                return new TalosPart(HealthStatus.Unknown, $"Talos not read: {f.LastError ?? f.State.ToString()}", problems, f);
+        }
+    }
+}
+
+/// <summary>
 /// The Nodes area. Ready is read from the Ready condition (never a substring of "NotReady"). A node in
 /// <c>Cluster:ExpectedNodes</c> that the synced node list lacks is the worst kind of problem (Failed, <c>NodeMissing</c>):
-/// the area says so instead of counting 2/2.
+/// the area says so instead of counting 2/2. Talos and etcd are part of the one verdict (<see cref="TalosPart"/>): a node
+/// Talos cannot reach, one Talos says is running while Kubernetes says NotReady, one in maintenance mode, an etcd member
+/// not healthy or an etcd alarm make the area what their verdicts say.
 /// </summary>
 public sealed record NodesRollup(
     HealthStatus Health,
@@ -25,7 +67,8 @@ public sealed record NodesRollup(
     IReadOnlyList<NodeEntry> Nodes,
     IReadOnlyList<string> Missing,
     IReadOnlyList<string> Cordoned,
-    Freshness Freshness) : IAreaRollup
+    Freshness Freshness,
+    TalosPart Talos) : IAreaRollup
 {
     public const string ReadyMissing = "Missing";
     public const string MissingReason = "NodeMissing";
@@ -59,13 +102,21 @@ public sealed record NodesRollup(
         }
         var ordered = HealthOrder.WorstFirst(entries, e => e.Verdict.Health, e => e.Name);
         var synced = slice.Freshness.Synced || ordered.Count > 0;
+        var talos = TalosPart.Compute(state);
+        var health = synced ? HealthOrder.Worst(ordered.Select(e => e.Verdict.Health), HealthStatus.Unknown) : HealthStatus.Unknown;
+        if (synced && talos.Health is { } t) health = HealthOrder.Worst(health, t);
+        // A failing Talos feed makes the tile stale ("unreachable since …"); a live one is as fresh as the Node list.
+        var freshness = talos.Freshness.State is FeedState.Error or FeedState.Reconnecting or FeedState.Forbidden
+            ? AreaFreshness.Combine([slice.Freshness, talos.Freshness])
+            : slice.Freshness;
         return new NodesRollup(
-            synced ? HealthOrder.Worst(ordered.Select(e => e.Verdict.Health), HealthStatus.Unknown) : HealthStatus.Unknown,
+            health,
             ordered.Count(e => e.ReadyStatus == "True"),
             synced ? ordered.Count : expectedNodes.Count,
             ordered,
             ordered.Where(e => e.Missing).Select(e => e.Name).ToList(),
             ordered.Where(e => e.Cordoned).Select(e => e.Name).ToList(),
-            slice.Freshness);
+            freshness,
+            talos);
     }
 }

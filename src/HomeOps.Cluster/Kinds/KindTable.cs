@@ -1,5 +1,6 @@
 using System.Text.Json;
 using HomeOps.Cluster.Health;
+using HomeOps.Cluster.Talos;
 
 namespace HomeOps.Cluster.Model;
 
@@ -124,6 +125,10 @@ public static class KindTable
             $"{nameof(ProbeHealth)}.{nameof(ProbeHealth.Snapshot)}", $"{nameof(ProbeHealth)}.{nameof(ProbeHealth.Rule)}"),
         new(Kinds.BgpSession, ObservedV1, KindFeed.Observed, null,
             $"{nameof(BgpSessionMetrics)}.{nameof(BgpSessionMetrics.Parse)}", $"{nameof(BgpSessionMetrics)}.{nameof(BgpSessionMetrics.Rule)}"),
+        new(Kinds.TalosNode, ObservedV1, KindFeed.Observed, null,
+            $"{nameof(TalosSnapshots)}.{nameof(TalosSnapshots.Node)}", $"{nameof(TalosRules)}.{nameof(TalosRules.Node)}"),
+        new(Kinds.Etcd, ObservedV1, KindFeed.Observed, null,
+            $"{nameof(TalosSnapshots)}.{nameof(TalosSnapshots.Etcd)}", $"{nameof(TalosRules)}.{nameof(TalosRules.Etcd)}"),
     ];
 
     /// <summary>Kubernetes kinds that have one informer each.</summary>

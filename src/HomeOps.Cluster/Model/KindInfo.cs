@@ -102,6 +102,16 @@ public static class Kinds
     /// <summary>One BGP session as a Cilium agent exports it (<c>cilium_bgp_control_plane_session_state</c>), read through Prometheus.</summary>
     public static readonly KindInfo BgpSession = new("BgpSession", ObservedGroup, "v1", "bgpsessions", false, Area.Bgp);
 
+    /// <summary>
+    /// One node as Talos reports it (machine stage, services, apid reachability, versions) with
+    /// <see cref="Talos.TalosRules.Node"/>'s verdict: published by the Talos feed (<see cref="Talos.TalosFeed"/>), part of
+    /// the Nodes area.
+    /// </summary>
+    public static readonly KindInfo TalosNode = new("TalosNode", ObservedGroup, "v1", "talosnodes", false, Area.Nodes);
+
+    /// <summary>etcd as Talos reports it (members, leader, alarms, quorum): one object named "etcd", part of the Nodes area.</summary>
+    public static readonly KindInfo Etcd = new("Etcd", ObservedGroup, "v1", "etcds", false, Area.Nodes);
+
     // The lists below come from KindTable (the one place a kind is registered). They are properties, not fields, so
     // that KindTable (which reads the KindInfos above) and this class never wait on each other's initialisation.
 

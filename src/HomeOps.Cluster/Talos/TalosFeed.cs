@@ -47,16 +47,21 @@ public sealed class TalosFeed : BackgroundService
 {
     private readonly ITalosctl? _talosctl;
     private readonly IState<ClusterState> _state;
+    private readonly IDispatcher? _dispatcher;
     private readonly TalosOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _poll = new(1, 1);
     private TalosReport _current;
 
+    /// <param name="state">The store: the Node list says whom to ask; when it is also the <see cref="IDispatcher"/> (the
+    /// <see cref="ClusterStore"/>), each report is published into it as <see cref="Kinds.TalosNode"/> and <see cref="Kinds.Etcd"/>
+    /// objects with the feed's freshness, so the Nodes area's one verdict includes Talos and etcd.</param>
     public TalosFeed(ITalosctl? talosctl, IState<ClusterState> state, TalosOptions options, TimeProvider time, ILogger<TalosFeed> logger)
     {
         _talosctl = talosctl;
         _state = state;
+        _dispatcher = state as IDispatcher;
         _options = options;
         _time = time;
         _logger = logger;
@@ -78,7 +83,9 @@ public sealed class TalosFeed : BackgroundService
     {
         if (NotConfiguredReason() is { } why)
         {
-            Volatile.Write(ref _current, TalosReport.NotConfigured(why, _time.GetUtcNow()));
+            var report = TalosReport.NotConfigured(why, _time.GetUtcNow());
+            Volatile.Write(ref _current, report);
+            Publish(report);
             return;
         }
         try
@@ -121,6 +128,7 @@ public sealed class TalosFeed : BackgroundService
             if (targets.Count == 0 && !previous.Freshness.Synced) return previous;
             var next = await TalosPoll.RunAsync(_talosctl, targets, previous, _time, _options.CommandTimeout, cancellationToken).ConfigureAwait(false);
             Volatile.Write(ref _current, next);
+            Publish(next);
             if (!next.IsLive) _logger.LogWarning("Talos poll failed: {Message}", next.Freshness.LastError);
             try { Changed?.Invoke(next); }
             catch (Exception e) { _logger.LogWarning(e, "A Talos feed subscriber failed"); }
@@ -130,6 +138,13 @@ public sealed class TalosFeed : BackgroundService
         {
             _poll.Release();
         }
+    }
+
+    /// <summary>The report into the store (<see cref="TalosSnapshots.Actions"/>).</summary>
+    private void Publish(TalosReport report)
+    {
+        if (_dispatcher is null) return;
+        foreach (var action in TalosSnapshots.Actions(report, _time.GetUtcNow())) _dispatcher.Dispatch(action);
     }
 
     public override void Dispose()

@@ -162,7 +162,7 @@ public static class TalosPoll
             Reachable = false,
             Error = error,
             UnreachableSince = n.UnreachableSince ?? since,
-        }).Select(n => n with { Verdict = TalosRules.Node(n, now) }).ToImmutableArray();
+        }).Select(n => n with { Verdict = TalosRules.FeedUnavailable(n, since, error) }).ToImmutableArray();
         return previous with
         {
             Freshness = freshness,
@@ -218,6 +218,31 @@ public static class TalosRules
             return new Verdict(HealthStatus.Unknown, "NoStage", "Talos answered but its machine stage was not read");
         return new Verdict(HealthStatus.Healthy, "Running", $"Talos running{(n.TalosVersion.Length > 0 ? $" {n.TalosVersion}" : "")}, services healthy");
     }
+
+    /// <summary>
+    /// etcd's own verdict (the Etcd object of the Nodes area): no quorum → Failed; a voting member not healthy or an
+    /// alarm (NOSPACE, CORRUPT) → Degraded; the member list not readable → Unknown; otherwise Healthy.
+    /// </summary>
+    public static Verdict Etcd(EtcdView etcd)
+    {
+        var q = etcd.Quorum;
+        if (!q.Known) return Verdict.Unknown("EtcdUnknown", $"etcd: {q.Message}");
+        if (!q.HasQuorum) return new Verdict(HealthStatus.Failed, "EtcdNoQuorum", $"etcd has no quorum: {q.Message}");
+        if (!etcd.Alarms.IsEmpty)
+            return new Verdict(HealthStatus.Degraded, "EtcdAlarm",
+                $"etcd alarms: {string.Join(", ", etcd.Alarms.Select(a => $"{a.Alarm} on {a.Member}"))}; {q.Message}");
+        if (q.Healthy < q.Voters) return new Verdict(HealthStatus.Degraded, "EtcdMemberUnhealthy", $"etcd: {q.Message}");
+        if (etcd.Leader is null) return new Verdict(HealthStatus.Degraded, "EtcdNoLeader", $"etcd: {q.Message}, but no member reports a leader");
+        return new Verdict(HealthStatus.Healthy, "EtcdHealthy", $"etcd: {q.Message}, leader {etcd.Leader}");
+    }
+
+    /// <summary>
+    /// A node's verdict while the feed itself failed (talosctl could not run or answered nothing): Unknown, never Failed —
+    /// the node was not found down, Talos was not read. The last known stage is named, marked as such.
+    /// </summary>
+    public static Verdict FeedUnavailable(TalosNode n, DateTimeOffset since, string error) =>
+        new(HealthStatus.Unknown, "TalosFeedUnreachable",
+            $"not read: the Talos feed is unreachable since {since:HH:mm:ss} UTC ({error}){(n.Stage.Length > 0 ? $"; last known stage {n.Stage}" : "")}", since);
 
     public static Verdict Cluster(ImmutableArray<TalosNode> nodes, EtcdView etcd, IReadOnlyList<string> problems)
     {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using HomeOps.Simulator.Store;
 
 namespace HomeOps.Simulator.OpsCommands;
 
@@ -68,10 +69,32 @@ public static class NodeRejoin
     }
 
     /// <summary>The phases for nodes coming out of maintenance mode, each visible in the cluster a beat apart.</summary>
+    /// <remarks>
+    /// etcd follows the nodes: after a partial reset (<c>--graceful=false</c> left the reset nodes listed as stale
+    /// members) the stale member is removed first, as an operator must (<c>talosctl etcd remove-member</c> through a
+    /// surviving node) — the node leaves the member list — and the node's etcd then joins as a new member when its config
+    /// is applied. After a full-cluster reset etcd is gone; the re-bootstrap (<c>talosctl bootstrap</c> on the first node)
+    /// forms it again and every node joins.
+    /// </remarks>
     public static async Task RebootstrapAsync(TaskEnvironment env, IReadOnlyList<string> nodes, bool fullCluster, CancellationToken ct)
     {
-        Log(env.Io, "phase 2: machine config applied, kubelet registers (NotReady: no CNI yet)");
-        foreach (var n in nodes) await env.Nodes.RegisterAsync(n, ct).ConfigureAwait(false);
+        if (!fullCluster)
+        {
+            var all = await env.Nodes.ListAsync(ct).ConfigureAwait(false);
+            foreach (var n in all.Where(n => nodes.Contains(n.Name(), StringComparer.Ordinal) && SimNodes.EtcdMemberId(n) is not null))
+            {
+                Log(env.Io, $"etcd:remove-member: the stale member {SimNodes.EtcdMemberId(n)} of {n.Name()} is removed through a surviving node");
+                await env.Nodes.SetEtcdMemberAsync(n.Name(), member: false, ct).ConfigureAwait(false);
+                await env.Nodes.SetEtcdJoinFailedAsync(n.Name(), false, ct).ConfigureAwait(false);
+            }
+            await env.Io.WaitAsync(1, ct).ConfigureAwait(false);
+        }
+        Log(env.Io, "phase 2: machine config applied, kubelet registers (NotReady: no CNI yet); etcd joins");
+        foreach (var n in nodes)
+        {
+            await env.Nodes.RegisterAsync(n, ct).ConfigureAwait(false);
+            await env.Nodes.JoinEtcdAsync(n, ct).ConfigureAwait(false);
+        }
         await env.Io.WaitAsync(2, ct).ConfigureAwait(false);
         Log(env.Io, "phase 3: Cilium agent up on the node → Ready");
         foreach (var n in nodes) await env.Nodes.ReadyAsync(n, newBoot: false, ct).ConfigureAwait(false);

@@ -52,9 +52,24 @@ public sealed class SimNodes(SimClusterClient cluster, TimeProvider? time = null
 
     public static bool IsReady(JsonObject node) => node.Condition("Ready").String("status") == "True";
 
-    /// <summary>The node's etcd member id as <c>talosctl etcd members</c> prints it, or null when it is not a member.</summary>
+    /// <summary>
+    /// The node's etcd member id as <c>talosctl etcd members</c> prints it, or null when it is not a member: the seeded id,
+    /// or the id it got when it last joined (a member that leaves and joins again is a new member with a new id, as in etcd).
+    /// </summary>
     public static string? EtcdMemberId(JsonObject node) =>
-        node["metadata"]?["annotations"]?[EtcdAnnotation]?.GetValue<string>() == "none" ? null : SeedIds.Hex("etcd/" + node.Name(), 16);
+        node["metadata"]?["annotations"]?[EtcdAnnotation]?.GetValue<string>() switch
+        {
+            "none" => null,
+            null or "" => SeedIds.Hex("etcd/" + node.Name(), 16),
+            var joined => joined,
+        };
+
+    /// <summary>The node's etcd joins the cluster as a new member (a fresh member id), its old membership gone.</summary>
+    public async Task JoinEtcdAsync(string node, CancellationToken ct = default)
+    {
+        await AnnotateAsync(node, EtcdAnnotation, SeedIds.Hex($"etcd/{node}/{Guid.NewGuid()}", 16), ct).ConfigureAwait(false);
+        await SetEtcdJoinFailedAsync(node, false, ct).ConfigureAwait(false);
+    }
 
     public static bool EtcdJoinFailed(JsonObject node) =>
         node["metadata"]?["annotations"]?[EtcdJoinAnnotation]?.GetValue<string>() == "failed";

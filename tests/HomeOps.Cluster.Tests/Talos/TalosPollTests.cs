@@ -182,7 +182,8 @@ public sealed class TalosPollTests
         Assert.False(bad.IsLive);
         Assert.Equal(FeedState.Reconnecting, bad.Freshness.State);
         Assert.All(bad.Nodes, n => Assert.False(n.Reachable));
-        Assert.All(bad.Nodes, n => Assert.Equal(HealthStatus.Failed, n.Verdict.Health));
+        // The feed failed, not the nodes: each node is Unknown ("not read"), never Failed.
+        Assert.All(bad.Nodes, n => Assert.Equal((HealthStatus.Unknown, "TalosFeedUnreachable"), (n.Verdict.Health, n.Verdict.Reason)));
         Assert.Null(bad.UsableQuorum(out var why));
         Assert.Contains("unreachable since", why);
         Assert.Contains("[stale: API unreachable since", bad.EtcdLine(_time.GetUtcNow()));
