@@ -1,0 +1,84 @@
+using HomeOps.Cluster.Reports;
+using k8s;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace HomeOps.Cluster.Sources.Credentials;
+
+/// <summary>The dashboard's own credentials as last read, and when. <see cref="ReadAt"/> null: not read yet.</summary>
+public sealed record CredentialReport(DateTimeOffset? ReadAt, IReadOnlyList<CredentialReading> Readings)
+{
+    public static readonly CredentialReport NotRead = new(null, []);
+
+    /// <summary>
+    /// Reads all three once: the kubeconfig's client certificate (or notes the service-account token), the talosconfig's,
+    /// and the API server's serving certificate by a bounded TLS handshake. Never throws except on cancellation.
+    /// </summary>
+    public static async Task<CredentialReport> ReadAsync(KubernetesClientConfiguration? config, bool inCluster, string kubeconfigName,
+        string? talosconfigPath, TimeSpan handshakeTimeout, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var readings = new List<CredentialReading>();
+        if (config is null)
+            readings.Add(CredentialReading.Failed(RadarSources.Kubeconfig, kubeconfigName, "no Kubernetes client configuration"));
+        else
+        {
+            readings.Add(CredentialCertificates.FromKubeconfig(config, inCluster, kubeconfigName));
+            readings.Add(Uri.TryCreate(config.Host, UriKind.Absolute, out var server)
+                ? await CredentialCertificates.FromServerAsync(server, handshakeTimeout, cancellationToken).ConfigureAwait(false)
+                : CredentialReading.Failed(RadarSources.ApiServer, config.Host ?? "", "the API server URL is not an absolute URL"));
+        }
+        readings.Add(CredentialCertificates.FromTalosconfigFile(talosconfigPath));
+        return new CredentialReport(now, readings);
+    }
+}
+
+/// <summary>
+/// Reads the dashboard's own credentials every <see cref="RadarOptions.CredentialInterval"/> for the radar. Only dates,
+/// subjects and error texts are kept; the log says which credential failed, never its content.
+/// </summary>
+public sealed class CredentialFeed(KubernetesClientFactory factory, ClusterOptions cluster, Func<string?> talosconfigPath, RadarOptions options,
+    TimeProvider time, ILogger<CredentialFeed> logger) : BackgroundService
+{
+    private CredentialReport _current = CredentialReport.NotRead;
+
+    public CredentialReport Current => Volatile.Read(ref _current);
+
+    /// <summary>Raised after every read with the new report.</summary>
+    public event Action<CredentialReport>? Changed;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                await ReadOnceAsync(stoppingToken).ConfigureAwait(false);
+                await Task.Delay(options.CredentialInterval, time, stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    public async Task<CredentialReport> ReadOnceAsync(CancellationToken cancellationToken)
+    {
+        KubernetesClientConfiguration? config = null;
+        try { config = factory.BuildConfiguration(); }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning("The radar could not build the Kubernetes client configuration: {Type}", e.GetType().Name);
+        }
+        var inCluster = cluster.Mode == ClusterMode.InCluster;
+        var name = inCluster ? "in-cluster service account" : config?.CurrentContext is { Length: > 0 } ctx ? $"context {ctx}" : "kubeconfig";
+        var report = await CredentialReport.ReadAsync(config, inCluster, name, talosconfigPath(), options.HandshakeTimeout, time.GetUtcNow(),
+            cancellationToken).ConfigureAwait(false);
+        Volatile.Write(ref _current, report);
+        foreach (var failed in report.Readings.Where(r => r.Error is not null))
+            logger.LogWarning("Radar: the {Source} certificate could not be read: {Error}", failed.Source, failed.Error);
+        try { Changed?.Invoke(report); }
+        catch (Exception e) { logger.LogWarning(e, "A credential feed subscriber failed"); }
+        return report;
+    }
+}
+
