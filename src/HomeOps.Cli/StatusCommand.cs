@@ -64,16 +64,24 @@ public static class StatusCommand
 
         var rows = StatusRow.From(result.Snapshots);
         // The dashboard's own area rollups over what was read: a missing expected node fails the Nodes area here too.
-        var areas = AreaRollups.All(StatusState.Of(result, now), options.ExpectedNodes);
+        var state = StatusState.Of(result, now);
+        var areas = AreaRollups.All(state, options.ExpectedNodes);
         // Talos and etcd: the dashboard's Talos feed verdicts, from one poll (issue 15).
         var talos = options.Talosconfig is { } talosconfig
             ? await HomeOps.Cli.Sources.TalosSource.ReadAsync(talosconfig, options.Talosctl, result.Snapshots, now, ct)
             : null;
-        if (options.Output == OutputFormat.Json) JsonOutputWriter.Write([.. areas.Select(a => AreaReport.From(a, now))], rows, stdout);
+        // The slow-burn radar: the dashboard's computation over what was read, this kubeconfig's and the API server's
+        // certificates, and the talosconfig's when one was given. Informational: it does not change the exit code.
+        var credentials = options.Talosconfig is { } talosPath
+            ? result.Credentials.With(HomeOps.Cluster.Sources.Credentials.CredentialCertificates.FromTalosconfigFile(talosPath))
+            : result.Credentials;
+        var radar = ExpiryRadar.Compute(new RadarInputs(state, credentials, new RadarOptions(), now));
+        if (options.Output == OutputFormat.Json) JsonOutputWriter.Write([.. areas.Select(a => AreaReport.From(a, now))], rows, stdout, radar);
         else
         {
             TableWriter.Write(rows, areas, stdout);
             TalosLines.Write(talos, now, stdout);
+            RadarLines.Write(radar, stdout);
         }
         await stdout.FlushAsync(ct);
         // An area that is Unknown (BGPv1 sessions, a kind not read) is not a failure; a Failed or Degraded one is.

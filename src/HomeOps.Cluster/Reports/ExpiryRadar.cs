@@ -201,7 +201,7 @@ public sealed class CredentialRadarSource(string source, string title, Func<Rada
     {
         var report = inputs.Credentials;
         var items = report.Readings.Where(r => r.Source == source).Select(r => Item(r, warning(inputs.Options), inputs.Now)).ToList();
-        if (report.ReadAt is not { } at) return new RadarSourceResult(items, "not read yet", HealthStatus.Unknown);
+        if (report.ReadAt is not { } at || items.Count == 0) return new RadarSourceResult(items, "not read", HealthStatus.Unknown);
         return new RadarSourceResult(items, $"read {Freshness.Age(inputs.Now - at)} ago");
     }
 

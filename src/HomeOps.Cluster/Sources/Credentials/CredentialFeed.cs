@@ -11,25 +11,22 @@ public sealed record CredentialReport(DateTimeOffset? ReadAt, IReadOnlyList<Cred
     public static readonly CredentialReport NotRead = new(null, []);
 
     /// <summary>
-    /// Reads all three once: the kubeconfig's client certificate (or notes the service-account token), the talosconfig's,
-    /// and the API server's serving certificate by a bounded TLS handshake. Never throws except on cancellation.
+    /// Reads the cluster's two once: the kubeconfig's client certificate (or notes the service-account token) and the API
+    /// server's serving certificate by a bounded TLS handshake. Never throws except on cancellation.
     /// </summary>
-    public static async Task<CredentialReport> ReadAsync(KubernetesClientConfiguration? config, bool inCluster, string kubeconfigName,
-        string? talosconfigPath, TimeSpan handshakeTimeout, DateTimeOffset now, CancellationToken cancellationToken)
+    public static async Task<CredentialReport> ReadClusterAsync(KubernetesClientConfiguration? config, bool inCluster, string kubeconfigName,
+        TimeSpan handshakeTimeout, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var readings = new List<CredentialReading>();
         if (config is null)
-            readings.Add(CredentialReading.Failed(RadarSources.Kubeconfig, kubeconfigName, "no Kubernetes client configuration"));
-        else
-        {
-            readings.Add(CredentialCertificates.FromKubeconfig(config, inCluster, kubeconfigName));
-            readings.Add(Uri.TryCreate(config.Host, UriKind.Absolute, out var server)
-                ? await CredentialCertificates.FromServerAsync(server, handshakeTimeout, cancellationToken).ConfigureAwait(false)
-                : CredentialReading.Failed(RadarSources.ApiServer, config.Host ?? "", "the API server URL is not an absolute URL"));
-        }
-        readings.Add(CredentialCertificates.FromTalosconfigFile(talosconfigPath));
-        return new CredentialReport(now, readings);
+            return new CredentialReport(now, [CredentialReading.Failed(RadarSources.Kubeconfig, kubeconfigName, "no Kubernetes client configuration")]);
+        var client = CredentialCertificates.FromKubeconfig(config, inCluster, kubeconfigName);
+        var server = Uri.TryCreate(config.Host, UriKind.Absolute, out var url)
+            ? await CredentialCertificates.FromServerAsync(url, handshakeTimeout, cancellationToken).ConfigureAwait(false)
+            : CredentialReading.Failed(RadarSources.ApiServer, config.Host ?? "", "the API server URL is not an absolute URL");
+        return new CredentialReport(now, [client, server]);
     }
+
+    public CredentialReport With(CredentialReading reading) => this with { Readings = [.. Readings, reading] };
 }
 
 /// <summary>
@@ -71,8 +68,8 @@ public sealed class CredentialFeed(KubernetesClientFactory factory, ClusterOptio
         }
         var inCluster = cluster.Mode == ClusterMode.InCluster;
         var name = inCluster ? "in-cluster service account" : config?.CurrentContext is { Length: > 0 } ctx ? $"context {ctx}" : "kubeconfig";
-        var report = await CredentialReport.ReadAsync(config, inCluster, name, talosconfigPath(), options.HandshakeTimeout, time.GetUtcNow(),
-            cancellationToken).ConfigureAwait(false);
+        var report = (await CredentialReport.ReadClusterAsync(config, inCluster, name, options.HandshakeTimeout, time.GetUtcNow(),
+            cancellationToken).ConfigureAwait(false)).With(CredentialCertificates.FromTalosconfigFile(talosconfigPath()));
         Volatile.Write(ref _current, report);
         foreach (var failed in report.Readings.Where(r => r.Error is not null))
             logger.LogWarning("Radar: the {Source} certificate could not be read: {Error}", failed.Source, failed.Error);
