@@ -123,7 +123,7 @@ public static class CredentialCertificates
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return CredentialReading.Failed(source, name, $"no TLS handshake within {timeout.TotalSeconds:0} s");
+            return CredentialReading.Failed(source, name, $"no TLS handshake within {(timeout.TotalSeconds >= 1 ? $"{timeout.TotalSeconds:0} s" : $"{timeout.TotalMilliseconds:0} ms")}");
         }
         catch (Exception e) when (e is SocketException or IOException or System.Security.Authentication.AuthenticationException)
         {
