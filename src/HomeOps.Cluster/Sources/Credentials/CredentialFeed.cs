@@ -29,18 +29,38 @@ public sealed record CredentialReport(DateTimeOffset? ReadAt, IReadOnlyList<Cred
     public CredentialReport With(CredentialReading reading) => this with { Readings = [.. Readings, reading] };
 }
 
+/// <summary>Where the radar gets the dashboard's own credentials from: the <see cref="CredentialFeed"/>, or nothing.</summary>
+public interface ICredentialSource
+{
+    CredentialReport Current { get; }
+
+    /// <summary>Raised after every read with the new report.</summary>
+    event Action<CredentialReport>? Changed;
+}
+
+/// <summary>No credential reading in this process (a host without the feed): the radar says "not read", never "healthy".</summary>
+public sealed class NoCredentialSource : ICredentialSource
+{
+    public CredentialReport Current => CredentialReport.NotRead;
+
+    public event Action<CredentialReport>? Changed
+    {
+        add { }
+        remove { }
+    }
+}
+
 /// <summary>
 /// Reads the dashboard's own credentials every <see cref="RadarOptions.CredentialInterval"/> for the radar. Only dates,
 /// subjects and error texts are kept; the log says which credential failed, never its content.
 /// </summary>
 public sealed class CredentialFeed(KubernetesClientFactory factory, ClusterOptions cluster, Func<string?> talosconfigPath, RadarOptions options,
-    TimeProvider time, ILogger<CredentialFeed> logger) : BackgroundService
+    TimeProvider time, ILogger<CredentialFeed> logger) : BackgroundService, ICredentialSource
 {
     private CredentialReport _current = CredentialReport.NotRead;
 
     public CredentialReport Current => Volatile.Read(ref _current);
 
-    /// <summary>Raised after every read with the new report.</summary>
     public event Action<CredentialReport>? Changed;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -9,17 +9,15 @@ using Microsoft.Extensions.Options;
 namespace HomeOps.Cluster.Sources.Credentials;
 
 /// <summary>The radar as of now, for the dashboard's page, tile, API and <c>/metrics</c>: one computation over the store and the credential feed.</summary>
-public sealed class RadarReader(IState<ClusterState> state, CredentialFeed feed, IOptions<RadarOptions> options, TimeProvider time)
+public sealed class RadarReader(ClusterStore store, ICredentialSource credentials, IOptions<RadarOptions> options)
 {
-    public CredentialFeed Feed => feed;
+    public ICredentialSource Credentials => credentials;
 
-    public IState<ClusterState> State => state;
-
-    public ExpiryRadar Current() => For(state.Value);
+    public ExpiryRadar Current() => For(store.Value);
 
     /// <summary>The radar over a given state (a component's last rendered one) with the credentials as last read.</summary>
     public ExpiryRadar For(ClusterState clusterState) =>
-        ExpiryRadar.Compute(new RadarInputs(clusterState, feed.Current, options.Value, time.GetUtcNow()));
+        ExpiryRadar.Compute(new RadarInputs(clusterState, credentials.Current, options.Value, store.Time.GetUtcNow()));
 }
 
 public static class RadarServiceCollectionExtensions
@@ -38,6 +36,8 @@ public static class RadarServiceCollectionExtensions
             sp.GetRequiredService<IOptions<RadarOptions>>().Value, sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<CredentialFeed>>()));
         services.AddHostedService(sp => sp.GetRequiredService<CredentialFeed>());
+        // Not TryAdd: this wins over a host's fallback (NoCredentialSource) registered earlier.
+        services.AddSingleton<ICredentialSource>(sp => sp.GetRequiredService<CredentialFeed>());
         services.TryAddSingleton<RadarReader>();
         return services;
     }

@@ -21,7 +21,7 @@ public abstract class RadarComponent : StoreBoundComponent
     protected override void OnInitialized()
     {
         base.OnInitialized();
-        if (RendererInfo.IsInteractive) Reader.Feed.Changed += OnCredentialsRead;
+        if (RendererInfo.IsInteractive) Reader.Credentials.Changed += OnCredentialsRead;
     }
 
     protected override void OnStateChanged() => Radar = Reader.For(State);
@@ -34,7 +34,7 @@ public abstract class RadarComponent : StoreBoundComponent
 
     protected override void Dispose(bool disposing)
     {
-        Reader.Feed.Changed -= OnCredentialsRead;
+        Reader.Credentials.Changed -= OnCredentialsRead;
         base.Dispose(disposing);
     }
 }
