@@ -71,8 +71,13 @@ public sealed record CliArguments(
         Output:
           --output table|json  aligned table grouped by area (default), or one JSON object
                                {"areas": [{area, total, ok, worst, freshness, live, count, countLabel}],
-                                "entries": [{kind, apiVersion, namespace, name, health, reason, message}]}
-                               with the dashboard's area verdicts (the same as /api/v1/health)
+                                "entries": [{kind, apiVersion, namespace, name, health, reason, message}],
+                                "radar": {health, verdict, count, items: [{source, namespace, name, expiresAt,
+                                          secondsLeft, health, reason, message}], sources: [{source, health, items, status}]}}
+                               with the dashboard's area verdicts (the same as /api/v1/health) and its slow-burn
+                               radar (the same as /api/v1/radar: cert-manager Certificates, the kubeconfig's and
+                               --talosconfig's client certificates, the API server's certificate, Authentik tokens;
+                               the table prints it as a "radar" section; it does not change the exit code)
           -h, --help           show this help
 
         Exit codes: 0 every object is Healthy or Suspended and no area is Failed or Degraded; 1 otherwise (or a

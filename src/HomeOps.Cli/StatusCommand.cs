@@ -69,13 +69,21 @@ public static class StatusCommand
             : null;
         // The dashboard's own area rollups over what was read: a missing expected node fails the Nodes area here too, and
         // Talos's and etcd's verdicts are part of the Nodes area as in the dashboard.
-        var areas = AreaRollups.All(StatusState.WithTalos(StatusState.Of(result, now), talos, now), options.ExpectedNodes);
+        var state = StatusState.WithTalos(StatusState.Of(result, now), talos, now);
+        var areas = AreaRollups.All(state, options.ExpectedNodes);
+        // The slow-burn radar: the dashboard's computation over what was read, this kubeconfig's and the API server's
+        // certificates, and the talosconfig's when one was given. Informational: it does not change the exit code.
+        var credentials = options.Talosconfig is { } talosPath
+            ? result.Credentials.With(HomeOps.Cluster.Sources.Credentials.CredentialCertificates.FromTalosconfigFile(talosPath))
+            : result.Credentials;
+        var radar = ExpiryRadar.Compute(new RadarInputs(state, credentials, new RadarOptions(), now));
         if (options.Output == OutputFormat.Json)
-            JsonOutputWriter.Write([.. areas.Select(a => AreaReport.From(a, now))], rows, EtcdReport.From(talos, now), stdout);
+            JsonOutputWriter.Write([.. areas.Select(a => AreaReport.From(a, now))], rows, EtcdReport.From(talos, now), stdout, radar);
         else
         {
             TableWriter.Write(rows, areas, stdout);
             TalosLines.Write(talos, now, stdout);
+            RadarLines.Write(radar, stdout);
         }
         await stdout.FlushAsync(ct);
         // An area that is Unknown (BGPv1 sessions, a kind not read) is not a failure; a Failed or Degraded one is.

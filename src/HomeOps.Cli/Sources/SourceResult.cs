@@ -1,4 +1,5 @@
 using HomeOps.Cluster.Model;
+using HomeOps.Cluster.Sources.Credentials;
 
 namespace HomeOps.Cli.Sources;
 
@@ -12,6 +13,12 @@ public sealed record SourceResult(
     IReadOnlyCollection<KindInfo> Listed,
     IReadOnlyCollection<KindInfo> NotInstalled)
 {
+    /// <summary>The kubeconfig's client certificate and the API server's serving certificate, read while connected (the radar).</summary>
+    public CredentialReport Credentials { get; init; } = CredentialReport.NotRead;
+
     public SourceResult Plus(SourceResult other) =>
-        new([.. Snapshots, .. other.Snapshots], Incomplete || other.Incomplete, [.. Listed, .. other.Listed], [.. NotInstalled, .. other.NotInstalled]);
+        new([.. Snapshots, .. other.Snapshots], Incomplete || other.Incomplete, [.. Listed, .. other.Listed], [.. NotInstalled, .. other.NotInstalled])
+        {
+            Credentials = Credentials.ReadAt is null ? other.Credentials : Credentials,
+        };
 }

@@ -55,6 +55,7 @@ public static class KindTable
     private static readonly string[] Longhorn = ["v1beta2"];
     private static readonly string[] Cilium = ["v2", "v2alpha1"];
     private static readonly string[] ExternalSecrets = ["v1", "v1beta1"];
+    private static readonly string[] CertManager = ["v1"];
     private static readonly string[] Apps = ["v1"];
     private static readonly string[] Batch = ["v1"];
     private static readonly string[] EventsApi = ["v1"];
@@ -99,6 +100,8 @@ public static class KindTable
             $"{nameof(SecretsHealth)}.{nameof(SecretsHealth.DecodeStore)}", $"{nameof(SecretsHealth)}.{nameof(SecretsHealth.ReadyRule)}"),
         new(Kinds.ExternalSecret, ExternalSecrets, KindFeed.Watched, SecretsHealth.DecodeExternalSecret,
             $"{nameof(SecretsHealth)}.{nameof(SecretsHealth.DecodeExternalSecret)}", $"{nameof(SecretsHealth)}.{nameof(SecretsHealth.ReadyRule)}"),
+        new(Kinds.Certificate, CertManager, KindFeed.Watched, CertificateHealth.Decode,
+            $"{nameof(CertificateHealth)}.{nameof(CertificateHealth.Decode)}", $"{nameof(SecretsHealth)}.{nameof(SecretsHealth.ReadyRule)}"),
 
         new(Kinds.Pod, Core, KindFeed.Watched, WorkloadHealth.DecodePod,
             $"{nameof(WorkloadHealth)}.{nameof(WorkloadHealth.DecodePod)}", $"{nameof(WorkloadHealth)}.{nameof(WorkloadHealth.PodRule)}"),

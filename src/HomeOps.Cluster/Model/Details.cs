@@ -238,6 +238,19 @@ public sealed record ExternalSecretDetails(
     string SyncedResourceVersion,
     int Keys) : IResourceDetails;
 
+/// <summary>
+/// A cert-manager Certificate (<c>cert-manager.io/v1</c>): the Secret it writes, its names, and the times cert-manager
+/// reports in its status. Never key material: the decoder reads spec and status only.
+/// </summary>
+public sealed record CertificateDetails(
+    string SecretName,
+    ImmutableArray<string> DnsNames,
+    string IssuerName,
+    DateTimeOffset? NotBefore,
+    DateTimeOffset? NotAfter,
+    DateTimeOffset? RenewalTime,
+    string ReadyMessage) : IResourceDetails;
+
 /// <summary>One node's usage from <c>metrics.k8s.io</c> (v1beta1 NodeMetrics): CPU in millicores, memory in bytes.</summary>
 public sealed record NodeMetricsDetails(
     long CpuMillicores,

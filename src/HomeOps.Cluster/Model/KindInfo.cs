@@ -78,6 +78,12 @@ public static class Kinds
     public static readonly KindInfo ClusterSecretStore = new("ClusterSecretStore", "external-secrets.io", "v1", "clustersecretstores", false, Area.Secrets);
     public static readonly KindInfo ExternalSecret = new("ExternalSecret", "external-secrets.io", "v1", "externalsecrets", true, Area.Secrets);
 
+    /// <summary>
+    /// cert-manager Certificates (TLS material, like the secrets pipeline): their Ready verdict counts as any object's; their
+    /// expiry and renewal are judged on the slow-burn radar (<see cref="Reports.ExpiryRadar"/>).
+    /// </summary>
+    public static readonly KindInfo Certificate = new("Certificate", "cert-manager.io", "v1", "certificates", true, Area.Secrets);
+
     public static readonly KindInfo Pod = new("Pod", "", "v1", "pods", true, Area.Workloads);
     public static readonly KindInfo Deployment = new("Deployment", "apps", "v1", "deployments", true, Area.Workloads);
     public static readonly KindInfo DaemonSet = new("DaemonSet", "apps", "v1", "daemonsets", true, Area.Workloads);

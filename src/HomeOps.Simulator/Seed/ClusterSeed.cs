@@ -16,6 +16,7 @@ public static class ClusterSeed
             .. BgpSeed.Build(clock),
             .. ServiceSeed.Build(clock),
             .. SecretsSeed.Build(clock),
+            .. CertificateSeed.Build(clock),
             .. WorkloadSeed.Build(clock),
         ];
     }

@@ -68,6 +68,10 @@ internal static class FixtureVerdictTable
         new("cilium/bgppeerconfig-status-authsecret-ok-devbranch.json", null, Kinds.BgpPeerConfig, Healthy, "Valid"),
         new("cilium/bgpadvertisement-podcidr-docs.json", null, Kinds.BgpAdvertisement, Healthy, "ConfigOnly"),
         new("cilium/bgpadvertisement-service-lbip-homelab.json", null, Kinds.BgpAdvertisement, Healthy, "ConfigOnly"),
+
+        // cert-manager — the object's verdict is Ready (the radar judges the dates).
+        new("cert-manager/certificate-ready-synth.json", null, Kinds.Certificate, Healthy, "Ready"),
+        new("cert-manager/certificate-notready-synth.json", null, Kinds.Certificate, Failed, "DoesNotExist"),
     ];
 
     /// <summary>Files that hold no Kubernetes object of a kind we read, and why.</summary>

@@ -109,6 +109,7 @@ public sealed class KindTableTests
         [Kinds.Service.Key] = typeof(ServiceDetails),
         [Kinds.ClusterSecretStore.Key] = typeof(SecretStoreDetails),
         [Kinds.ExternalSecret.Key] = typeof(ExternalSecretDetails),
+        [Kinds.Certificate.Key] = typeof(CertificateDetails),
         [Kinds.NodeMetrics.Key] = typeof(NodeMetricsDetails),
     };
 
