@@ -78,6 +78,10 @@ public static class KindTable
             $"{nameof(LonghornHealth)}.{nameof(LonghornHealth.DecodeNode)}", $"{nameof(LonghornHealth)}.{nameof(LonghornHealth.NodeRule)}"),
         new(Kinds.LonghornBackup, Longhorn, KindFeed.Watched, LonghornHealth.DecodeBackup,
             $"{nameof(LonghornHealth)}.{nameof(LonghornHealth.DecodeBackup)}", $"{nameof(LonghornHealth)}.{nameof(LonghornHealth.BackupRule)}"),
+        new(Kinds.LonghornBackupTarget, Longhorn, KindFeed.Watched, LonghornBackupHealth.DecodeBackupTarget,
+            $"{nameof(LonghornBackupHealth)}.{nameof(LonghornBackupHealth.DecodeBackupTarget)}", $"{nameof(LonghornBackupHealth)}.{nameof(LonghornBackupHealth.BackupTargetRule)}"),
+        new(Kinds.LonghornRecurringJob, Longhorn, KindFeed.Watched, LonghornBackupHealth.DecodeRecurringJob,
+            $"{nameof(LonghornBackupHealth)}.{nameof(LonghornBackupHealth.DecodeRecurringJob)}", $"{nameof(LonghornBackupHealth)}.{nameof(LonghornBackupHealth.RecurringJobRule)}"),
 
         new(Kinds.BgpPeeringPolicy, Cilium, KindFeed.Watched, BgpHealth.DecodePeeringPolicy,
             $"{nameof(BgpHealth)}.{nameof(BgpHealth.DecodePeeringPolicy)}", $"{nameof(BgpHealth)}.{nameof(BgpHealth.DecodePeeringPolicy)}"),
@@ -124,6 +128,8 @@ public static class KindTable
             $"{nameof(ProbeHealth)}.{nameof(ProbeHealth.Snapshot)}", $"{nameof(ProbeHealth)}.{nameof(ProbeHealth.Rule)}"),
         new(Kinds.BgpSession, ObservedV1, KindFeed.Observed, null,
             $"{nameof(BgpSessionMetrics)}.{nameof(BgpSessionMetrics.Parse)}", $"{nameof(BgpSessionMetrics)}.{nameof(BgpSessionMetrics.Rule)}"),
+        new(Kinds.VolumeBackup, ObservedV1, KindFeed.Observed, null,
+            $"{nameof(BackupPolicy)}.{nameof(BackupPolicy.Snapshots)}", $"{nameof(BackupPolicy)}.{nameof(BackupPolicy.Rule)}"),
     ];
 
     /// <summary>Kubernetes kinds that have one informer each.</summary>
