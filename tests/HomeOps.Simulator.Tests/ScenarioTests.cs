@@ -26,10 +26,10 @@ public sealed class ScenarioTests : IAsyncLifetime
     }
 
     [Fact]
-    public void All_nine_scenarios_are_known_by_name()
+    public void All_eleven_scenarios_are_known_by_name()
     {
         Assert.Equal(["node-notready", "helmrelease-fails", "volume-degrades", "bgp-drops", "outpost-silent", "token-expiry", "secret-store-fails",
-            "vip-stops-answering", "image-pull-fails"], _host.Scenarios.Names);
+            "vip-stops-answering", "image-pull-fails", "backup-target-unavailable", "backup-goes-stale"], _host.Scenarios.Names);
         Assert.Throws<ArgumentException>(() => _host.Scenarios.Trigger("meteor-strike"));
     }
 
@@ -64,6 +64,8 @@ public sealed class ScenarioTests : IAsyncLifetime
     [InlineData("volume-degrades")]
     [InlineData("bgp-drops")]
     [InlineData("secret-store-fails")]
+    [InlineData("backup-target-unavailable")]
+    [InlineData("backup-goes-stale")]
     public async Task Each_cluster_scenario_is_seen_by_a_watch_on_every_kind_it_touches(string name)
     {
         var rv = _host.Cluster.ResourceVersion;

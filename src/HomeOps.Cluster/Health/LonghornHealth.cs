@@ -45,7 +45,8 @@ public static class LonghornHealth
                 .Select(l => l.Key[RecurringJobGroupPrefix.Length..])
                 .Order(StringComparer.Ordinal)],
             RecurringJobs: [.. meta.Labels
-                .Where(l => l.Key.StartsWith(RecurringJobPrefix, StringComparison.Ordinal) && l.Value == "enabled")
+                // recurring-job.longhorn.io/source is a switch (copy the PVC's labels to the volume), not a job.
+                .Where(l => l.Key.StartsWith(RecurringJobPrefix, StringComparison.Ordinal) && l.Value == "enabled" && l.Key != RecurringJobPrefix + "source")
                 .Select(l => l.Key[RecurringJobPrefix.Length..])
                 .Order(StringComparer.Ordinal)]);
         return new ResourceSnapshot(kind, meta, details, VolumeRule(details, conditions), conditions, ObjectParts.RawStatus(obj));
