@@ -75,6 +75,8 @@ public sealed partial class OneVerdictTests : IAsyncLifetime
         "degraded volume",
         "secret store invalid",
         "outpost silent",
+        "backup target unavailable",
+        "backup overdue",
     ];
 
     [Theory]
@@ -132,6 +134,13 @@ public sealed partial class OneVerdictTests : IAsyncLifetime
             case "secret store invalid":
                 sim.Scenarios.Trigger("secret-store-fails");
                 return (Area.Secrets, "Failed");
+            case "backup target unavailable":
+                sim.Scenarios.Trigger("backup-target-unavailable");
+                return (Area.Longhorn, "Failed");
+            case "backup overdue":
+                // The database group's weekly backup (max age 14 d 6 h) last ran 16 days ago: the backup verdict, not an object's.
+                sim.Scenarios.Trigger("backup-goes-stale");
+                return (Area.Longhorn, "Degraded");
             case "outpost silent":
                 sim.Authentik.SetSilent(AuthentikState.ExternalOutpostId, true);
                 return (Area.Authentik, "Failed");
