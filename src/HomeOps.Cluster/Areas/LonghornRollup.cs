@@ -42,7 +42,11 @@ public sealed record LonghornRollup(HealthStatus Health, int Ok, int Total, IRea
         var volumes = state.Items(Kinds.LonghornVolume).ToList();
         var backups = state.Items(Kinds.VolumeBackup).ToList();
         var missingTarget = BackupPolicy.MissingBackupTarget(state);
-        var healths = state.SlicesIn(Model.Area.Longhorn).SelectMany(s => s.Items.Values).Select(i => i.Verdict.Health);
+        // A volume without a backup policy is counted (BackupsWithoutPolicy), not coloured in: its Suspended verdict would
+        // otherwise paint the whole area "Suspended" (HealthOrder ranks it above Healthy).
+        var healths = state.SlicesIn(Model.Area.Longhorn).SelectMany(s => s.Items.Values)
+            .Where(i => i.Verdict.Reason != BackupPolicy.NoPolicyReason || i.Kind != Kinds.VolumeBackup)
+            .Select(i => i.Verdict.Health);
         if (missingTarget is not null) healths = healths.Append(missingTarget.Health);
         var buckets = volumes.Select(BucketOf).ToList();
         return new LonghornRollup(

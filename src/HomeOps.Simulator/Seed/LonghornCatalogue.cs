@@ -65,8 +65,8 @@ public static class LonghornCatalogue
             new("home-assistant-0", "home-assistant", "StatefulSet"), TimeSpan.FromDays(2) + TimeSpan.FromHours(4), "home-assistant-critical"),
         new("home-automation", "mosquitto-data", 1, SsdClass, "mini03",
             new("mosquitto-7b9d5c8f4-q2w8n", "mosquitto-7b9d5c8f4", "ReplicaSet"), TimeSpan.FromDays(2) + TimeSpan.FromHours(5), "mqtt-data"),
-        // In a backup group but never backed up: young enough to wait for its first weekly backup.
-        new("home-automation", "matter-server-data", 1, SsdClass, null, null, null, "home-automation"),
+        // Never backed up and in no backup group (the PVC carries the brief's annotation, not Longhorn's label): no backup policy.
+        new("home-automation", "matter-server-data", 1, SsdClass, null, null, null),
         new("monitoring", "prometheus-kube-prometheus-stack-prometheus-db-prometheus-kube-prometheus-stack-prometheus-0", 50, DefaultClass, "mini01",
             new("prometheus-kube-prometheus-stack-prometheus-0", "prometheus-kube-prometheus-stack-prometheus", "StatefulSet"), TimeSpan.FromDays(4), "monitoring"),
         new("monitoring", "kube-prometheus-stack-grafana", 10, DefaultClass, "mini03",

@@ -64,10 +64,10 @@ public sealed class BackupPolicyTests
         var redis = Of(all, LonghornCatalogue.Volumes.First(v => v.PvcName.StartsWith("redis-data", StringComparison.Ordinal)));
         Assert.Equal((null, null, null, Suspended, BackupPolicy.NoPolicyReason), (redis.Group, redis.MaxAge, redis.DueAt, redis.Verdict.Health, redis.Reason));
 
-        // In a group, never backed up, younger than the max age: waiting for its first backup, due by creation + max age.
+        // Never backed up, in no group: no policy either, and nothing in the area turns red for it.
         var matter = Of(all, LonghornCatalogue.Volumes.First(v => v.PvcName == "matter-server-data"));
-        Assert.Equal((Healthy, "AwaitingFirstBackup", "home-automation"), (matter.Verdict.Health, matter.Reason, matter.Group));
-        Assert.NotNull(matter.DueAt);
+        Assert.Equal((Suspended, BackupPolicy.NoPolicyReason), (matter.Verdict.Health, matter.Reason));
+        Assert.DoesNotContain(all, d => HealthOrder.IsProblem(d.Verdict.Health));
     }
 
     [Fact]
@@ -86,8 +86,20 @@ public sealed class BackupPolicyTests
         Assert.Equal((Failed, "BackupStale"), (stale.Verdict.Health, stale.Reason));
         Assert.Contains("database", stale.Verdict.Message);
 
+        // Join matter-server-data to a weekly group a day after it was created: it waits for its first backup, then fails.
         var matter = LonghornCatalogue.Volumes.First(v => v.PvcName == "matter-server-data");
-        var never = Of(BackupPolicy.Deadlines(state, new BackupOptions(), Now + Weekly + TimeSpan.FromDays(1)), matter);
+        var created = Now - TimeSpan.FromDays(1);
+        var joined = SeededState.Build(o =>
+        {
+            if (!SeededState.Is(o, "Volume", matter.VolumeName)) return o;
+            var copy = (JsonObject)o.DeepClone();
+            copy["metadata"]!["labels"]!["recurring-job-group.longhorn.io/home-automation"] = "enabled";
+            copy["metadata"]!["creationTimestamp"] = created.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'");
+            return copy;
+        });
+        var waiting = Of(BackupPolicy.Deadlines(joined, new BackupOptions(), Now), matter);
+        Assert.Equal((Healthy, "AwaitingFirstBackup", "home-automation", created + Weekly), (waiting.Verdict.Health, waiting.Reason, waiting.Group, waiting.DueAt));
+        var never = Of(BackupPolicy.Deadlines(joined, new BackupOptions(), created + Weekly + TimeSpan.FromMinutes(1)), matter);
         Assert.Equal((Failed, "NeverBackedUp"), (never.Verdict.Health, never.Reason));
     }
 
