@@ -236,7 +236,7 @@ public sealed class BackupPolicyTests
         // The running service re-evaluates on its own interval (no Longhorn change needed).
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await evaluator.StartAsync(cts.Token);
-        clock.Advance(TimeSpan.FromDays(10)); // 25 d 2 h: past 2 × 14 d 6 h
+        clock.Advance(TimeSpan.FromDays(14)); // 29 d 2 h old: past 2 × 14 d 6 h
         clock.Advance(TimeSpan.FromMinutes(1));
         while (BackupPolicy.Of(store.Value, Postgres1.VolumeName)?.Verdict.Health != Failed)
         {
