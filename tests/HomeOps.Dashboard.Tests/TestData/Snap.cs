@@ -112,7 +112,8 @@ public static class Snap
         var details = new LonghornBackupTargetDetails("s3://longhorn-backups-home-ops@us-west-2/", "longhorn-s3-backup-credentials", "5m0s",
             available, message, T0.AddMinutes(-3));
         ImmutableArray<Condition> conditions = [Cond("Unavailable", available ? "False" : "True", available ? "" : "Unavailable", message)];
-        return Make(Kinds.LonghornBackupTarget, Meta("default", "longhorn-system"), details,
+        // One uid: a later BackupTarget in a fixture replaces the home-ops one (the store keys by uid).
+        return Make(Kinds.LonghornBackupTarget, Meta("default", "longhorn-system", uid: "uid-backuptarget-default"), details,
             HomeOps.Cluster.Health.LonghornBackupHealth.BackupTargetRule(details, conditions), conditions);
     }
 
