@@ -3,6 +3,7 @@ using HomeOps.Cli.Sources;
 using HomeOps.Cluster.Areas;
 using HomeOps.Cluster.Model;
 using HomeOps.Cluster.Reports;
+using Microsoft.Extensions.Configuration;
 
 namespace HomeOps.Cli;
 
@@ -62,6 +63,16 @@ public static class StatusCommand
             return BadInput;
         }
 
+        // Backups as a verdict: the dashboard's rule over what was read (thresholds from Cluster__Backups__* like the dashboard).
+        try
+        {
+            result = result.WithBackupPolicy(now, BackupSettings());
+        }
+        catch (BadInputException e)
+        {
+            await stderr.WriteLineAsync($"homeops: {e.Message}");
+            return BadInput;
+        }
         var rows = StatusRow.From(result.Snapshots);
         // Talos and etcd: the dashboard's Talos feed verdicts, from one poll (issue 15).
         var talos = options.Talosconfig is { } talosconfig
@@ -91,6 +102,30 @@ public static class StatusCommand
         // Talos asked: not answering, or its verdict (etcd quorum and alarms, node stage and services) not Healthy, is not OK.
         var talosOk = talos is null || talos.IsLive && talos.Verdict.IsOk;
         return !result.Incomplete && areasOk && talosOk && rows.All(r => r.Snapshot.Verdict.IsOk) ? Ok : NotOk;
+    }
+
+    /// <summary>
+    /// <c>Cluster:Backups</c> from the environment (<c>Cluster__Backups__MaxAge__database=14.06:00:00</c>, …), the same
+    /// settings and defaults as the dashboard's; invalid values are bad input.
+    /// </summary>
+    private static HomeOps.Cluster.Health.BackupOptions BackupSettings()
+    {
+        var options = new HomeOps.Cluster.Health.BackupOptions();
+        try
+        {
+            // The environment-variable provider's mapping (Section__Key → Section:Key), for this one section.
+            var settings = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+                .Select(e => (Key: ((string)e.Key).Replace("__", ":", StringComparison.Ordinal), Value: e.Value as string))
+                .Where(e => e.Key.StartsWith(HomeOps.Cluster.Health.BackupOptions.Section + ":", StringComparison.OrdinalIgnoreCase))
+                .ToDictionary(e => e.Key, e => e.Value, StringComparer.OrdinalIgnoreCase);
+            new ConfigurationBuilder().AddInMemoryCollection(settings).Build()
+                .GetSection(HomeOps.Cluster.Health.BackupOptions.Section).Bind(options);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new BadInputException($"Cluster:Backups: {e.Message}");
+        }
+        return options.Validate() is { } problem ? throw new BadInputException(problem) : options;
     }
 
     /// <summary>The first existing file of <c>$KUBECONFIG</c> (a path list), else <c>~/.kube/config</c> when present.</summary>

@@ -21,4 +21,16 @@ public sealed record SourceResult(
         {
             Credentials = Credentials.ReadAt is null ? other.Credentials : Credentials,
         };
+
+    /// <summary>
+    /// Adds the backup policy's verdicts (<see cref="HomeOps.Cluster.Health.BackupPolicy"/>) evaluated over what was read,
+    /// as the dashboard's evaluator would: one <see cref="Kinds.VolumeBackup"/> per volume, listed when the volumes were.
+    /// </summary>
+    public SourceResult WithBackupPolicy(DateTimeOffset now, HomeOps.Cluster.Health.BackupOptions options)
+    {
+        if (!Listed.Any(k => k.Key == Kinds.LonghornVolume.Key)) return this;
+        var state = StatusState.Of(this, now);
+        var backups = HomeOps.Cluster.Health.BackupPolicy.Snapshots(state, options, now);
+        return this with { Snapshots = [.. Snapshots, .. backups], Listed = [.. Listed, Kinds.VolumeBackup] };
+    }
 }

@@ -11,7 +11,8 @@ namespace HomeOps.Cluster.Health;
 /// </summary>
 public static class LonghornHealth
 {
-    private const string RecurringJobGroupPrefix = "recurring-job-group.longhorn.io/";
+    private const string RecurringJobGroupPrefix = BackupPolicy.GroupLabelPrefix;
+    private const string RecurringJobPrefix = BackupPolicy.JobLabelPrefix;
 
     // ---------------------------------------------------------------- Volume
 
@@ -42,6 +43,11 @@ public static class LonghornHealth
             RecurringJobGroups: [.. meta.Labels
                 .Where(l => l.Key.StartsWith(RecurringJobGroupPrefix, StringComparison.Ordinal) && l.Value == "enabled")
                 .Select(l => l.Key[RecurringJobGroupPrefix.Length..])
+                .Order(StringComparer.Ordinal)],
+            RecurringJobs: [.. meta.Labels
+                // recurring-job.longhorn.io/source is a switch (copy the PVC's labels to the volume), not a job.
+                .Where(l => l.Key.StartsWith(RecurringJobPrefix, StringComparison.Ordinal) && l.Value == "enabled" && l.Key != RecurringJobPrefix + "source")
+                .Select(l => l.Key[RecurringJobPrefix.Length..])
                 .Order(StringComparer.Ordinal)]);
         return new ResourceSnapshot(kind, meta, details, VolumeRule(details, conditions), conditions, ObjectParts.RawStatus(obj));
     }

@@ -80,6 +80,10 @@ public static class KindTable
             $"{nameof(LonghornHealth)}.{nameof(LonghornHealth.DecodeNode)}", $"{nameof(LonghornHealth)}.{nameof(LonghornHealth.NodeRule)}"),
         new(Kinds.LonghornBackup, Longhorn, KindFeed.Watched, LonghornHealth.DecodeBackup,
             $"{nameof(LonghornHealth)}.{nameof(LonghornHealth.DecodeBackup)}", $"{nameof(LonghornHealth)}.{nameof(LonghornHealth.BackupRule)}"),
+        new(Kinds.LonghornBackupTarget, Longhorn, KindFeed.Watched, LonghornBackupHealth.DecodeBackupTarget,
+            $"{nameof(LonghornBackupHealth)}.{nameof(LonghornBackupHealth.DecodeBackupTarget)}", $"{nameof(LonghornBackupHealth)}.{nameof(LonghornBackupHealth.BackupTargetRule)}"),
+        new(Kinds.LonghornRecurringJob, Longhorn, KindFeed.Watched, LonghornBackupHealth.DecodeRecurringJob,
+            $"{nameof(LonghornBackupHealth)}.{nameof(LonghornBackupHealth.DecodeRecurringJob)}", $"{nameof(LonghornBackupHealth)}.{nameof(LonghornBackupHealth.RecurringJobRule)}"),
 
         new(Kinds.BgpPeeringPolicy, Cilium, KindFeed.Watched, BgpHealth.DecodePeeringPolicy,
             $"{nameof(BgpHealth)}.{nameof(BgpHealth.DecodePeeringPolicy)}", $"{nameof(BgpHealth)}.{nameof(BgpHealth.DecodePeeringPolicy)}"),
@@ -132,6 +136,8 @@ public static class KindTable
             $"{nameof(TalosSnapshots)}.{nameof(TalosSnapshots.Node)}", $"{nameof(TalosRules)}.{nameof(TalosRules.Node)}"),
         new(Kinds.Etcd, ObservedV1, KindFeed.Observed, null,
             $"{nameof(TalosSnapshots)}.{nameof(TalosSnapshots.Etcd)}", $"{nameof(TalosRules)}.{nameof(TalosRules.Etcd)}"),
+        new(Kinds.VolumeBackup, ObservedV1, KindFeed.Observed, null,
+            $"{nameof(BackupPolicy)}.{nameof(BackupPolicy.Snapshots)}", $"{nameof(BackupPolicy)}.{nameof(BackupPolicy.Rule)}"),
     ];
 
     /// <summary>Kubernetes kinds that have one informer each.</summary>

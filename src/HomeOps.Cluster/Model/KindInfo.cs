@@ -62,6 +62,12 @@ public static class Kinds
     public static readonly KindInfo LonghornNode = new("Node", "longhorn.io", "v1beta2", "nodes", true, Area.Longhorn);
     public static readonly KindInfo LonghornBackup = new("Backup", "longhorn.io", "v1beta2", "backups", true, Area.Longhorn);
 
+    /// <summary>Where backups go (Longhorn 1.10: <c>longhorn-system/default</c>); missing or not available → no backup can run.</summary>
+    public static readonly KindInfo LonghornBackupTarget = new("BackupTarget", "longhorn.io", "v1beta2", "backuptargets", true, Area.Longhorn);
+
+    /// <summary>A scheduled snapshot/backup job; volumes join it through its groups (the backup policy's max ages come from here).</summary>
+    public static readonly KindInfo LonghornRecurringJob = new("RecurringJob", "longhorn.io", "v1beta2", "recurringjobs", true, Area.Longhorn);
+
     public static readonly KindInfo BgpPeeringPolicy = new("CiliumBGPPeeringPolicy", "cilium.io", "v2alpha1", "ciliumbgppeeringpolicies", false, Area.Bgp);
     public static readonly KindInfo BgpNodeConfig = new("CiliumBGPNodeConfig", "cilium.io", "v2alpha1", "ciliumbgpnodeconfigs", false, Area.Bgp);
     public static readonly KindInfo BgpClusterConfig = new("CiliumBGPClusterConfig", "cilium.io", "v2alpha1", "ciliumbgpclusterconfigs", false, Area.Bgp);
@@ -117,6 +123,10 @@ public static class Kinds
 
     /// <summary>etcd as Talos reports it (members, leader, alarms, quorum): one object named "etcd", part of the Nodes area.</summary>
     public static readonly KindInfo Etcd = new("Etcd", ObservedGroup, "v1", "etcds", false, Area.Nodes);
+    /// One Longhorn volume's backup deadline (<see cref="Health.BackupPolicy"/>): its last successful backup against the
+    /// maximum age of its recurring-job group. Time-dependent, so it is evaluated by the dashboard (not decoded from an object).
+    /// </summary>
+    public static readonly KindInfo VolumeBackup = new("VolumeBackup", ObservedGroup, "v1", "volumebackups", true, Area.Longhorn);
 
     // The lists below come from KindTable (the one place a kind is registered). They are properties, not fields, so
     // that KindTable (which reads the KindInfos above) and this class never wait on each other's initialisation.

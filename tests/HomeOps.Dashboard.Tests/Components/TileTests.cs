@@ -108,6 +108,19 @@ public class TileTests : DashboardTestContext
     }
 
     [Fact]
+    public void The_longhorn_tile_counts_overdue_backups_and_volumes_without_a_policy()
+    {
+        UseCluster(ClusterFixture.HomeOps().With(
+            Snap.VolumeBackup("pvc-a", "database", Snap.T0.AddDays(-40), TimeSpan.FromDays(14)),
+            Snap.VolumeBackup("pvc-b", null, null, null)));
+        var cut = Render<LonghornTile>();
+        Assert.Equal("Failed", cut.Find("[data-testid=tile-longhorn]").GetAttribute("data-health"));   // 40 d > 2 × 14 d: stale
+        Assert.Contains("backups overdue 1", cut.Find("[data-testid=tile-longhorn-backups-overdue]").TextContent);
+        Assert.Contains("no backup policy 1", cut.Find("[data-testid=tile-longhorn-backups-no-policy]").TextContent);
+        Assert.Contains("backups of pvc-a", cut.Find("[data-testid=tile-longhorn-problem]").TextContent);
+    }
+
+    [Fact]
     public void Freshness_text_ticks_every_second_on_its_own()
     {
         UseCluster();
