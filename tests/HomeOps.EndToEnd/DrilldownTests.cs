@@ -188,8 +188,8 @@ public sealed class DrilldownTests(BrowserFixture browser) : IAsyncLifetime
             "test", "preferred_username", HomeOps.Dashboard.Auth.Policies.GroupsClaim));
         var denied = await Assert.ThrowsAsync<PodLogException>(() => access.TailAsync(viewerPrincipal, "onepassword-connect", pod, null, 5, TestContext.Current.CancellationToken));
         Assert.Equal(HttpStatusCode.Forbidden, denied.Status);
-        var refused = await audit.QueryAsync(new AuditQuery(Action: AuditAction.PodLogRead.Name, Outcome: AuditOutcome.Refused), TestContext.Current.CancellationToken);
-        Assert.Contains(refused, r => r.Target == $"Pod onepassword-connect/{pod}" && r.Message == HomeOps.Dashboard.Services.PodLogAccess.OperatorsOnly);
+        var refusedReads = await audit.QueryAsync(new AuditQuery(Action: AuditAction.PodLogRead.Name, Outcome: AuditOutcome.Refused), TestContext.Current.CancellationToken);
+        Assert.Contains(refusedReads, r => r.Target == $"Pod onepassword-connect/{pod}" && r.Message == HomeOps.Dashboard.Services.PodLogAccess.OperatorsOnly);
     }
 
     private HttpClient Client(string user)
