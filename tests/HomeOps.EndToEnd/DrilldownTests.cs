@@ -119,7 +119,9 @@ public sealed class DrilldownTests(BrowserFixture browser) : IAsyncLifetime
         var before = drawer.Locator("[data-testid=before-red]");
         var chart = before.Locator("tr.timeline-row[data-category=Chart][data-object='headlamp/headlamp']");
         await Expect(chart).ToContainTextAsync("chart headlamp@0.40.0 → headlamp@0.40.1", new() { Timeout = 10_000 });
-        await Expect(before.Locator("tr.timeline-row[data-category=Health][data-object='headlamp/headlamp']")).ToContainTextAsync("Healthy → Failed (UpgradeFailed)");
+        // The Deployment headlamp/headlamp (and its pods, merged under it) may also have a Health row in the window: pick the HelmRelease's.
+        await Expect(before.Locator("tr.timeline-row[data-category=Health][data-object='headlamp/headlamp']").Filter(new() { HasText = "HelmRelease" }))
+            .ToContainTextAsync("Healthy → Failed (UpgradeFailed)");
         await page.ScreenshotAsync(new() { Path = Artifacts.PathFor("drilldown-helmrelease-before-red.png"), FullPage = true });
         await page.Context.CloseAsync();
     }
