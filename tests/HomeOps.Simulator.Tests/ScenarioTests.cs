@@ -197,6 +197,29 @@ public sealed class ScenarioTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Image_pull_fails_after_a_chart_bump_recorded_as_a_failed_release_and_the_rollback_reverts_it()
+    {
+        var before = _host.Cluster.Get(Kinds.HelmRelease, "headlamp", "headlamp")!;
+        var generation = before.Generation();
+        _host.Scenarios.Trigger("image-pull-fails");
+
+        var failed = _host.Cluster.Get(Kinds.HelmRelease, "headlamp", "headlamp")!;
+        Assert.Equal("0.40.1", failed["spec"]!["chart"]!["spec"]!["version"]!.GetValue<string>());
+        Assert.Equal(generation + 1, failed.Generation());
+        Assert.Equal(failed.Generation(), long.Parse(failed["status"]!["observedGeneration"]!.ToJsonString()));
+        var history = failed["status"]!["history"]!.AsArray();
+        Assert.Equal(("0.40.1", "failed"), (history[0]!["chartVersion"]!.GetValue<string>(), history[0]!["status"]!.GetValue<string>()));
+        Assert.Equal(("0.40.0", "deployed"), (history[1]!["chartVersion"]!.GetValue<string>(), history[1]!["status"]!.GetValue<string>()));
+        Assert.Equal("UpgradeFailed", failed.Condition("Ready")!.String("reason"));
+
+        _host.Scenarios.Recover("image-pull-fails");
+        var recovered = _host.Cluster.Get(Kinds.HelmRelease, "headlamp", "headlamp")!;
+        Assert.Equal("0.40.0", recovered["spec"]!["chart"]!["spec"]!["version"]!.GetValue<string>());
+        Assert.Equal(recovered.Generation(), long.Parse(recovered["status"]!["observedGeneration"]!.ToJsonString()));
+        Assert.Equal("0.40.0", recovered["status"]!["history"]![0]!["chartVersion"]!.GetValue<string>());
+    }
+
+    [Fact]
     public void Volume_degrades_while_a_replica_rebuilds_then_heals()
     {
         var volume = Seed.LonghornCatalogue.DegradingVolume.VolumeName;

@@ -75,7 +75,15 @@ public sealed record KustomizationDetails(
     string LastAppliedRevision,
     string LastAttemptedRevision,
     long ObservedGeneration,
-    string Interval) : IResourceDetails;
+    string Interval) : IResourceDetails
+{
+    /// <summary>
+    /// What it applied, from <c>status.inventory</c>: only the entries the drill-down follows (workloads, CronJobs,
+    /// HelmReleases). Null when the status carries no inventory, or an empty one (nothing applied yet): the drill-down
+    /// then falls back to kustomize-controller's ownership labels.
+    /// </summary>
+    public ImmutableArray<InventoryRef>? Inventory { get; init; }
+}
 
 public sealed record HelmReleaseDetails(
     string Chart,
