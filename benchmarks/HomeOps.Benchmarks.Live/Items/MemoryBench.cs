@@ -51,7 +51,7 @@ public static class MemoryBench
                 ctx.Log.WriteLine($"memory {n} circuits: heap {heap / 1048576.0:F1} MB ({perCircuit / 1024:F0} KB/circuit), ws {ws / 1048576.0:F1} MB");
             }
             report.Require(double.IsFinite(perCircuitAtMax), "no per-circuit figure");
-            report.Check($"retained managed bytes per circuit at {circuitCounts[^1]} circuits", "≤ 2 MB", perCircuitAtMax / 1048576, 2, "MB");
+            report.Check($"retained managed bytes per circuit at {circuitCounts[^1]} circuits", "≤ 1 MB", perCircuitAtMax / 1048576, 1, "MB");
 
             await LiveRig.CloseAsync(pages);
             pages = [];
