@@ -17,12 +17,26 @@ public sealed partial class QuickStartProcessTests
         await using var process = DashboardProcess.Start(new Dictionary<string, string> { ["ASPNETCORE_URLS"] = "http://localhost:5080" });
         // A cold start of three hosts (dashboard, simulator, provider) on a busy two-core machine can take a minute.
         var url = await process.WaitForLineAsync(UrlLine(), TimeSpan.FromSeconds(180));
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri(url) };
+        // The line means "open it now": the very first request, sent as soon as it appears and never retried, is
+        // served by the dashboard's pipeline (the sign-in redirect), not refused or answered 404 by a server still wiring up.
+        var immediately = await http.GetAsync("/", TestContext.Current.CancellationToken);
+        Assert.True(immediately.StatusCode == HttpStatusCode.Redirect,
+            $"the first request after the URL line got {(int)immediately.StatusCode}, not the sign-in redirect");
+        var authorize = immediately.Headers.Location!;
+        Assert.Contains("/application/o/authorize/", authorize.ToString());
+        // … and the provider, reached through that redirect at once, knows the dashboard's callback: it offers its
+        // sign-in form instead of refusing an unregistered redirect_uri.
+        var provider = await http.GetAsync(authorize, TestContext.Current.CancellationToken);
+        var offered = provider.StatusCode == HttpStatusCode.OK ? "" : provider.Headers.Location?.ToString() ?? "";
+        Assert.True(provider.StatusCode == HttpStatusCode.OK || (provider.StatusCode == HttpStatusCode.Redirect && !offered.Contains("error", StringComparison.OrdinalIgnoreCase)),
+            $"the provider answered the first sign-in with {(int)provider.StatusCode} {offered} {await provider.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)}");
+        TestContext.Current.TestOutputHelper?.WriteLine($"authorize: {(int)provider.StatusCode} {offered}");
         var kubeconfig = await process.WaitForLineAsync(KubeconfigLine());
         var adminPassword = await process.WaitForLineAsync(AdminPasswordLine());
         Assert.True(adminPassword.Length >= 16, "a generated password is strong");
         await process.WaitForLineAsync(ViewerPasswordLine());
 
-        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri(url) };
         await Eventually(async () => (await http.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK, "readyz 200");
         Assert.Equal("ok", (await http.GetStringAsync("/healthz")).Trim());
         // Nobody reaches the dashboard without signing in: the overview sends the browser to the embedded

@@ -72,6 +72,11 @@ public static class AuthenticationSetup
                     (ctx.Principal?.Identity as ClaimsIdentity)?.AddClaim(
                         new Claim(SessionRevalidator.ExpiresClaim, expires.ToUnixTimeSeconds().ToString()));
                     ServerSessions.AddSessionId(ctx.Principal?.Identity as ClaimsIdentity);
+                    // Every sign-in (Authentik or break-glass) reports the roles it carries (e.g. notifications pause
+                    // for a subscriber who signs in without the viewer role).
+                    if (ctx.Principal is { } signedIn)
+                        foreach (var observer in ctx.HttpContext.RequestServices.GetServices<ISessionRoleObserver>())
+                            observer.RolesSeen(signedIn, "signed in");
                     return Task.CompletedTask;
                 };
                 // Every request: the session's end time, and its groups re-read from Authentik when due.

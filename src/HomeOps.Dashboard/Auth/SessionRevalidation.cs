@@ -31,8 +31,25 @@ public enum RevalidationOutcome
 /// Authentik outage; a session whose tokens Authentik refuses ends.
 /// </summary>
 public sealed class SessionRevalidation(
-    IOptionsMonitor<OpenIdConnectOptions> oidcOptions, IOptions<AuthOptions> authOptions, TimeProvider time, ILogger<SessionRevalidation> logger)
+    IOptionsMonitor<OpenIdConnectOptions> oidcOptions, IOptions<AuthOptions> authOptions, TimeProvider time, ILogger<SessionRevalidation> logger,
+    IEnumerable<ISessionRoleObserver> observers)
 {
+    /// <summary>
+    /// Revalidates when due (<see cref="RevalidateCoreAsync"/>) and tells the <see cref="ISessionRoleObserver"/>s what
+    /// Authentik said: changed groups, or an ended session. Both callers (requests and open pages) come through here.
+    /// </summary>
+    public async Task<(RevalidationOutcome Outcome, ClaimsPrincipal? Principal)> RevalidateAsync(
+        ClaimsPrincipal principal, AuthenticationProperties properties, CancellationToken ct)
+    {
+        var result = await RevalidateCoreAsync(principal, properties, ct);
+        foreach (var observer in observers)
+        {
+            if (result.Outcome == RevalidationOutcome.Changed) observer.RolesSeen(result.Principal!, "groups re-read from Authentik");
+            else if (result.Outcome == RevalidationOutcome.Ended) observer.SessionEnded(principal);
+        }
+        return result;
+    }
+
     public const string CheckedItem = "homeops:groups-checked";
 
     public bool IsDue(AuthenticationProperties properties, DateTimeOffset now)
@@ -44,7 +61,7 @@ public sealed class SessionRevalidation(
     }
 
     /// <summary>Revalidates when due; on <see cref="RevalidationOutcome.Changed"/> the new principal is returned.</summary>
-    public async Task<(RevalidationOutcome Outcome, ClaimsPrincipal? Principal)> RevalidateAsync(
+    private async Task<(RevalidationOutcome Outcome, ClaimsPrincipal? Principal)> RevalidateCoreAsync(
         ClaimsPrincipal principal, AuthenticationProperties properties, CancellationToken ct)
     {
         var now = time.GetUtcNow();

@@ -44,15 +44,24 @@ public static class EmbeddedIdentity
         return idp;
     }
 
-    /// <summary>Registers the dashboard's real callback URLs once the server has bound, prints the sign-in help once, disposes on stop.</summary>
-    private sealed class IdentityLifetime(IdentityProviderHost idp, DashboardOrigins origins, IServiceProvider services, ILoggerFactory idpLogging) : IHostedService
+    /// <summary>
+    /// Registers the dashboard's real callback URLs once the server has bound, prints the sign-in help once, disposes on
+    /// stop. The registration runs in <see cref="IHostedLifecycleService.StartedAsync"/>: after the server started (its
+    /// addresses are known) and before the host reports itself started — so the "HomeOps dashboard: …" line
+    /// (<see cref="StartupBanner"/>, on ApplicationStarted) appears only once a sign-in from it can succeed. Done on
+    /// ApplicationStarted itself, it raced that line: a browser opened at once met an unregistered callback URL.
+    /// </summary>
+    private sealed class IdentityLifetime(IdentityProviderHost idp, DashboardOrigins origins, IServiceProvider services, ILoggerFactory idpLogging) : IHostedLifecycleService
     {
-        public Task StartAsync(CancellationToken cancellationToken)
-        {
-            var lifetime = services.GetRequiredService<IHostApplicationLifetime>();
-            lifetime.ApplicationStarted.Register(() => _ = RegisterAsync());
-            return Task.CompletedTask;
-        }
+        public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StartedAsync(CancellationToken cancellationToken) => RegisterAsync();
+
+        public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
         private async Task RegisterAsync()
         {

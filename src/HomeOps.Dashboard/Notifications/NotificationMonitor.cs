@@ -78,6 +78,8 @@ public sealed class NotificationMonitor(
         var message = NotificationMessage.For(e);
         foreach (var sub in subscriptions.All())
         {
+            // Last seen without the viewer role (SubscriberEligibility): nothing is sent, nor audited as held back.
+            if (sub.PausedBecause is not null) continue;
             if (!sub.Wants(e.Problem.Area, e.Problem.Health)) continue;
             var reachable = channels.Where(c => c.Reaches(sub)).ToList();
             if (reachable.Count == 0) continue;
@@ -117,6 +119,7 @@ public sealed class NotificationMonitor(
         var sub = subscriptions.Get(user);
         var reachable = sub is null ? [] : channels.Where(c => c.Reaches(sub)).ToList();
         if (sub is null || reachable.Count == 0) return "Nothing to send to: enable push here or set an ntfy topic, then save.";
+        if (sub.PausedBecause is { } paused) return $"Not sent: notifications are paused ({paused}). Sign in again with the viewer role to resume them.";
         var now = time.GetUtcNow();
         var test = new NotificationEvent(NotificationKind.Problem,
             new Problem("Test", "", "", "Test", null, "notification", Cluster.Model.HealthStatus.Degraded, "Test",

@@ -20,6 +20,9 @@ public static class NotificationServices
             .ValidateOnStart();
         services.TryAddSingleton<ProblemClock>();
         services.AddSingleton<SubscriptionStore>();
+        // Sign-in and session revalidation report the roles they see: a subscriber who lost the viewer role gets nothing.
+        services.AddSingleton<SubscriberEligibility>();
+        services.AddSingleton<HomeOps.Dashboard.Auth.ISessionRoleObserver>(sp => sp.GetRequiredService<SubscriberEligibility>());
         services.AddSingleton(sp => VapidKeys.Resolve(sp.GetRequiredService<IOptions<NotificationOptions>>(),
             sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<IHostEnvironment>()));
         // No request logging: push endpoints and ntfy topics are capability URLs.

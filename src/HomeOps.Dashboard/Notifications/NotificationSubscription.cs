@@ -19,6 +19,12 @@ public sealed record NotificationSubscription(
     string? QuietTo,
     string? TimeZone)
 {
+    /// <summary>
+    /// Set while nothing may be sent to this user: the dashboard last saw them without the viewer role (at a sign-in, or
+    /// when their groups were re-read from Authentik). Cleared when it next sees them with it. See <see cref="SubscriberEligibility"/>.
+    /// </summary>
+    public string? PausedBecause { get; init; }
+
     public static NotificationSubscription Empty(string user) =>
         new(user, [], HealthStatus.Degraded, [], null, null, null, null);
 

@@ -37,19 +37,40 @@ public sealed class SubscriptionStore
         lock (_gate) return [.. _byUser.Values];
     }
 
+    /// <summary>
+    /// Saves the user's choices. Whether they may receive anything (<see cref="NotificationSubscription.PausedBecause"/>)
+    /// is kept as stored: only what the dashboard learns from sign-in and Authentik changes it (<see cref="SetPaused"/>).
+    /// </summary>
     public void Save(NotificationSubscription subscription)
     {
         lock (_gate)
         {
-            _byUser[subscription.User] = subscription;
+            _byUser[subscription.User] = subscription with { PausedBecause = _byUser.GetValueOrDefault(subscription.User)?.PausedBecause };
             Write();
         }
     }
 
-    public void Remove(string user)
+    /// <summary>Pauses (a reason) or resumes (null) the user's subscription; false when there is none or nothing changed.</summary>
+    public bool SetPaused(string user, string? reason)
     {
         lock (_gate)
-            if (_byUser.Remove(user)) Write();
+        {
+            if (!_byUser.TryGetValue(user, out var s) || (s.PausedBecause is null) == (reason is null)) return false;
+            _byUser[user] = s with { PausedBecause = reason };
+            Write();
+            return true;
+        }
+    }
+
+    /// <summary>Deletes the user's subscription; false when there was none.</summary>
+    public bool Remove(string user)
+    {
+        lock (_gate)
+        {
+            if (!_byUser.Remove(user)) return false;
+            Write();
+            return true;
+        }
     }
 
     /// <summary>Drops a push device the push service says is gone (404/410).</summary>

@@ -149,15 +149,35 @@ public sealed class InformerFreshnessTests
     [Fact]
     public async Task A_silent_watch_is_marked_stale_and_reopened()
     {
-        // No bookmarks: after StaleAfter without any event the watch is presumed hung.
+        // No bookmarks: after StaleAfter without any event the watch is presumed hung. The informer's clock is one only
+        // this test moves, so "silent for StaleAfter" happens exactly when the test says — never earlier because the
+        // machine is slow (the initial list and the first event take what they take), never by waiting for real.
+        var staleAfter = TimeSpan.FromSeconds(7);
+        var clock = new PendingTimerClock();
         await using var rig = await InformerRig.StartAsync(
             kinds: [Kinds.Node],
             simulator: o => o.BookmarkInterval = TimeSpan.FromHours(1),
-            cluster: o => o.StaleAfter = TimeSpan.FromMilliseconds(400));
+            cluster: o => o.StaleAfter = staleAfter,
+            time: clock);
         var informer = rig.Informer(Kinds.Node);
+        // An event waits out its batch's short linger on the same clock before it reaches the store.
+        async Task DeliveredAsync(string what)
+        {
+            await rig.WaitUntilAsync(() => clock.Pending(KindInformer.BatchLinger) > 0 || rig.Converged(), what + " (batched)");
+            if (!rig.Converged()) clock.Advance(KindInformer.BatchLinger);
+            await rig.WaitUntilAsync(() => rig.Converged(), what);
+        }
         await rig.WaitUntilAsync(() => informer.HasSynced, "listed");
         rig.Annotate(Kinds.Node, null, "mini01", "before-silence"); // an event: the watch is certainly established
-        await rig.WaitUntilAsync(() => rig.Converged(), "event received");
+        await DeliveredAsync("event received");
+        // The watch waits for its next line, with the silence timer running (created after the event was handled).
+        await rig.WaitUntilAsync(() => clock.Pending(staleAfter) == 1 && rig.Converged(), "the watch waiting on its silence timer");
+        Assert.Equal(0, informer.Reconnects);
+
+        clock.Advance(staleAfter - TimeSpan.FromMilliseconds(1));
+        Assert.Equal(1, clock.Pending(staleAfter));   // a millisecond short of the limit it is still open
+        Assert.Equal(0, informer.Reconnects);
+        clock.Advance(TimeSpan.FromMilliseconds(1));
 
         await rig.WaitUntilAsync(() => informer.Reconnects >= 1, "stale watch reopened");
         var stale = rig.FreshnessOf(Kinds.Node).First(f => f.State == FeedState.Reconnecting);
@@ -166,7 +186,10 @@ public sealed class InformerFreshnessTests
 
         // The reopened watch still delivers.
         rig.Annotate(Kinds.Node, null, "mini02", "after-silence");
-        await rig.WaitUntilAsync(() => rig.Converged(), "converged after the silence");
+        await DeliveredAsync("converged after the silence");
+        Assert.Equal(FeedState.Live, informer.State);
+        Assert.Equal(1, informer.Reconnects);
+        Assert.Equal(1, informer.Lists);
     }
 
     [Fact]

@@ -52,7 +52,8 @@ internal sealed class InformerRig : IAsyncDisposable
         Action<SimulatorOptions>? simulator = null,
         Action<ClusterOptions>? cluster = null,
         IEnumerable<KindInfo>? kinds = null,
-        Action<SimulatorHost>? beforeInformers = null)
+        Action<SimulatorHost>? beforeInformers = null,
+        TimeProvider? time = null)
     {
         var loggers = TestLoggerProvider.Factory(out var logs);
         var simOptions = new SimulatorOptions { Port = 0, Scenarios = { Enabled = false } };
@@ -72,7 +73,8 @@ internal sealed class InformerRig : IAsyncDisposable
         cluster?.Invoke(options);
         var client = new KubernetesClientFactory(Options.Create(options)).Create();
         var store = new ClusterStore();
-        var host = new InformerHost(client, store, store, options, TimeProvider.System, loggers, kinds ?? Kinds.Watched);
+        // The informers' clock (staleness, backoff, discovery): real time unless a test drives its own.
+        var host = new InformerHost(client, store, store, options, time ?? TimeProvider.System, loggers, kinds ?? Kinds.Watched);
         var rig = new InformerRig(sim, store, host, loggers, logs);
         await host.StartAsync(TestContext.Current.CancellationToken);
         // Discovery decides which feeds run: wait for its first answer so tests can address the informers.

@@ -62,35 +62,43 @@ public sealed class CoalescingSubscriptionTests
     [Fact]
     public async Task After_an_idle_window_the_first_change_is_delivered_at_once_and_later_ones_wait_for_the_window()
     {
-        // A long window keeps the timing assertions far from scheduling noise on a loaded machine.
+        // On a clock only this test moves: "at once" means without the clock moving at all, and "waits for the window"
+        // means a timer is pending that fires exactly when the window ends — no wall clock, no scheduler timing.
         var window = TimeSpan.FromSeconds(2);
+        var clock = new WindowClock();
         var store = new ClusterStore();
-        var recorder = new Recorder();
-        using var sub = store.SubscribeCoalesced((s, c) => recorder.OnBatch(s, c), window);
+        var recorder = new Recorder(clock);
+        using var sub = store.SubscribeCoalesced((s, c) => recorder.OnBatch(s, c), window, clock);
 
-        var sent = DateTimeOffset.UtcNow;
+        // Idle since the start: the first change goes out without waiting for any timer.
         Change(store, "a");
-        await Wait.UntilAsync(() => recorder.Batches.Count == 1, "leading-edge batch");
-        var first = recorder.Batches.Single();
-        Assert.True(first.At - sent < window / 2, $"first change waited {(first.At - sent).TotalMilliseconds} ms");
+        await Wait.UntilAsync(() => recorder.Batches.Count == 1 || clock.Waiting > 0, "a delivered or waiting");
+        var first = Assert.Single(recorder.Batches);
+        Assert.Equal(T0, first.At);
         Assert.Equal(["a"], first.Keys);
 
-        // Inside the window: merged and delivered when the window (measured from the last delivery) ends.
+        // Inside the window: merged, and held until the window (measured from the last delivery) ends.
         Change(store, "b");
         Change(store, "c");
+        await Wait.UntilAsync(() => clock.Waiting > 0 || recorder.Batches.Count > 1, "b and c waiting for the window");
+        clock.Advance(window - TimeSpan.FromMilliseconds(1));
+        Assert.Equal(1, clock.Waiting);   // a millisecond before the window ends its timer has not fired
+        Assert.Single(recorder.Batches);
+        clock.Advance(TimeSpan.FromMilliseconds(1));
         await Wait.UntilAsync(() => recorder.Batches.Count == 2, "trailing batch");
         var second = recorder.Batches.Last();
-        Assert.True(second.At - first.At >= window - TimeSpan.FromMilliseconds(15),
-            $"second batch {(second.At - first.At).TotalMilliseconds} ms after the first");
+        Assert.Equal(window, second.At - first.At);
         Assert.Equal(["b", "c"], second.Keys.Order());
 
-        // Idle for a whole window again: the next change goes out at once.
-        await Wait.UntilAsync(() => DateTimeOffset.UtcNow - second.At > window, "an idle window", window * 2);
-        var sentAgain = DateTimeOffset.UtcNow;
+        // Idle for a whole window again: the next change goes out at once, again without the clock moving.
+        await Wait.UntilAsync(() => sub.BatchesDelivered == 2, "trailing delivery finished");
+        clock.Advance(window);
+        var sentAgain = clock.GetUtcNow();
         Change(store, "d");
-        await Wait.UntilAsync(() => recorder.Batches.Count == 3, "leading-edge batch after idle");
+        await Wait.UntilAsync(() => recorder.Batches.Count == 3 || clock.Waiting > 0, "d delivered or waiting");
+        Assert.Equal(3, recorder.Batches.Count);
         var third = recorder.Batches.Last();
-        Assert.True(third.At - sentAgain < window / 2, $"change after idle waited {(third.At - sentAgain).TotalMilliseconds} ms");
+        Assert.Equal(sentAgain, third.At);
         Assert.Equal(["d"], third.Keys);
     }
 
