@@ -14,6 +14,7 @@ public static class RadarSources
     public const string Talosconfig = "talosconfig";
     public const string ApiServer = "api-server";
     public const string AuthentikToken = "authentik-token";
+    public const string LonghornBackup = "longhorn-backup";
 }
 
 /// <summary>
@@ -82,9 +83,7 @@ public sealed record ExpiryRadar(DateTimeOffset GeneratedAt, HealthStatus Health
         new CredentialRadarSource(RadarSources.Talosconfig, "Talosconfig client certificate", o => o.ClientCertificateWarning),
         new CredentialRadarSource(RadarSources.ApiServer, "API server certificate", o => o.ApiServerCertificateWarning),
         new AuthentikTokenRadarSource(),
-        // Longhorn backups: the per-volume "last successful backup older than its maximum age" verdict (branch backup15)
-        // becomes one more IRadarSource here — one item per volume, ExpiresAt = last backup + maximum age, its verdict
-        // read from that rule, not judged again.
+        new LonghornBackupRadarSource(),
     ];
 
     public static ExpiryRadar Compute(RadarInputs inputs, IReadOnlyList<IRadarSource>? sources = null)
@@ -116,7 +115,8 @@ public sealed record ExpiryRadar(DateTimeOffset GeneratedAt, HealthStatus Health
         var credentials = inputs.Credentials.ReadAt is { } at
             ? new Freshness(FeedState.Live, true, at, at, 0, null, at, Polled: true)
             : Freshness.Initial(inputs.Now, polled: true);
-        return AreaFreshness.Combine([inputs.State.Slice(Kinds.Certificate).Freshness, inputs.State.Slice(Kinds.AuthentikToken).Freshness, credentials]);
+        return AreaFreshness.Combine([inputs.State.Slice(Kinds.Certificate).Freshness, inputs.State.Slice(Kinds.AuthentikToken).Freshness,
+            inputs.State.Slice(Kinds.LonghornVolume).Freshness, credentials]);
     }
 
     /// <summary>"3 expired, 1 expiring soon", "nothing expires within its warning window", "nothing to watch".</summary>
@@ -239,5 +239,37 @@ public sealed class AuthentikTokenRadarSource : IRadarSource
             s.Verdict.Health, s.Verdict.Reason, s.Verdict.Message, s.Kind.Key, s.Key)).ToList();
         HealthStatus? health = items.Count == 0 && !slice.Freshness.IsLive ? HealthStatus.Unknown : null;
         return new RadarSourceResult(items, slice.Freshness.Describe(inputs.Now), health);
+    }
+}
+
+/// <summary>
+/// Longhorn backups: one item per volume that a backup job reaches, due at last backup + its group's maximum age. The verdict
+/// is <see cref="BackupPolicy"/>'s, read from the store (<see cref="BackupPolicy.Current"/>) — the same one the Longhorn tile,
+/// problem list and <c>/metrics</c> show — never judged again here. Volumes without a backup policy have no deadline: they are
+/// counted in the status line, and listed on the Longhorn page.
+/// </summary>
+public sealed class LonghornBackupRadarSource : IRadarSource
+{
+    public string Source => RadarSources.LonghornBackup;
+
+    public string Title => "Longhorn backups";
+
+    public RadarSourceResult Read(RadarInputs inputs)
+    {
+        var volumes = inputs.State.Slice(Kinds.LonghornVolume);
+        var items = new List<RadarItem>();
+        var withoutPolicy = 0;
+        foreach (var s in inputs.State.Items(Kinds.VolumeBackup))
+        {
+            var d = BackupPolicy.ToDeadline(s);
+            if (d.Group is null) { withoutPolicy++; continue; }
+            var (ns, name) = d.Claim.Split('/', 2) is [var n, var c] ? (n, c) : ((string?)null, d.Volume);
+            items.Add(new RadarItem(RadarSources.LonghornBackup, ns, name, d.DueAt, s.Verdict.Health, s.Verdict.Reason,
+                s.Verdict.Message, s.Kind.Key, s.Key));
+        }
+        var status = volumes.Freshness.Describe(inputs.Now);
+        if (withoutPolicy > 0) status += $"; {withoutPolicy} volume{(withoutPolicy == 1 ? "" : "s")} without a backup policy";
+        HealthStatus? health = items.Count == 0 && !volumes.Freshness.IsLive ? HealthStatus.Unknown : null;
+        return new RadarSourceResult(items, status, health);
     }
 }

@@ -5,6 +5,7 @@ using HomeOps.Cluster.Metrics;
 using HomeOps.Cluster.Model;
 using HomeOps.Cluster.Reports;
 using HomeOps.Cluster.Sources;
+using HomeOps.Cluster.Sources.Credentials;
 using HomeOps.Cluster.State;
 using HomeOps.Cluster.Tests.Metrics;
 using HomeOps.Simulator.Seed;
@@ -246,5 +247,41 @@ public sealed class BackupPolicyTests
         }
         Assert.Equal("BackupStale", BackupPolicy.Of(store.Value, Postgres1.VolumeName)!.Verdict.Reason);
         await evaluator.StopAsync(CancellationToken.None);
+    }
+}
+
+/// <summary>The slow-burn radar lists each backed-up volume by the backup policy's own stored verdict (one truth).</summary>
+public sealed class BackupRadarTests
+{
+    [Fact]
+    public void The_radar_lists_backed_up_volumes_due_at_last_backup_plus_max_age_with_the_stored_verdict_and_counts_the_rest()
+    {
+        var seeded = SeededState.Build();
+        var postgres = LonghornCatalogue.Volumes.First(v => v.PvcName == "postgresql-cluster-1");
+        // Fifteen days after the last backup: past the weekly max age (14 d 6 h), so the stored verdict is Degraded.
+        var later = SeededState.Now - postgres.LastBackupAgo!.Value + TimeSpan.FromDays(15);
+        var verdicts = BackupPolicy.Snapshots(seeded, new BackupOptions(), later);
+        var store = new ClusterStore();
+        store.Dispatch(new ResourcesReplaced(Kinds.VolumeBackup, verdicts, later));
+        store.Dispatch(new ResourcesReplaced(Kinds.LonghornVolume, [.. seeded.Items(Kinds.LonghornVolume)], later));
+        store.Dispatch(new FreshnessChanged(Kinds.LonghornVolume, new Freshness(FeedState.Live, true, later, later, 0, null, later)));
+
+        var radar = ExpiryRadar.Compute(new RadarInputs(store.Value, CredentialReport.NotRead, new RadarOptions(), later));
+
+        var backups = radar.Items.Where(i => i.Source == RadarSources.LonghornBackup).ToList();
+        var stored = BackupPolicy.Current(store.Value);
+        var withPolicy = stored.Where(d => d.Group is not null).ToList();
+        Assert.NotEmpty(withPolicy);
+        Assert.Equal(withPolicy.Count, backups.Count);
+        var pg = backups.Single(i => (i.Namespace, i.Name) == ("postgresql-system", "postgresql-cluster-1"));
+        var pgStored = stored.Single(d => d.Claim == "postgresql-system/postgresql-cluster-1");
+        Assert.Equal((pgStored.DueAt, pgStored.Verdict.Health, pgStored.Reason), (pg.ExpiresAt, pg.Health, pg.Reason));
+        Assert.Equal(Degraded, pg.Health);
+        // Volumes with no backup policy have no deadline: not items, but said in the source's status line.
+        var withoutPolicy = stored.Count - withPolicy.Count;
+        Assert.True(withoutPolicy > 0);
+        var source = radar.Sources.Single(s => s.Source == RadarSources.LonghornBackup);
+        Assert.Contains($"{withoutPolicy} volume", source.Status);
+        Assert.Contains("without a backup policy", source.Status);
     }
 }
