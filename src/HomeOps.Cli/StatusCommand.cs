@@ -76,7 +76,7 @@ public static class StatusCommand
         var rows = StatusRow.From(result.Snapshots);
         // Talos and etcd: the dashboard's Talos feed verdicts, from one poll (issue 15).
         var talos = options.Talosconfig is { } talosconfig
-            ? await HomeOps.Cli.Sources.TalosSource.ReadAsync(talosconfig, options.Talosctl, result.Snapshots, now, ct)
+            ? await HomeOps.Cli.Sources.TalosSource.ReadAsync(talosconfig, options.Talosctl, result.Snapshots, now, options.TalosTimeout, ct)
             : null;
         // The dashboard's own area rollups over what was read: a missing expected node fails the Nodes area here too, and
         // Talos's and etcd's verdicts are part of the Nodes area as in the dashboard.

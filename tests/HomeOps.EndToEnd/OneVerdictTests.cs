@@ -228,7 +228,8 @@ public sealed partial class OneVerdictTests : IAsyncLifetime
             File.SetUnixFileMode(talosctl, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             var talosconfig = Path.Combine(folder.FullName, "talosconfig");
             await File.WriteAllTextAsync(talosconfig, "context: home-ops\n", ct);
-            args.AddRange(["--talosconfig", talosconfig, "--talosctl", talosctl]);
+            // Each stand-in call starts a .NET process: on a loaded CI machine 15 s per call is not enough (the test judges the verdict, not the speed).
+            args.AddRange(["--talosconfig", talosconfig, "--talosctl", talosctl, "--talos-timeout", "120"]);
         }
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
