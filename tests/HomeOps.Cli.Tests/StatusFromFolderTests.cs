@@ -29,10 +29,17 @@ public sealed class StatusFromFolderTests
         }
 
         // The same objects, decoded in this process straight from the files, must come out of the CLI.
+        // Observed kinds (group observed.homeops) are the CLI's own evaluation over what was read, not objects in files:
+        // each Longhorn volume gets its backup verdict (VolumeBackup), as in the dashboard.
         var expected = ExpectedFromFiles(RepoPaths.Fixtures).Order().ToList();
-        var actual = rows.Select(r => string.Join(" | ", Keys.Take(6).Select(k => r.GetProperty(k).ValueKind == JsonValueKind.Null ? "-" : r.GetProperty(k).GetString())))
+        var fromFiles = rows.Where(r => !r.GetProperty("apiVersion").GetString()!.StartsWith(Kinds.ObservedGroup + "/", StringComparison.Ordinal));
+        var actual = fromFiles.Select(r => string.Join(" | ", Keys.Take(6).Select(k => r.GetProperty(k).ValueKind == JsonValueKind.Null ? "-" : r.GetProperty(k).GetString())))
             .Order().ToList();
         Assert.Equal(expected, actual);
+        var volumes = rows.Where(r => r.GetProperty("kind").GetString() == "Volume").Select(r => r.GetProperty("name").GetString()).Order().ToList();
+        var backups = rows.Where(r => r.GetProperty("kind").GetString() == "VolumeBackup").Select(r => r.GetProperty("name").GetString()).Order().ToList();
+        Assert.NotEmpty(volumes);
+        Assert.Equal(volumes, backups);
 
         string Verdict(string kind, string? ns, string name) =>
             string.Join("/", rows.Where(r => r.GetProperty("kind").GetString() == kind && r.GetProperty("name").GetString() == name &&
@@ -78,7 +85,9 @@ public sealed class StatusFromFolderTests
         Assert.Matches(@"^KIND\s+NAMESPACE\s+NAME\s+HEALTH\s+REASON\s+MESSAGE$", lines[0].TrimEnd());
         Assert.Contains("Nodes: 1/1 healthy", result.Stdout);
         Assert.Contains("Flux: 3/4 healthy, 1 suspended", result.Stdout);
-        Assert.Contains("Longhorn: 2/2 healthy", result.Stdout);
+        // The volume's backup verdict (no recurring-job group has a backup job in this dump) is shown, never an alarm.
+        Assert.Contains("Longhorn: 2/3 healthy, 1 suspended", result.Stdout);
+        Assert.Contains(lines, l => l.StartsWith("VolumeBackup ", StringComparison.Ordinal) && l.Contains("Suspended") && l.Contains(BackupPolicy.NoPolicyReason));
         Assert.Contains("BGP: 2/2 healthy", result.Stdout);
         Assert.Contains(lines, l => l.StartsWith("GitRepository ", StringComparison.Ordinal) && l.Contains("flux-system") && l.Contains("Healthy"));
 
