@@ -5,8 +5,8 @@ namespace HomeOps.Cluster.Health;
 
 /// <summary>
 /// <c>networking.k8s.io/v1</c> Ingresses, read only to learn the hosts users reach (each one a network-probe target).
-/// Whether a host answers is the probe's verdict (<see cref="ProbeHealth.Rule"/>), not this one: an Ingress is judged
-/// only on whether its controller published an address.
+/// Whether a host answers is the probe's verdict (<see cref="ProbeHealth.Rule"/>), not this one: an Ingress is never
+/// a problem of its own.
 /// </summary>
 public static class IngressHealth
 {
@@ -28,12 +28,16 @@ public static class IngressHealth
         return new ResourceSnapshot(kind, meta, details, Rule(details), ObjectParts.Conditions(status), ObjectParts.RawStatus(obj));
     }
 
-    /// <summary>No address published → Degraded "NoAddress" (the controller has not admitted it); otherwise Healthy "Admitted".</summary>
+    /// <summary>
+    /// Always Healthy: an Ingress is read for its hosts, and whether they reach a user is the probe's verdict (one truth,
+    /// the Network path area). The reason still says whether the controller published an address ("Admitted") or not
+    /// ("NoAddress"), for the object's own row.
+    /// </summary>
     public static Verdict Rule(IngressDetails d)
     {
         var hosts = d.Hosts.IsDefaultOrEmpty ? "no host" : string.Join(", ", d.Hosts);
         return d.Addresses.IsDefaultOrEmpty
-            ? new Verdict(HealthStatus.Degraded, NoAddress, $"{hosts}: no address published by the ingress controller")
+            ? new Verdict(HealthStatus.Healthy, NoAddress, $"{hosts}: no address published by the ingress controller (reachability: Network path)")
             : new Verdict(HealthStatus.Healthy, "Admitted", $"{hosts} → {string.Join(", ", d.Addresses)}");
     }
 }

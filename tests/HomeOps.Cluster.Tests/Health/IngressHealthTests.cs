@@ -30,10 +30,10 @@ public sealed class IngressHealthTests
     }
 
     [Fact]
-    public void An_Ingress_without_a_published_address_is_degraded_and_says_so()
+    public void An_Ingress_without_a_published_address_says_so_but_leaves_the_verdict_to_the_probe()
     {
         var s = Decode(Ingress("app", "{'host':'a.example.com'}", "", ""));
-        Assert.Equal((HealthStatus.Degraded, IngressHealth.NoAddress), (s.Verdict.Health, s.Verdict.Reason));
+        Assert.Equal((HealthStatus.Healthy, IngressHealth.NoAddress), (s.Verdict.Health, s.Verdict.Reason));
         Assert.Contains("a.example.com", s.Verdict.Message, StringComparison.Ordinal);
     }
 
