@@ -36,6 +36,9 @@ public static class Breakdown
             var i = 0;
             Stage(log, name, "line read (KubernetesClient)", 1, () => IngestPath.ReadLineWithKubernetesClient(lines[i++ % lines.Length]));
             Stage(log, name, "line read+decode (WatchLines)", 1, () => IngestPath.ReadLine(kind, lines[i++ % lines.Length], now));
+            // The informer's path: the store holds the previous version of every object, whose unchanged parts are reused.
+            var held = store.Value.Slice(kind).Items;
+            Stage(log, name, "line read+decode, held", 1, () => IngestPath.ReadLine(kind, lines[i++ % lines.Length], now, held));
             Stage(log, name, "decode + health rule", 1, () => ResourceDecoder.Decode(kind, parsed[i++ % parsed.Length].Object, now));
             if (Environment.GetEnvironmentVariable("BREAKDOWN_DECODE") == "1")
             {

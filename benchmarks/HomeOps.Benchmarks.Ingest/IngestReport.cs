@@ -35,11 +35,17 @@ public sealed record MachineInfo(string Cpu, int Cores, string Dotnet, string Os
 /// <summary>The targets of issue #6 item 1, and the loose version the smoke run holds a loaded CI machine to.</summary>
 public sealed record Targets(double EventsPerSecond, double RelistMilliseconds, string[] TargetKinds)
 {
-    /// <summary>≥ 50,000 events/s for node- and volume-sized objects; a re-list of 5,000 settles in &lt; 100 ms.</summary>
-    public static Targets Full => new(50_000, 100, ["Node", "LonghornVolume"]);
+    /// <summary>
+    /// ≥ 100,000 events/s for node- and volume-sized objects on one core (issue 18; issue 6 asked 50,000); a re-list of
+    /// 5,000 settles in &lt; 100 ms.
+    /// </summary>
+    public static Targets Full => new(100_000, 100, ["Node", "LonghornVolume"]);
 
-    /// <summary>A regression alarm, not a measurement: one fifth of the full targets.</summary>
-    public static Targets Smoke => Full with { EventsPerSecond = Full.EventsPerSecond / 5, RelistMilliseconds = Full.RelistMilliseconds * 5 };
+    /// <summary>
+    /// A regression alarm, not a measurement: 10,000 events/s (one fifth of issue 6's target, kept when issue 18 raised
+    /// the full one: the smoke runs in the default test run on shared machines) and five times the re-list target.
+    /// </summary>
+    public static Targets Smoke => Full with { EventsPerSecond = 10_000, RelistMilliseconds = Full.RelistMilliseconds * 5 };
 }
 
 public sealed record IngestReport(string Mode, DateTimeOffset Date, MachineInfo Machine, Targets Targets,

@@ -32,6 +32,9 @@ public sealed record CliArguments(
 
     /// <summary>The talosctl executable (<c>--talosctl</c>, default <c>talosctl</c> on PATH).</summary>
     public string Talosctl { get; init; } = "talosctl";
+
+    /// <summary><c>--talos-timeout</c>: how long each talosctl call may take before it counts as not answering (default 15 s).</summary>
+    public TimeSpan TalosTimeout { get; init; } = HomeOps.Cli.Sources.TalosSource.DefaultTimeout;
     /// <summary><c>--since</c>: print the dashboard's change timeline of this recent period instead of reading the cluster.</summary>
     public TimeSpan? Since { get; init; }
 
@@ -59,6 +62,7 @@ public sealed record CliArguments(
                                    alarms; per-node stage, services, apid reachability). Without it the etcd line
                                    says it was not read.
           --talosctl BIN           the talosctl executable (default: talosctl on PATH)
+          --talos-timeout SECONDS  how long each talosctl call may take (default: 15; 1-600)
 
         Timeline (what changed, from the dashboard's database instead of the cluster):
           --since DURATION     print the change timeline's entries of the last DURATION (30m, 1h, 7d), newest
@@ -71,8 +75,13 @@ public sealed record CliArguments(
         Output:
           --output table|json  aligned table grouped by area (default), or one JSON object
                                {"areas": [{area, total, ok, worst, freshness, live, count, countLabel}],
-                                "entries": [{kind, apiVersion, namespace, name, health, reason, message}]}
-                               with the dashboard's area verdicts (the same as /api/v1/health)
+                                "entries": [{kind, apiVersion, namespace, name, health, reason, message}],
+                                "radar": {health, verdict, count, items: [{source, namespace, name, expiresAt,
+                                          secondsLeft, health, reason, message}], sources: [{source, health, items, status}]}}
+                               with the dashboard's area verdicts (the same as /api/v1/health) and its slow-burn
+                               radar (the same as /api/v1/radar: cert-manager Certificates, the kubeconfig's and
+                               --talosconfig's client certificates, the API server's certificate, Authentik tokens;
+                               the table prints it as a "radar" section; it does not change the exit code)
           -h, --help           show this help
 
         Exit codes: 0 every object is Healthy or Suspended and no area is Failed or Degraded; 1 otherwise (or a
@@ -89,6 +98,7 @@ public sealed record CliArguments(
 
         string? from = null, kubeconfig = null, context = null, authentikUrl = null, authentikTokenFile = null, authentikCa = null, talosconfig = null, dataDir = null;
         var talosctl = "talosctl";
+        var talosTimeout = HomeOps.Cli.Sources.TalosSource.DefaultTimeout;
         TimeSpan? since = null;
         IReadOnlyList<string> expectedNodes = ClusterOptions.DefaultExpectedNodes;
         var simulator = false;
@@ -157,6 +167,12 @@ public sealed record CliArguments(
                 case "--talosctl":
                     talosctl = Value();
                     break;
+                case "--talos-timeout":
+                    var seconds = Value();
+                    if (!int.TryParse(seconds, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var secs) || secs is < 1 or > 600)
+                        throw new BadInputException($"--talos-timeout '{seconds}': expected whole seconds from 1 to 600");
+                    talosTimeout = TimeSpan.FromSeconds(secs);
+                    break;
                 case "--since":
                     var text = Value();
                     if (!HomeOps.Operations.Timeline.TimelineSince.TryParse(text, out var span))
@@ -188,6 +204,7 @@ public sealed record CliArguments(
             AuthentikCaBundle = authentikCa,
             Talosconfig = talosconfig,
             Talosctl = talosctl,
+            TalosTimeout = talosTimeout,
             Since = since,
             DataDirectory = dataDir,
         };

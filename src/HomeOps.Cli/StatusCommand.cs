@@ -3,6 +3,7 @@ using HomeOps.Cli.Sources;
 using HomeOps.Cluster.Areas;
 using HomeOps.Cluster.Model;
 using HomeOps.Cluster.Reports;
+using Microsoft.Extensions.Configuration;
 
 namespace HomeOps.Cli;
 
@@ -62,20 +63,38 @@ public static class StatusCommand
             return BadInput;
         }
 
+        // Backups as a verdict: the dashboard's rule over what was read (thresholds from Cluster__Backups__* like the dashboard).
+        try
+        {
+            result = result.WithBackupPolicy(now, BackupSettings());
+        }
+        catch (BadInputException e)
+        {
+            await stderr.WriteLineAsync($"homeops: {e.Message}");
+            return BadInput;
+        }
         var rows = StatusRow.From(result.Snapshots);
         // Talos and etcd: the dashboard's Talos feed verdicts, from one poll (issue 15).
         var talos = options.Talosconfig is { } talosconfig
-            ? await HomeOps.Cli.Sources.TalosSource.ReadAsync(talosconfig, options.Talosctl, result.Snapshots, now, ct)
+            ? await HomeOps.Cli.Sources.TalosSource.ReadAsync(talosconfig, options.Talosctl, result.Snapshots, now, options.TalosTimeout, ct)
             : null;
         // The dashboard's own area rollups over what was read: a missing expected node fails the Nodes area here too, and
         // Talos's and etcd's verdicts are part of the Nodes area as in the dashboard.
-        var areas = AreaRollups.All(StatusState.WithTalos(StatusState.Of(result, now), talos, now), options.ExpectedNodes);
+        var state = StatusState.WithTalos(StatusState.Of(result, now), talos, now);
+        var areas = AreaRollups.All(state, options.ExpectedNodes);
+        // The slow-burn radar: the dashboard's computation over what was read, this kubeconfig's and the API server's
+        // certificates, and the talosconfig's when one was given. Informational: it does not change the exit code.
+        var credentials = options.Talosconfig is { } talosPath
+            ? result.Credentials.With(HomeOps.Cluster.Sources.Credentials.CredentialCertificates.FromTalosconfigFile(talosPath))
+            : result.Credentials;
+        var radar = ExpiryRadar.Compute(new RadarInputs(state, credentials, new RadarOptions(), now));
         if (options.Output == OutputFormat.Json)
-            JsonOutputWriter.Write([.. areas.Select(a => AreaReport.From(a, now))], rows, EtcdReport.From(talos, now), stdout);
+            JsonOutputWriter.Write([.. areas.Select(a => AreaReport.From(a, now))], rows, EtcdReport.From(talos, now), stdout, radar);
         else
         {
             TableWriter.Write(rows, areas, stdout);
             TalosLines.Write(talos, now, stdout);
+            RadarLines.Write(radar, stdout);
         }
         await stdout.FlushAsync(ct);
         // An area that is Unknown (BGPv1 sessions, a kind not read) is not a failure; a Failed or Degraded one is.
@@ -83,6 +102,30 @@ public static class StatusCommand
         // Talos asked: not answering, or its verdict (etcd quorum and alarms, node stage and services) not Healthy, is not OK.
         var talosOk = talos is null || talos.IsLive && talos.Verdict.IsOk;
         return !result.Incomplete && areasOk && talosOk && rows.All(r => r.Snapshot.Verdict.IsOk) ? Ok : NotOk;
+    }
+
+    /// <summary>
+    /// <c>Cluster:Backups</c> from the environment (<c>Cluster__Backups__MaxAge__database=14.06:00:00</c>, …), the same
+    /// settings and defaults as the dashboard's; invalid values are bad input.
+    /// </summary>
+    private static HomeOps.Cluster.Health.BackupOptions BackupSettings()
+    {
+        var options = new HomeOps.Cluster.Health.BackupOptions();
+        try
+        {
+            // The environment-variable provider's mapping (Section__Key → Section:Key), for this one section.
+            var settings = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+                .Select(e => (Key: ((string)e.Key).Replace("__", ":", StringComparison.Ordinal), Value: e.Value as string))
+                .Where(e => e.Key.StartsWith(HomeOps.Cluster.Health.BackupOptions.Section + ":", StringComparison.OrdinalIgnoreCase))
+                .ToDictionary(e => e.Key, e => e.Value, StringComparer.OrdinalIgnoreCase);
+            new ConfigurationBuilder().AddInMemoryCollection(settings).Build()
+                .GetSection(HomeOps.Cluster.Health.BackupOptions.Section).Bind(options);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new BadInputException($"Cluster:Backups: {e.Message}");
+        }
+        return options.Validate() is { } problem ? throw new BadInputException(problem) : options;
     }
 
     /// <summary>The first existing file of <c>$KUBECONFIG</c> (a path list), else <c>~/.kube/config</c> when present.</summary>

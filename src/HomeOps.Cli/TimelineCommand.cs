@@ -54,7 +54,7 @@ public static class TimelineCommand
         var rows = entries.Select(e => new[]
         {
             e.At.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss") + (e.SeenAtStart ? " (seen at start)" : ""),
-            e.Category.ToString(),
+            e.Category.ToString() + (e.Count is > 1 and var n ? $" ×{n}" : ""),
             Terminal.Clean($"{e.Kind} {e.ObjectName}", 80),
             Terminal.Clean(e.Summary, 160) + (e.Link is { } link ? " " + Terminal.Clean(link, 200) : ""),
         }).ToList();

@@ -17,6 +17,9 @@ public sealed class ArgumentTests
     [InlineData("status", "--from")]
     [InlineData("status", "--from", "a", "--simulator")]
     [InlineData("stats")]
+    [InlineData("status", "--simulator", "--talos-timeout", "0")]
+    [InlineData("status", "--simulator", "--talos-timeout", "1.5")]
+    [InlineData("status", "--simulator", "--talos-timeout", "601")]
     public async Task Bad_arguments_exit_2_with_a_message_and_the_usage(params string[] args)
     {
         var result = await CliProcess.RunAsync(args);
@@ -32,5 +35,12 @@ public sealed class ArgumentTests
         Assert.True(result.ExitCode == 2, result.ToString());
         Assert.Contains("no source", result.Stderr);
         Assert.Contains("Usage:", result.Stderr);
+    }
+
+    [Fact]
+    public void Talos_timeout_is_whole_seconds_and_defaults_to_15()
+    {
+        Assert.Equal(TimeSpan.FromSeconds(15), CliArguments.Parse(["status", "--simulator"]).TalosTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(120), CliArguments.Parse(["status", "--simulator", "--talos-timeout", "120"]).TalosTimeout);
     }
 }

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
 using HomeOps.Cluster.Model;
+using HomeOps.Cluster.Sources;
+using HomeOps.Operations.Audit;
 using HomeOps.Simulator.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -86,6 +88,44 @@ public sealed class DrilldownTests(BrowserFixture browser) : IAsyncLifetime
         await page.Context.CloseAsync();
     }
 
+    /// <summary>
+    /// The done-when of issue 16: on the failing HelmRelease's page, the pod in ImagePullBackOff, its Warning event and
+    /// the preceding revision change (the Renovate bump of the chart, 0.40.0 → 0.40.1) in "what changed in the 30
+    /// minutes before this turned red". The timeline's baseline is taken before the scenario (a change needs a before).
+    /// </summary>
+    [Fact]
+    public async Task The_failing_helm_release_shows_the_pod_its_warning_and_the_chart_bump_that_came_before()
+    {
+        var store = _dashboard.App.Services.GetRequiredService<HomeOps.Cluster.State.ClusterStore>();
+        var recorder = _dashboard.App.Services.GetRequiredService<HomeOps.Operations.Timeline.TimelineRecorder>();
+        var timeline = _dashboard.App.Services.GetRequiredService<HomeOps.Operations.Timeline.ITimelineLog>();
+        var ct = TestContext.Current.CancellationToken;
+        await Poll.UntilAsync(() => Task.FromResult(store.Value.Items(Kinds.HelmRelease)
+            .Any(h => h.Meta.Name == "headlamp" && h.Verdict.Health == HealthStatus.Healthy)), TimeSpan.FromSeconds(30));
+        await recorder.FlushAsync(ct); // the healthy HelmRelease (chart 0.40.0) is the baseline
+
+        _dashboard.Simulator.Scenarios.Trigger("image-pull-fails");
+        // The drawer reads the timeline when it opens: wait until the recorder has written the transition.
+        await Poll.UntilAsync(async () => (await timeline.QueryAsync(new(Object: "headlamp/headlamp", Category: HomeOps.Operations.Timeline.TimelineCategory.Health), ct))
+            .Any(e => e.Kind == "HelmRelease" && e.To == "Failed"), TimeSpan.FromSeconds(30));
+
+        var page = await OpenFluxAsync(IdentityProviderHost.ViewerUsername);
+        var panel = await OpenHelmReleaseAsync(page, "headlamp");
+        await Expect(panel.Locator($"[data-testid=pod-table] [data-testid=row-pod-{FailingPod}]")).ToContainTextAsync("ImagePullBackOff", new() { Timeout = 30_000 });
+        await Expect(panel.Locator("[data-testid=warning-events]")).ToContainTextAsync("Back-off pulling image \"ghcr.io/home-ops/headlamp:0.40.1\"", new() { Timeout = 30_000 });
+
+        var drawer = page.Locator("[data-testid=detail-drawer]");
+        await Expect(drawer.Locator("[data-testid=before-red-title]")).ToContainTextAsync("What changed in the 30 minutes before this turned failed");
+        var before = drawer.Locator("[data-testid=before-red]");
+        var chart = before.Locator("tr.timeline-row[data-category=Chart][data-object='headlamp/headlamp']");
+        await Expect(chart).ToContainTextAsync("chart headlamp@0.40.0 → headlamp@0.40.1", new() { Timeout = 10_000 });
+        // The Deployment headlamp/headlamp (and its pods, merged under it) may also have a Health row in the window: pick the HelmRelease's.
+        await Expect(before.Locator("tr.timeline-row[data-category=Health][data-object='headlamp/headlamp']").Filter(new() { HasText = "HelmRelease" }))
+            .ToContainTextAsync("Healthy → Failed (UpgradeFailed)");
+        await page.ScreenshotAsync(new() { Path = Artifacts.PathFor("drilldown-helmrelease-before-red.png"), FullPage = true });
+        await page.Context.CloseAsync();
+    }
+
     [Fact]
     public async Task An_operator_reads_a_pods_log_masked_and_sees_why_a_waiting_container_has_none()
     {
@@ -129,6 +169,29 @@ public sealed class DrilldownTests(BrowserFixture browser) : IAsyncLifetime
 
         var unknown = await op.GetAsync("/api/v1/pods/onepassword-connect/no-such-pod/log", TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+
+        // Audited: the operator's read (who, which pod, tail, how many lines; never a line of it) and the viewer's
+        // refusal (stopped by the policy, audited as every refused request is).
+        var audit = _dashboard.App.Services.GetRequiredService<IAuditLog>();
+        var reads = await audit.QueryAsync(new AuditQuery(Action: AuditAction.PodLogRead.Name), TestContext.Current.CancellationToken);
+        var read = Assert.Single(reads);
+        Assert.Equal((IdentityProviderHost.AdminUsername, $"Pod onepassword-connect/{pod}", AuditOutcome.Succeeded), (read.User, read.Target, read.Outcome));
+        Assert.Contains("\"mode\":\"tail\"", read.Parameters);
+        Assert.Contains("\"tailLines\":5", read.Parameters);
+        Assert.DoesNotContain("pod=", read.Parameters + read.Message);
+        Assert.DoesNotContain("msg=", read.Parameters + read.Message);
+        var refusals = await audit.QueryAsync(new AuditQuery(User: IdentityProviderHost.ViewerUsername, Action: AuditAction.AuthRefused.Name), TestContext.Current.CancellationToken);
+        Assert.Contains(refusals, r => r.Target == $"GET /api/v1/pods/onepassword-connect/{pod}/log" && r.Outcome == AuditOutcome.Refused);
+
+        // The same service the page uses refuses a viewer on the server and records the attempt as refused.
+        var access = _dashboard.App.Services.GetRequiredService<HomeOps.Dashboard.Services.PodLogAccess>();
+        var viewerPrincipal = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
+            [new System.Security.Claims.Claim("preferred_username", IdentityProviderHost.ViewerUsername), new System.Security.Claims.Claim(HomeOps.Dashboard.Auth.Policies.GroupsClaim, "homeops-viewers")],
+            "test", "preferred_username", HomeOps.Dashboard.Auth.Policies.GroupsClaim));
+        var denied = await Assert.ThrowsAsync<PodLogException>(() => access.TailAsync(viewerPrincipal, "onepassword-connect", pod, null, 5, TestContext.Current.CancellationToken));
+        Assert.Equal(HttpStatusCode.Forbidden, denied.Status);
+        var refusedReads = await audit.QueryAsync(new AuditQuery(Action: AuditAction.PodLogRead.Name, Outcome: AuditOutcome.Refused), TestContext.Current.CancellationToken);
+        Assert.Contains(refusedReads, r => r.Target == $"Pod onepassword-connect/{pod}" && r.Message == HomeOps.Dashboard.Services.PodLogAccess.OperatorsOnly);
     }
 
     private HttpClient Client(string user)

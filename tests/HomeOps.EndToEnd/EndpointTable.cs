@@ -116,6 +116,7 @@ public static class EndpointTable
         new("GET", "/authentik", Access.ViewerBrowser),
         new("GET", "/loadbalancers", Access.ViewerBrowser),
         new("GET", "/network", Access.ViewerBrowser),
+        new("GET", "/radar", Access.ViewerBrowser),
         new("GET", "/secrets", Access.ViewerBrowser),
         new("GET", "/timeline", Access.ViewerBrowser),
         new("GET", "/notifications", Access.ViewerBrowser),
@@ -130,6 +131,7 @@ public static class EndpointTable
         // The read API and the hub for other clients.
         new("GET", "/api/v1/health", Access.ViewerApi),
         new("GET", "/api/v1/problems", Access.ViewerApi),
+        new("GET", "/api/v1/radar", Access.ViewerApi),
         new("GET", "/api/v1/timeline", Access.ViewerApi),
         new("GET", "/api/v1/antiforgery", Access.ViewerApi),
         new("GET", "/api/v1/audit", Access.ViewerApi),

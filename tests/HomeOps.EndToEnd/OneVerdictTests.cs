@@ -89,6 +89,8 @@ public sealed partial class OneVerdictTests : IAsyncLifetime
         "secret store invalid",
         "outpost silent",
         "etcd member not healthy",
+        "backup target unavailable",
+        "backup overdue",
     ];
 
     [Theory]
@@ -155,6 +157,13 @@ public sealed partial class OneVerdictTests : IAsyncLifetime
                 sim.Cluster.MergePatch(Kinds.Node, null, "mini02",
                     new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = new JsonObject { [SimNodes.EtcdJoinAnnotation] = "failed" } } });
                 return (Area.Nodes, "Degraded");
+            case "backup target unavailable":
+                sim.Scenarios.Trigger("backup-target-unavailable");
+                return (Area.Longhorn, "Failed");
+            case "backup overdue":
+                // The database group's weekly backup (max age 14 d 6 h) last ran 16 days ago: the backup verdict, not an object's.
+                sim.Scenarios.Trigger("backup-goes-stale");
+                return (Area.Longhorn, "Degraded");
             case "outpost silent":
                 sim.Authentik.SetSilent(AuthentikState.ExternalOutpostId, true);
                 return (Area.Authentik, "Failed");
@@ -219,7 +228,8 @@ public sealed partial class OneVerdictTests : IAsyncLifetime
             File.SetUnixFileMode(talosctl, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             var talosconfig = Path.Combine(folder.FullName, "talosconfig");
             await File.WriteAllTextAsync(talosconfig, "context: home-ops\n", ct);
-            args.AddRange(["--talosconfig", talosconfig, "--talosctl", talosctl]);
+            // Each stand-in call starts a .NET process: on a loaded CI machine 15 s per call is not enough (the test judges the verdict, not the speed).
+            args.AddRange(["--talosconfig", talosconfig, "--talosctl", talosctl, "--talos-timeout", "120"]);
         }
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();

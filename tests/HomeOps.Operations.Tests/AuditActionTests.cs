@@ -20,6 +20,7 @@ public class AuditActionTests
             ("breakglass.lockout", AuditActionKind.BreakGlass), ("breakglass.locked", AuditActionKind.BreakGlass),
             ("breakglass.step-up", AuditActionKind.BreakGlass), ("breakglass.signout", AuditActionKind.BreakGlass),
             ("notify.sent", AuditActionKind.Notification), ("notify.suppressed", AuditActionKind.Notification),
+            ("pod.log", AuditActionKind.LogRead),
         ];
         Assert.Equal(stored, AuditAction.All.Select(a => (a.Name, a.Kind)));
         Assert.All(stored, s => Assert.Same(AuditAction.All.Single(a => a.Name == s.Name), AuditAction.Find(s.Name)));

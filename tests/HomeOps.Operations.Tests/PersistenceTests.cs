@@ -84,7 +84,8 @@ public class PersistenceTests
         using var ctx = db.CreateContext();
         var ddl = ctx.Database.GenerateCreateScript();
         var upgrade = SchemaUpgrade.PostgresStatements().ToList();
-        Assert.Equal(ProcessColumns.Length, upgrade.Count);
+        Assert.Equal(ProcessColumns.Length, upgrade.Count(s => s.Contains("\"run_steps\"", StringComparison.Ordinal)));
+        Assert.Single(upgrade, s => s.Contains("\"timeline\" ADD COLUMN IF NOT EXISTS \"Count\" integer", StringComparison.Ordinal));
         // Each added column is declared exactly as EnsureCreated declares it on a new database.
         foreach (var statement in upgrade)
         {
@@ -92,6 +93,33 @@ public class PersistenceTests
             Assert.Contains(declaration, ddl);
         }
         Assert.Contains("\"ProcessStartTicks\" bigint", ddl);
+    }
+
+    [Fact]
+    public async Task A_timeline_created_before_merged_counts_gets_the_count_column_and_keeps_its_rows()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var dir = new TempDir();
+        var db = new OperationsDatabase(new DatabaseOptions(), new OperationsOptions { DataDirectory = dir.File("data") });
+        await db.EnsureCreatedAsync(ct);
+        await using (var ctx = db.CreateContext())
+        {
+            await ctx.Database.ExecuteSqlRawAsync("ALTER TABLE timeline DROP COLUMN \"Count\";", ct);
+            var now = DateTimeOffset.UtcNow.UtcTicks;
+            await ctx.Database.ExecuteSqlAsync($"INSERT INTO timeline (At, Category, Area, Kind, Namespace, Name, Summary, SeenAtStart) VALUES ({now}, 'Warning', 'Workloads', 'Pod', 'headlamp', 'headlamp-1', 'BackOff: x', 0)", ct);
+        }
+
+        await db.EnsureCreatedAsync(ct); // the next start adds the column
+
+        await using (var ctx = db.CreateContext())
+        {
+            var row = await ctx.Timeline.SingleAsync(ct);
+            Assert.Equal(("headlamp-1", (int?)null), (row.Name, row.Count));
+            row.Count = 3;
+            await ctx.SaveChangesAsync(ct);
+        }
+        await using (var ctx = db.CreateContext())
+            Assert.Equal(3, (await ctx.Timeline.SingleAsync(ct)).Count);
     }
 
     private static readonly string[] ProcessColumns = [nameof(StepRecord.ProcessId), nameof(StepRecord.ProcessStartTicks), nameof(StepRecord.ProcessHost)];

@@ -26,10 +26,10 @@ public sealed class ScenarioTests : IAsyncLifetime
     }
 
     [Fact]
-    public void All_nine_scenarios_are_known_by_name()
+    public void All_eleven_scenarios_are_known_by_name()
     {
         Assert.Equal(["node-notready", "helmrelease-fails", "volume-degrades", "bgp-drops", "outpost-silent", "token-expiry", "secret-store-fails",
-            "vip-stops-answering", "image-pull-fails"], _host.Scenarios.Names);
+            "vip-stops-answering", "image-pull-fails", "backup-target-unavailable", "backup-goes-stale"], _host.Scenarios.Names);
         Assert.Throws<ArgumentException>(() => _host.Scenarios.Trigger("meteor-strike"));
     }
 
@@ -64,6 +64,8 @@ public sealed class ScenarioTests : IAsyncLifetime
     [InlineData("volume-degrades")]
     [InlineData("bgp-drops")]
     [InlineData("secret-store-fails")]
+    [InlineData("backup-target-unavailable")]
+    [InlineData("backup-goes-stale")]
     public async Task Each_cluster_scenario_is_seen_by_a_watch_on_every_kind_it_touches(string name)
     {
         var rv = _host.Cluster.ResourceVersion;
@@ -133,6 +135,88 @@ public sealed class ScenarioTests : IAsyncLifetime
         _host.Scenarios.Recover("helmrelease-fails");
         Assert.All(_host.Cluster.List(Kinds.Kustomization).Items, k => Assert.Equal("True", k.Condition("Ready")!.String("status")));
         Assert.Equal("UpgradeSucceeded", Ready(Kinds.HelmRelease, "longhorn-system", "longhorn").String("reason"));
+    }
+
+    [Fact]
+    public async Task Backup_target_unavailable_is_served_as_longhorn_reports_it_and_judged_failed_then_recovers()
+    {
+        var rv = _host.Cluster.ResourceVersion;
+        await using var watch = await WatchStream.OpenAsync(_http, $"/apis/longhorn.io/v1beta2/namespaces/longhorn-system/backuptargets?watch=true&resourceVersion={rv}");
+
+        _host.Scenarios.Trigger("backup-target-unavailable");
+        var down = await watch.NextAsync();
+        Assert.Equal(("MODIFIED", "default"), (down!.Type, down.Name));
+        Assert.False(down.Object["status"]!["available"]!.GetValue<bool>());
+        var condition = down.Object.Condition("Unavailable")!;
+        Assert.Equal(("True", "Unavailable"), (condition.Str("status"), condition.Str("reason")));
+        var verdict = HomeOps.Cluster.Health.ResourceDecoder.Decode(Kinds.LonghornBackupTarget,
+            System.Text.Json.JsonSerializer.SerializeToElement(down.Object), DateTimeOffset.UtcNow).Verdict;
+        Assert.Equal(HealthStatus.Failed, verdict.Health);
+        Assert.Contains("InvalidAccessKeyId", verdict.Message);
+
+        _host.Scenarios.Recover("backup-target-unavailable");
+        var up = await watch.NextAsync();
+        Assert.True(up!.Object["status"]!["available"]!.GetValue<bool>());
+        Assert.Equal(HealthStatus.Healthy, HomeOps.Cluster.Health.ResourceDecoder.Decode(Kinds.LonghornBackupTarget,
+            System.Text.Json.JsonSerializer.SerializeToElement(up.Object), DateTimeOffset.UtcNow).Verdict.Health);
+    }
+
+    [Fact]
+    public void The_simulator_serves_home_ops_recurring_jobs_and_backup_groups_that_match_them()
+    {
+        var jobs = _host.Cluster.List(Kinds.LonghornRecurringJob).Items;
+        Assert.Equal(15, jobs.Count);
+        var weekly = jobs.Single(j => j.Name() == "database-weekly-backup");
+        Assert.Equal(("backup", "0 4 * * 0"), (weekly["spec"]!["task"]!.GetValue<string>(), weekly["spec"]!["cron"]!.GetValue<string>()));
+        var groups = jobs.Where(j => j["spec"]!["task"]!.GetValue<string>() == "backup")
+            .SelectMany(j => j["spec"]!["groups"]!.AsArray().Select(g => g!.GetValue<string>())).ToHashSet();
+        // Every group a seeded volume joins has a backup job (no label at all: Longhorn's default group, no backup policy).
+        foreach (var v in HomeOps.Simulator.Seed.LonghornCatalogue.Volumes.Where(v => v.BackupGroup is not null))
+            Assert.Contains(v.BackupGroup!, groups);
+    }
+
+    [Fact]
+    public void Backup_goes_stale_ages_the_volume_and_its_backup_past_the_weekly_max_age_then_a_backup_runs()
+    {
+        var volume = HomeOps.Simulator.Seed.LonghornCatalogue.Volumes.First(v => v.PvcName == "postgresql-cluster-2");
+        DateTimeOffset LastBackupAt() => DateTimeOffset.Parse(
+            _host.Cluster.Get(Kinds.LonghornVolume, "longhorn-system", volume.VolumeName)!["status"]!["lastBackupAt"]!.GetValue<string>(),
+            System.Globalization.CultureInfo.InvariantCulture);
+        DateTimeOffset BackupCreatedAt() => DateTimeOffset.Parse(
+            _host.Cluster.Get(Kinds.LonghornBackup, "longhorn-system", volume.BackupName!)!["status"]!["backupCreatedAt"]!.GetValue<string>(),
+            System.Globalization.CultureInfo.InvariantCulture);
+
+        var outcome = _host.Scenarios.Trigger("backup-goes-stale");
+        Assert.Contains(outcome.Touched, t => t.Kind == Kinds.LonghornBackup);
+        Assert.True(DateTimeOffset.UtcNow - LastBackupAt() > TimeSpan.FromDays(14) + TimeSpan.FromHours(6));
+        Assert.Equal(LastBackupAt(), BackupCreatedAt());
+
+        _host.Scenarios.Recover("backup-goes-stale");
+        Assert.True(DateTimeOffset.UtcNow - LastBackupAt() < TimeSpan.FromHours(1));
+        Assert.Equal(LastBackupAt(), BackupCreatedAt());
+    }
+
+    [Fact]
+    public void Image_pull_fails_after_a_chart_bump_recorded_as_a_failed_release_and_the_rollback_reverts_it()
+    {
+        var before = _host.Cluster.Get(Kinds.HelmRelease, "headlamp", "headlamp")!;
+        var generation = before.Generation();
+        _host.Scenarios.Trigger("image-pull-fails");
+
+        var failed = _host.Cluster.Get(Kinds.HelmRelease, "headlamp", "headlamp")!;
+        Assert.Equal("0.40.1", failed["spec"]!["chart"]!["spec"]!["version"]!.GetValue<string>());
+        Assert.Equal(generation + 1, failed.Generation());
+        Assert.Equal(failed.Generation(), long.Parse(failed["status"]!["observedGeneration"]!.ToJsonString()));
+        var history = failed["status"]!["history"]!.AsArray();
+        Assert.Equal(("0.40.1", "failed"), (history[0]!["chartVersion"]!.GetValue<string>(), history[0]!["status"]!.GetValue<string>()));
+        Assert.Equal(("0.40.0", "deployed"), (history[1]!["chartVersion"]!.GetValue<string>(), history[1]!["status"]!.GetValue<string>()));
+        Assert.Equal("UpgradeFailed", failed.Condition("Ready")!.String("reason"));
+
+        _host.Scenarios.Recover("image-pull-fails");
+        var recovered = _host.Cluster.Get(Kinds.HelmRelease, "headlamp", "headlamp")!;
+        Assert.Equal("0.40.0", recovered["spec"]!["chart"]!["spec"]!["version"]!.GetValue<string>());
+        Assert.Equal(recovered.Generation(), long.Parse(recovered["status"]!["observedGeneration"]!.ToJsonString()));
+        Assert.Equal("0.40.0", recovered["status"]!["history"]![0]!["chartVersion"]!.GetValue<string>());
     }
 
     [Fact]

@@ -18,7 +18,11 @@ public sealed record ClusterShape(string Name, int Nodes, int Volumes, int Kusto
     public static ClusterShape Longhorn151 => new("home-ops + 151 volumes", 0, 151, 0, 4);
 
     /// <summary>The large cluster of issue 6: 500 nodes, 2,000 volumes, 1,000 Kustomizations.</summary>
-    public static ClusterShape Large => new("large (500 nodes, 2,000 volumes, 1,000 kustomizations)", 500, 2000, 1000, 4);
+    public static ClusterShape Large => new("large (500 nodes, 2,000 volumes, 1,000 kustomizations, 4,000 pods, 1,000 deployments)", 500, 2000, 1000, 4)
+    {
+        // The workload layer of issues 12–13 (pods and Deployments, served and watched like the other kinds): 8 pods a node.
+        Extra = new Dictionary<string, int> { ["v1/Pod"] = 4000, ["apps/v1/Deployment"] = 1000 },
+    };
 
     public const string ProbePrefix = "bench-probe-";
 
@@ -39,6 +43,9 @@ public sealed record ClusterShape(string Name, int Nodes, int Volumes, int Kusto
         new("longhorn.io/v1beta2", "Volume", s => s.Volumes, i => $"pvc-bench-{i:D5}", (_, _) => { }),
         new("kustomize.toolkit.fluxcd.io/v1", "Kustomization", s => s.Kustomizations, i => $"bench-app-{i:D4}",
             (o, _) => o["spec"]!.AsObject().Remove("dependsOn")),
+        // Clones of a seed pod without its owner (else every clone would be one ReplicaSet's pod), and of a seed Deployment.
+        new("v1", "Pod", _ => 0, i => $"bench-pod-{i:D5}", (o, _) => o["metadata"]!.AsObject().Remove("ownerReferences")),
+        new("apps/v1", "Deployment", _ => 0, i => $"bench-deploy-{i:D4}", (_, _) => { }),
     ];
 
     /// <summary>Totals for kinds beyond the three columns above, keyed by <c>apiVersion/kind</c> (0 or absent keeps the seed's count).</summary>

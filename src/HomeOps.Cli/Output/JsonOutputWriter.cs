@@ -31,14 +31,14 @@ public sealed record EtcdReport(string Line, bool Read, bool? Quorum, int? Voter
 /// </summary>
 public static class JsonOutputWriter
 {
-    public static void Write(IReadOnlyList<AreaReport> areas, IReadOnlyList<StatusRow> rows, EtcdReport etcd, TextWriter output)
+    public static void Write(IReadOnlyList<AreaReport> areas, IReadOnlyList<StatusRow> rows, EtcdReport etcd, TextWriter output, ExpiryRadar? radar = null)
     {
         using var buffer = new MemoryStream();
-        Write(areas, rows, etcd, buffer);
+        Write(areas, rows, etcd, buffer, radar);
         output.Write(Encoding.UTF8.GetString(buffer.ToArray()));
     }
 
-    public static void Write(IReadOnlyList<AreaReport> areas, IReadOnlyList<StatusRow> rows, EtcdReport etcd, Stream output)
+    public static void Write(IReadOnlyList<AreaReport> areas, IReadOnlyList<StatusRow> rows, EtcdReport etcd, Stream output, ExpiryRadar? radar = null)
     {
         // The default encoder escapes <, >, &, control and non-ASCII characters: plain ASCII that is safe in any terminal.
         using var writer = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.Default });
@@ -86,6 +86,7 @@ public static class JsonOutputWriter
         foreach (var a in etcd.Alarms) writer.WriteStringValue(a);
         writer.WriteEndArray();
         writer.WriteEndObject();
+        if (radar is not null) WriteRadar(writer, radar);
         writer.WriteEndObject();
         writer.Flush();
         output.WriteByte((byte)'\n');
@@ -95,5 +96,44 @@ public static class JsonOutputWriter
     {
         if (value is { } v) writer.WriteNumber(name, v);
         else writer.WriteNull(name);
+    }
+
+    /// <summary><c>radar</c>: the slow-burn radar as <c>/api/v1/radar</c> words it (health, verdict, items soonest first, sources).</summary>
+    private static void WriteRadar(Utf8JsonWriter writer, ExpiryRadar radar)
+    {
+        writer.WriteStartObject("radar");
+        writer.WriteString("health", radar.Health.ToString());
+        writer.WriteString("verdict", radar.Verdict);
+        writer.WriteString("count", radar.Count);
+        writer.WriteStartArray("items");
+        foreach (var i in radar.Items)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("source", i.Source);
+            if (i.Namespace is null) writer.WriteNull("namespace");
+            else writer.WriteString("namespace", i.Namespace);
+            writer.WriteString("name", i.Name);
+            if (i.ExpiresAt is { } at) writer.WriteString("expiresAt", at);
+            else writer.WriteNull("expiresAt");
+            if (i.Left(radar.GeneratedAt) is { } left) writer.WriteNumber("secondsLeft", Math.Round(left.TotalSeconds));
+            else writer.WriteNull("secondsLeft");
+            writer.WriteString("health", i.Health.ToString());
+            writer.WriteString("reason", i.Reason);
+            writer.WriteString("message", i.Message);
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
+        writer.WriteStartArray("sources");
+        foreach (var s in radar.Sources)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("source", s.Source);
+            writer.WriteString("health", s.Health.ToString());
+            writer.WriteNumber("items", s.Items);
+            writer.WriteString("status", s.Status);
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
+        writer.WriteEndObject();
     }
 }

@@ -59,7 +59,11 @@ public static class KubernetesSource
                         break;
                 }
             }
-            return new SourceResult(snapshots, incomplete, listed, notInstalled);
+            // The slow-burn radar: this kubeconfig's client certificate and the API server's, read while connected.
+            var credentials = await HomeOps.Cluster.Sources.Credentials.CredentialReport.ReadClusterAsync(config, inCluster: false,
+                string.IsNullOrEmpty(config.CurrentContext) ? Path.GetFileName(kubeconfigPath) : $"context {config.CurrentContext}",
+                TimeSpan.FromSeconds(5), now, cancellationToken);
+            return new SourceResult(snapshots, incomplete, listed, notInstalled) { Credentials = credentials };
         }
         catch (HttpRequestException e)
         {

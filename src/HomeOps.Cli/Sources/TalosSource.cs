@@ -12,16 +12,16 @@ namespace HomeOps.Cli.Sources;
 /// </summary>
 public static class TalosSource
 {
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(15);
 
-    public static Task<TalosReport> ReadAsync(string talosconfig, string talosctl, IEnumerable<ResourceSnapshot> snapshots, DateTimeOffset now, CancellationToken ct)
+    public static Task<TalosReport> ReadAsync(string talosconfig, string talosctl, IEnumerable<ResourceSnapshot> snapshots, DateTimeOffset now, TimeSpan timeout, CancellationToken ct)
     {
         var targets = snapshots.Where(s => s.Kind.Key == Kinds.Node.Key)
             .OrderBy(s => s.Meta.Name, StringComparer.Ordinal)
             .Select(s => s.Details is NodeDetails { InternalIPv4: { } ip } d ? new TalosTarget(ip, s.Meta.Name, d.ReadyStatus, d.KernelVersion) : null)
             .OfType<TalosTarget>()
             .ToList();
-        return TalosPoll.RunAsync(new ProcessTalosctl(talosctl, Path.GetFullPath(talosconfig)), targets, TalosReport.Connecting(now), TimeProvider.System, Timeout, ct);
+        return TalosPoll.RunAsync(new ProcessTalosctl(talosctl, Path.GetFullPath(talosconfig)), targets, TalosReport.Connecting(now), TimeProvider.System, timeout, ct);
     }
 
     /// <summary>The line the CLI prints when Talos is not asked.</summary>

@@ -40,9 +40,11 @@ public sealed record ManagedReport(ImmutableArray<ManagedWorkload> Workloads, Im
 }
 
 /// <summary>
-/// The drill-down from a Flux object to the reason: which workloads it manages (helm-controller's and
-/// kustomize-controller's ownership labels; a Kustomization also manages what its HelmReleases manage), their pods
-/// (through ownerReferences), and the Warning events about any of them, deduplicated. Indexed once per distinct set of
+/// The drill-down from a Flux object to the reason: which workloads it manages, their pods (through ownerReferences),
+/// and the Warning events about any of them, deduplicated. A Kustomization's workloads come from its
+/// <c>status.inventory</c> (a listed CronJob brings the Jobs it created; a listed HelmRelease what that release
+/// manages); without an inventory, from kustomize-controller's ownership labels (and what its HelmReleases manage).
+/// A HelmRelease's come from helm-controller's labels (a CronJob's Jobs from the chart's template labels). Indexed once per distinct set of
 /// workload slices and shared by every consumer (<see cref="SharedView{T}"/>); a lookup is then a dictionary read.
 /// </summary>
 public sealed class WorkloadDrilldown
@@ -58,6 +60,8 @@ public sealed class WorkloadDrilldown
     private readonly Dictionary<(string? Ns, string Kind, string Name), List<ResourceSnapshot>> _podsByWorkload = [];
     private readonly Dictionary<(string? Ns, string Kind, string Name), List<EventDetails>> _eventsByObject = [];
     private readonly Dictionary<FluxOwner, List<FluxOwner>> _releasesByKustomization = [];
+    private readonly Dictionary<(string? Ns, string Kind, string Name), ResourceSnapshot> _workloadsByName = [];
+    private readonly Dictionary<(string? Ns, string Name), List<ResourceSnapshot>> _jobsByCronJob = [];
 
     private WorkloadDrilldown() { }
 
@@ -71,7 +75,11 @@ public sealed class WorkloadDrilldown
         var d = new WorkloadDrilldown();
         foreach (var kind in WorkloadKinds)
             foreach (var w in state.Items(kind))
+            {
+                d._workloadsByName[(w.Meta.Namespace, w.Kind.Kind, w.Meta.Name)] = w;
                 if (FluxOwnerOf(w) is { } owner) Add(d._byOwner, owner, w);
+                if (w.Details is JobDetails { CronJob: { } cron }) Add(d._jobsByCronJob, (w.Meta.Namespace, cron), w);
+            }
         foreach (var p in state.Items(Kinds.Pod))
             if (p.Details is PodDetails { Workload: { } wl }) Add(d._podsByWorkload, (p.Meta.Namespace, wl.Kind, wl.Name), p);
         foreach (var e in state.Items(Kinds.Event))
@@ -101,14 +109,23 @@ public sealed class WorkloadDrilldown
     {
         var kind = flux.Kind.Key == Kinds.HelmRelease.Key ? FluxOwner.HelmReleaseKind
             : flux.Kind.Key == Kinds.Kustomization.Key ? FluxOwner.KustomizationKind : null;
-        return kind is null ? ManagedReport.Empty : Of(state).Report(new FluxOwner(kind, flux.Meta.Namespace ?? "", flux.Meta.Name));
+        return kind is null ? ManagedReport.Empty
+            : Of(state).Report(new FluxOwner(kind, flux.Meta.Namespace ?? "", flux.Meta.Name), (flux.Details as KustomizationDetails)?.Inventory);
     }
 
-    public ManagedReport Report(FluxOwner owner)
+    /// <param name="inventory">A Kustomization's followed inventory entries; null to go by the ownership labels.</param>
+    public ManagedReport Report(FluxOwner owner, ImmutableArray<InventoryRef>? inventory = null)
     {
-        var owners = new List<FluxOwner> { owner };
-        if (owner.Kind == FluxOwner.KustomizationKind && _releasesByKustomization.TryGetValue(owner, out var releases)) owners.AddRange(releases);
-        var workloads = owners.SelectMany(o => _byOwner.GetValueOrDefault(o) ?? [])
+        IEnumerable<ResourceSnapshot> managed;
+        if (owner.Kind == FluxOwner.KustomizationKind && inventory is { } entries)
+            managed = entries.SelectMany(Listed);
+        else
+        {
+            var owners = new List<FluxOwner> { owner };
+            if (owner.Kind == FluxOwner.KustomizationKind && _releasesByKustomization.TryGetValue(owner, out var releases)) owners.AddRange(releases);
+            managed = owners.SelectMany(o => _byOwner.GetValueOrDefault(o) ?? []);
+        }
+        var workloads = managed.Distinct(ReferenceEqualityComparer.Instance).Cast<ResourceSnapshot>()
             .Select(w => new ManagedWorkload(w, [.. PodsOf(w).OrderByDescending(p => HealthOrder.Severity(p.Verdict.Health)).ThenBy(p => p.Meta.Name, StringComparer.Ordinal)]))
             .OrderByDescending(w => HealthOrder.Severity(HealthOrder.Worst(w.Pods.Select(p => p.Verdict.Health).Append(w.Workload.Verdict.Health))))
             .ThenBy(w => w.Workload.Meta.DisplayName, StringComparer.Ordinal)
@@ -116,6 +133,14 @@ public sealed class WorkloadDrilldown
         var warnings = Warnings(workloads).ToImmutableArray();
         return new ManagedReport(workloads, warnings, CauseOf(workloads, warnings));
     }
+
+    /// <summary>The workloads behind one inventory entry: the workload itself, a CronJob's Jobs, a HelmRelease's workloads.</summary>
+    private IEnumerable<ResourceSnapshot> Listed(InventoryRef e) => (e.Group, e.Kind) switch
+    {
+        ("batch", "CronJob") => _jobsByCronJob.GetValueOrDefault((e.Namespace, e.Name)) ?? [],
+        ("helm.toolkit.fluxcd.io", "HelmRelease") => _byOwner.GetValueOrDefault(new FluxOwner(FluxOwner.HelmReleaseKind, e.Namespace ?? "", e.Name)) ?? [],
+        _ => _workloadsByName.TryGetValue((e.Namespace, e.Kind, e.Name), out var w) ? [w] : [],
+    };
 
     /// <summary>The pods a workload owns (a Deployment through its ReplicaSets).</summary>
     public IEnumerable<ResourceSnapshot> PodsOf(ResourceSnapshot workload) =>

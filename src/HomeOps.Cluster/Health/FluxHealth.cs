@@ -21,9 +21,29 @@ public static class FluxHealth
             LastAppliedRevision: status.Prop("lastAppliedRevision").Str(""),
             LastAttemptedRevision: status.Prop("lastAttemptedRevision").Str(""),
             ObservedGeneration: status.Prop("observedGeneration").Long() ?? 0,
-            Interval: spec.Prop("interval").Str(""));
+            Interval: spec.Prop("interval").Str(""))
+        {
+            Inventory = Inventory(status),
+        };
         var verdict = FluxRule.Evaluate(details.Suspended, conditions, meta.Generation, status.Prop("observedGeneration").Long());
         return new ResourceSnapshot(kind, meta, details, verdict, conditions, ObjectParts.RawStatus(obj));
+    }
+
+    /// <summary>
+    /// The followed entries of <c>status.inventory.entries[].id</c>; null when there is no inventory or it is empty.
+    /// Read tolerantly: an entry that is not an object with a well-formed id is skipped.
+    /// </summary>
+    public static ImmutableArray<InventoryRef>? Inventory(JsonElement? status)
+    {
+        var entries = status.At("inventory", "entries");
+        if (entries is not { ValueKind: JsonValueKind.Array } list || list.GetArrayLength() == 0) return null;
+        var kept = ImmutableArray.CreateBuilder<InventoryRef>();
+        foreach (var e in list.EnumerateArray())
+        {
+            if (e.ValueKind != JsonValueKind.Object || e.Prop("id").Str() is not { } id) continue;
+            if (InventoryRef.Parse(id) is { } entry && InventoryRef.IsFollowed(entry.Group, entry.Kind)) kept.Add(entry);
+        }
+        return kept.ToImmutable();
     }
 
     public static ResourceSnapshot DecodeHelmRelease(KindInfo kind, JsonElement obj)

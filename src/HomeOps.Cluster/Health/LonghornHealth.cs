@@ -11,7 +11,8 @@ namespace HomeOps.Cluster.Health;
 /// </summary>
 public static class LonghornHealth
 {
-    private const string RecurringJobGroupPrefix = "recurring-job-group.longhorn.io/";
+    private const string RecurringJobGroupPrefix = BackupPolicy.GroupLabelPrefix;
+    private const string RecurringJobPrefix = BackupPolicy.JobLabelPrefix;
 
     // ---------------------------------------------------------------- Volume
 
@@ -22,26 +23,33 @@ public static class LonghornHealth
         var status = ObjectParts.Status(obj);
         var conditions = ObjectParts.Conditions(status);
         var k8s = status.Prop("kubernetesStatus"); // display only: tolerant
+        // An update (a new actual size, every few seconds per volume) keeps the held snapshot's strings where they did not change.
+        var held = ObjectParts.HeldDetails<LonghornVolumeDetails>();
         var details = new LonghornVolumeDetails(
-            State: status.Prop("state").Str("").ToLowerInvariant(),
-            Robustness: status.Prop("robustness").Str("").ToLowerInvariant(),
+            State: ObjectParts.Kept(status.Prop("state"), held?.State).ToLowerInvariant(),
+            Robustness: ObjectParts.Kept(status.Prop("robustness"), held?.Robustness).ToLowerInvariant(),
             NumberOfReplicas: (int)Math.Clamp(spec.Prop("numberOfReplicas").Long() ?? 0, 0, int.MaxValue),
             SizeBytes: spec.Prop("size").Long() ?? 0,
             ActualSizeBytes: status.Prop("actualSize").Long() ?? 0,
             // A Longhorn Volume does not name its StorageClass; seed dumps and the simulator may carry it here.
-            StorageClass: spec.Prop("storageClassName").Str(""),
-            PvcNamespace: k8s.Prop("namespace").Str(""),
-            PvcName: k8s.Prop("pvcName").Str(""),
-            NodeId: status.Prop("currentNodeID").Str() is { Length: > 0 } n ? n : spec.Prop("nodeID").Str(""),
-            LastBackup: status.Prop("lastBackup").Str(""),
+            StorageClass: ObjectParts.Kept(spec.Prop("storageClassName"), held?.StorageClass),
+            PvcNamespace: ObjectParts.Kept(k8s.Prop("namespace"), held?.PvcNamespace),
+            PvcName: ObjectParts.Kept(k8s.Prop("pvcName"), held?.PvcName),
+            NodeId: ObjectParts.KeptOrNull(status.Prop("currentNodeID"), held?.NodeId) is { Length: > 0 } n ? n : ObjectParts.Kept(spec.Prop("nodeID"), held?.NodeId),
+            LastBackup: ObjectParts.Kept(status.Prop("lastBackup"), held?.LastBackup),
             LastBackupAt: status.Prop("lastBackupAt").Time(),
             LastDegradedAt: status.Prop("lastDegradedAt").Time(),
             Workloads: [.. k8s.Prop("workloadsStatus").Items()
                 .Where(w => w.ValueKind == JsonValueKind.Object)
                 .Select(w => new VolumeWorkload(w.Str("podName"), w.Str("podStatus"), w.Str("workloadName"), w.Str("workloadType")))],
-            RecurringJobGroups: [.. meta.Labels
+            RecurringJobGroups: held is not null && ReferenceEquals(ObjectParts.HeldMeta?.Labels, meta.Labels) ? held.RecurringJobGroups : [.. meta.Labels
                 .Where(l => l.Key.StartsWith(RecurringJobGroupPrefix, StringComparison.Ordinal) && l.Value == "enabled")
                 .Select(l => l.Key[RecurringJobGroupPrefix.Length..])
+                .Order(StringComparer.Ordinal)],
+            RecurringJobs: [.. meta.Labels
+                // recurring-job.longhorn.io/source is a switch (copy the PVC's labels to the volume), not a job.
+                .Where(l => l.Key.StartsWith(RecurringJobPrefix, StringComparison.Ordinal) && l.Value == "enabled" && l.Key != RecurringJobPrefix + "source")
+                .Select(l => l.Key[RecurringJobPrefix.Length..])
                 .Order(StringComparer.Ordinal)]);
         return new ResourceSnapshot(kind, meta, details, VolumeRule(details, conditions), conditions, ObjectParts.RawStatus(obj));
     }

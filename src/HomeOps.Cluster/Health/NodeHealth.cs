@@ -31,33 +31,67 @@ public static partial class NodeHealth
     private static NodeDetails Details(ObjectMeta meta, JsonElement? spec, JsonElement? status)
     {
         // Display-only fields are read tolerantly: a broken nodeInfo must not hide the Ready verdict.
+        // An update (a heartbeat, every 10 s per node) keeps the held snapshot's strings and arrays where they did not change.
+        var held = ObjectParts.HeldDetails<NodeDetails>();
         var info = status.Prop("nodeInfo");
-        var osImage = info.Prop("osImage").Str("");
-        var m = TalosOsImage().Match(osImage);
-        var memory = Quantity.Parse(status.At("capacity", "memory").Str());
+        var osImage = ObjectParts.Kept(info.Prop("osImage"), held?.OsImage);
+        string talos;
+        if (held is not null && ReferenceEquals(osImage, held.OsImage)) talos = held.TalosVersion;
+        else
+        {
+            var m = TalosOsImage().Match(osImage);
+            talos = m.Success ? m.Groups["v"].Value : "";
+        }
+        var capacity = status.Prop("capacity");
+        var memoryText = capacity.Prop("memory").Str();
+        var memory = Quantity.Parse(memoryText);
+        var memoryCapacity = memory is { } b ? Quantity.FormatBytes(b) : memoryText ?? "";
         return new NodeDetails(
-            Addresses: [.. status.Prop("addresses").Items()
-                .Where(a => a.ValueKind == JsonValueKind.Object)
-                .Select(a => new NodeAddress(a.Str("type"), a.Str("address")))],
+            Addresses: Addresses(status.Prop("addresses"), held?.Addresses),
             Taints: [.. spec.Prop("taints").Items()
                 .Where(t => t.ValueKind == JsonValueKind.Object)
                 .Select(t => new Taint(t.Str("key"), t.Prop("value").Str(), t.Str("effect")))],
-            Roles: [.. meta.Labels.Keys
+            Roles: held is not null && ReferenceEquals(ObjectParts.HeldMeta?.Labels, meta.Labels) ? held.Roles : [.. meta.Labels.Keys
                 .Where(k => k.StartsWith("node-role.kubernetes.io/", StringComparison.Ordinal))
                 .Select(k => k["node-role.kubernetes.io/".Length..])
                 .Where(r => r.Length > 0)
                 .Order(StringComparer.Ordinal)],
             Unschedulable: spec?.Bool("unschedulable") ?? false,
             OsImage: osImage,
-            TalosVersion: m.Success ? m.Groups["v"].Value : "",
-            KernelVersion: info.Prop("kernelVersion").Str(""),
-            KubeletVersion: info.Prop("kubeletVersion").Str(""),
-            ContainerRuntimeVersion: info.Prop("containerRuntimeVersion").Str(""),
-            CpuCapacity: status.At("capacity", "cpu").Str(""),
-            MemoryCapacity: memory is { } b ? Quantity.FormatBytes(b) : status.At("capacity", "memory").Str(""))
+            TalosVersion: talos,
+            KernelVersion: ObjectParts.Kept(info.Prop("kernelVersion"), held?.KernelVersion),
+            KubeletVersion: ObjectParts.Kept(info.Prop("kubeletVersion"), held?.KubeletVersion),
+            ContainerRuntimeVersion: ObjectParts.Kept(info.Prop("containerRuntimeVersion"), held?.ContainerRuntimeVersion),
+            CpuCapacity: ObjectParts.Kept(capacity.Prop("cpu"), held?.CpuCapacity),
+            MemoryCapacity: held is not null && memoryCapacity == held.MemoryCapacity ? held.MemoryCapacity : memoryCapacity)
         {
-            BootId = info.Prop("bootID").Str(""),
+            BootId = ObjectParts.Kept(info.Prop("bootID"), held?.BootId),
         };
+    }
+
+    /// <summary><c>status.addresses</c>; the held array when every entry is the same (the usual update).</summary>
+    private static ImmutableArray<NodeAddress> Addresses(JsonElement? addresses, ImmutableArray<NodeAddress>? held)
+    {
+        if (held is { IsDefault: false } h && addresses is { ValueKind: JsonValueKind.Array } array)
+        {
+            var i = 0;
+            var same = true;
+            foreach (var a in array.EnumerateArray())
+            {
+                if (a.ValueKind != JsonValueKind.Object) continue;
+                if (i >= h.Length || a.Prop("type") is not { ValueKind: JsonValueKind.String } t || !t.ValueEquals(h[i].Type)
+                    || a.Prop("address") is not { ValueKind: JsonValueKind.String } v || !v.ValueEquals(h[i].Address))
+                {
+                    same = false;
+                    break;
+                }
+                i++;
+            }
+            if (same && i == h.Length) return h;
+        }
+        return [.. addresses.Items()
+            .Where(a => a.ValueKind == JsonValueKind.Object)
+            .Select(a => new NodeAddress(a.Str("type"), a.Str("address")))];
     }
 
     /// <summary>

@@ -37,15 +37,32 @@ public static class ObjectParts
         var previous = t_previous?.Meta;
         var m = ((JsonElement?)obj).ObjectAt("metadata", "metadata");
         return new ObjectMeta(
-            Uid: m.Prop("uid").Str(""),
-            Name: m.Prop("name").Str(""),
-            Namespace: NullIfEmpty(m.Prop("namespace").Str()),
+            Uid: Kept(m.Prop("uid"), previous?.Uid),
+            Name: Kept(m.Prop("name"), previous?.Name),
+            Namespace: NullIfEmpty(KeptOrNull(m.Prop("namespace"), previous?.Namespace)),
             ResourceVersion: m.Prop("resourceVersion").Str(""),
             Generation: m.Prop("generation").Long() ?? 0,
             CreatedAt: m.Prop("creationTimestamp").Time(),
             Labels: StringMap(m.Prop("labels"), previous?.Labels),
             Annotations: StringMap(m.Prop("annotations"), previous?.Annotations));
     }
+
+    /// <summary>
+    /// <c>el.Str(fallback)</c>, but the held snapshot's string itself when the JSON string is exactly it: an update
+    /// rarely changes a name, a version or a state, and comparing the bytes costs less than a new string per event.
+    /// </summary>
+    internal static string Kept(JsonElement? el, string? held, string fallback = "") =>
+        held is { Length: > 0 } && el is { ValueKind: JsonValueKind.String } s && s.ValueEquals(held) ? held : el.Str(fallback);
+
+    /// <summary><see cref="Kept"/> with null for a missing or non-text field.</summary>
+    internal static string? KeptOrNull(JsonElement? el, string? held) =>
+        held is { Length: > 0 } && el is { ValueKind: JsonValueKind.String } s && s.ValueEquals(held) ? held : el.Str();
+
+    /// <summary>The details of the snapshot this thread's decode may reuse parts of (see <see cref="Reusing"/>), when of type <typeparamref name="T"/>.</summary>
+    internal static T? HeldDetails<T>() where T : class, IResourceDetails => t_previous?.Details as T;
+
+    /// <summary>The metadata of the snapshot this thread's decode may reuse parts of.</summary>
+    internal static ObjectMeta? HeldMeta => t_previous?.Meta;
 
     /// <summary>Metadata read without any structural check, for the Malformed fallback (never throws).</summary>
     public static ObjectMeta BestEffortMeta(JsonElement obj)
@@ -144,8 +161,19 @@ public static class ObjectParts
         return text;
     }
 
-    /// <summary>The status JSON text, truncated to <see cref="RawStatusLimit"/> characters with a marker.</summary>
-    public static string RawStatus(JsonElement obj) => Truncate(obj.Prop("status")?.GetRawText() ?? "");
+    /// <summary>
+    /// The status JSON text, truncated to <see cref="RawStatusLimit"/> characters with a marker. Kept as the bytes of the
+    /// parse buffer (no decoding to a string); the previous snapshot's copy when they are the same bytes.
+    /// </summary>
+    public static RawJson RawStatus(JsonElement obj)
+    {
+        if (obj.Prop("status") is not { } status) return default;
+        var utf8 = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(status);
+        // At most one character per byte: a status this short needs no truncation (the rare longer one goes the text way).
+        if (utf8.Length > RawStatusLimit) return Truncate(status.GetRawText());
+        if (t_previous is { } previous && previous.RawStatus.Utf8.SequenceEqual(utf8)) return previous.RawStatus;
+        return RawJson.FromUtf8(utf8);
+    }
 
     public static string Truncate(string raw) =>
         raw.Length <= RawStatusLimit

@@ -184,8 +184,16 @@ public static class WorkloadHealth
         var spec = ObjectParts.Spec(obj);
         var status = ObjectParts.Status(obj);
         var conditions = ObjectParts.Conditions(status);
+        var cronJob = obj.At("metadata", "ownerReferences").Items()
+            .Where(o => o.Str("kind") == "CronJob" && o.Str("name").Length > 0).Select(o => o.Str("name")).FirstOrDefault();
+        // A CronJob's Jobs carry its jobTemplate's labels, never the Flux labels of the CronJob itself; a chart's
+        // template labels (managed-by Helm, instance = the release) name the HelmRelease in the same namespace.
+        var flux = FluxOwnerOf(full) ?? (cronJob is null ? null : HelmTemplateOwnerOf(full));
         var details = new JobDetails((int)(status.Prop("active").Long() ?? 0), (int)(status.Prop("succeeded").Long() ?? 0),
-            (int)(status.Prop("failed").Long() ?? 0), spec.Prop("completions").Long() is { } c ? (int)c : null, FluxOwnerOf(full));
+            (int)(status.Prop("failed").Long() ?? 0), spec.Prop("completions").Long() is { } c ? (int)c : null, flux)
+        {
+            CronJob = cronJob,
+        };
         return new ResourceSnapshot(kind, Slim(full), details, JobRule(details, conditions), conditions, "");
     }
 
@@ -231,6 +239,17 @@ public static class WorkloadHealth
             ? new Verdict(HealthStatus.Degraded, reason, e.Note, e.LastSeen)
             : new Verdict(HealthStatus.Healthy, reason, e.Note, e.LastSeen);
     }
+
+    /// <summary>
+    /// A HelmRelease named by Helm's own template labels (<c>app.kubernetes.io/managed-by: Helm</c> and
+    /// <c>app.kubernetes.io/instance</c>), assumed in the object's namespace with the release's name (Flux's default
+    /// release name; a HelmRelease with another <c>releaseName</c> or a target namespace is not found this way).
+    /// </summary>
+    public static FluxOwner? HelmTemplateOwnerOf(ObjectMeta meta) =>
+        meta.Labels.GetValueOrDefault("app.kubernetes.io/managed-by") == "Helm"
+        && meta.Labels.GetValueOrDefault("app.kubernetes.io/instance") is { Length: > 0 } release && meta.Namespace is { Length: > 0 } ns
+            ? new FluxOwner(FluxOwner.HelmReleaseKind, ns, release)
+            : null;
 
     /// <summary>The Flux object that applied an object: helm-controller's labels first, then kustomize-controller's.</summary>
     public static FluxOwner? FluxOwnerOf(ObjectMeta meta)

@@ -55,6 +55,7 @@ public static class KindTable
     private static readonly string[] Longhorn = ["v1beta2"];
     private static readonly string[] Cilium = ["v2", "v2alpha1"];
     private static readonly string[] ExternalSecrets = ["v1", "v1beta1"];
+    private static readonly string[] CertManager = ["v1"];
     private static readonly string[] Apps = ["v1"];
     private static readonly string[] Networking = ["v1"];
     private static readonly string[] Batch = ["v1"];
@@ -80,6 +81,10 @@ public static class KindTable
             $"{nameof(LonghornHealth)}.{nameof(LonghornHealth.DecodeNode)}", $"{nameof(LonghornHealth)}.{nameof(LonghornHealth.NodeRule)}"),
         new(Kinds.LonghornBackup, Longhorn, KindFeed.Watched, LonghornHealth.DecodeBackup,
             $"{nameof(LonghornHealth)}.{nameof(LonghornHealth.DecodeBackup)}", $"{nameof(LonghornHealth)}.{nameof(LonghornHealth.BackupRule)}"),
+        new(Kinds.LonghornBackupTarget, Longhorn, KindFeed.Watched, LonghornBackupHealth.DecodeBackupTarget,
+            $"{nameof(LonghornBackupHealth)}.{nameof(LonghornBackupHealth.DecodeBackupTarget)}", $"{nameof(LonghornBackupHealth)}.{nameof(LonghornBackupHealth.BackupTargetRule)}"),
+        new(Kinds.LonghornRecurringJob, Longhorn, KindFeed.Watched, LonghornBackupHealth.DecodeRecurringJob,
+            $"{nameof(LonghornBackupHealth)}.{nameof(LonghornBackupHealth.DecodeRecurringJob)}", $"{nameof(LonghornBackupHealth)}.{nameof(LonghornBackupHealth.RecurringJobRule)}"),
 
         new(Kinds.BgpPeeringPolicy, Cilium, KindFeed.Watched, BgpHealth.DecodePeeringPolicy,
             $"{nameof(BgpHealth)}.{nameof(BgpHealth.DecodePeeringPolicy)}", $"{nameof(BgpHealth)}.{nameof(BgpHealth.DecodePeeringPolicy)}"),
@@ -102,6 +107,8 @@ public static class KindTable
             $"{nameof(SecretsHealth)}.{nameof(SecretsHealth.DecodeStore)}", $"{nameof(SecretsHealth)}.{nameof(SecretsHealth.ReadyRule)}"),
         new(Kinds.ExternalSecret, ExternalSecrets, KindFeed.Watched, SecretsHealth.DecodeExternalSecret,
             $"{nameof(SecretsHealth)}.{nameof(SecretsHealth.DecodeExternalSecret)}", $"{nameof(SecretsHealth)}.{nameof(SecretsHealth.ReadyRule)}"),
+        new(Kinds.Certificate, CertManager, KindFeed.Watched, CertificateHealth.Decode,
+            $"{nameof(CertificateHealth)}.{nameof(CertificateHealth.Decode)}", $"{nameof(SecretsHealth)}.{nameof(SecretsHealth.ReadyRule)}"),
 
         new(Kinds.Pod, Core, KindFeed.Watched, WorkloadHealth.DecodePod,
             $"{nameof(WorkloadHealth)}.{nameof(WorkloadHealth.DecodePod)}", $"{nameof(WorkloadHealth)}.{nameof(WorkloadHealth.PodRule)}"),
@@ -132,6 +139,8 @@ public static class KindTable
             $"{nameof(TalosSnapshots)}.{nameof(TalosSnapshots.Node)}", $"{nameof(TalosRules)}.{nameof(TalosRules.Node)}"),
         new(Kinds.Etcd, ObservedV1, KindFeed.Observed, null,
             $"{nameof(TalosSnapshots)}.{nameof(TalosSnapshots.Etcd)}", $"{nameof(TalosRules)}.{nameof(TalosRules.Etcd)}"),
+        new(Kinds.VolumeBackup, ObservedV1, KindFeed.Observed, null,
+            $"{nameof(BackupPolicy)}.{nameof(BackupPolicy.Snapshots)}", $"{nameof(BackupPolicy)}.{nameof(BackupPolicy.Rule)}"),
     ];
 
     /// <summary>Kubernetes kinds that have one informer each.</summary>

@@ -45,6 +45,40 @@ internal static class LonghornMetrics
                 maximum.Add(disk.StorageMaximumBytes, node.Meta.Name, disk.Name);
             }
         }
-        return [robustness, info, backupAge, used, maximum];
+        return [robustness, info, backupAge, used, maximum, .. Backups(state, now)];
+    }
+
+    /// <summary>The backup policy's verdicts as the store holds them (<see cref="Health.BackupPolicy.Current"/>): one truth with the tile.</summary>
+    private static IEnumerable<MetricFamily> Backups(ClusterState state, DateTimeOffset now)
+    {
+        var overdue = new MetricFamily("homeops_longhorn_backup_overdue", MetricType.Gauge,
+            "1 when the volume's last backup is older than its group's max age (verdict Degraded or Failed), else 0. Only volumes with a backup policy.",
+            "volume", "group");
+        var maxAge = new MetricFamily("homeops_longhorn_backup_max_age_seconds", MetricType.Gauge,
+            "The max age of the volume's last backup, from its recurring-job group (Cluster:Backups:MaxAge:<group>, or 2 x the backup interval + slack).",
+            "volume", "group");
+        var due = new MetricFamily("homeops_longhorn_backup_due_seconds", MetricType.Gauge,
+            "Seconds until the volume's backup is overdue (last backup + max age); negative once overdue.",
+            "volume", "group");
+        var noPolicy = new MetricFamily("homeops_longhorn_backup_policy_missing", MetricType.Gauge,
+            "1 for a volume in no recurring-job group with a backup job (not backed up on a schedule).",
+            "volume");
+        foreach (var d in Health.BackupPolicy.Current(state))
+        {
+            if (d.Group is not { } group || d.MaxAge is not { } max)
+            {
+                noPolicy.Add(1, d.Volume);
+                continue;
+            }
+            overdue.Add(d.Verdict.Health is HealthStatus.Degraded or HealthStatus.Failed ? 1 : 0, d.Volume, group);
+            maxAge.Add(max.TotalSeconds, d.Volume, group);
+            if (d.DueAt is { } at) due.Add(Math.Round((at - now).TotalSeconds), d.Volume, group);
+        }
+        var target = new MetricFamily("homeops_longhorn_backup_target_available", MetricType.Gauge,
+            "1 when the Longhorn BackupTarget reports status.available (and has a URL), else 0.",
+            "target");
+        foreach (var t in state.Items(Kinds.LonghornBackupTarget))
+            target.Add(t.Verdict.Health == HealthStatus.Healthy ? 1 : 0, t.Meta.Name);
+        return [overdue, maxAge, due, noPolicy, target];
     }
 }

@@ -25,11 +25,20 @@ public sealed record AreaWorkload(Area Area, KindInfo Kind, string Namespace, st
         new(Area.Authentik, Kinds.Deployment, "authentik", null, "ak-outpost-"),
     ];
 
-    /// <summary>Whether a workload-layer object (a workload, pod or event) may concern <paramref name="area"/>: it is in a namespace of one of its workloads.</summary>
-    public static bool MayConcern(Area area, ResourceSnapshot s)
+    /// <summary>Whether a pod belongs to this workload (its resolved owner, a Deployment through its ReplicaSet).</summary>
+    public bool Owns(ResourceSnapshot pod) =>
+        pod.Details is PodDetails { Workload: { } wl } && pod.Meta.Namespace == Namespace && wl.Kind == Kind.Kind
+        && (Name is null ? wl.Name.StartsWith(NamePrefix, StringComparison.Ordinal) : wl.Name == Name);
+
+    /// <summary>
+    /// Whether a workload-layer object is one <paramref name="area"/> shows: one of its workloads, or a pod of one
+    /// (what <c>Areas.AreaWorkloads.Of</c> yields). Another pod or event in the same namespace is not: an area page or
+    /// tile must not re-render for it.
+    /// </summary>
+    public static bool Concerns(Area area, ResourceSnapshot s)
     {
         foreach (var w in All)
-            if (w.Area == area && w.Namespace == s.Meta.Namespace) return true;
+            if (w.Area == area && (w.Matches(s) || w.Owns(s))) return true;
         return false;
     }
 

@@ -75,7 +75,15 @@ public sealed record KustomizationDetails(
     string LastAppliedRevision,
     string LastAttemptedRevision,
     long ObservedGeneration,
-    string Interval) : IResourceDetails;
+    string Interval) : IResourceDetails
+{
+    /// <summary>
+    /// What it applied, from <c>status.inventory</c>: only the entries the drill-down follows (workloads, CronJobs,
+    /// HelmReleases). Null when the status carries no inventory, or an empty one (nothing applied yet): the drill-down
+    /// then falls back to kustomize-controller's ownership labels.
+    /// </summary>
+    public ImmutableArray<InventoryRef>? Inventory { get; init; }
+}
 
 public sealed record HelmReleaseDetails(
     string Chart,
@@ -117,7 +125,9 @@ public sealed record LonghornVolumeDetails(
     DateTimeOffset? LastBackupAt,
     DateTimeOffset? LastDegradedAt,
     ImmutableArray<VolumeWorkload> Workloads,
-    ImmutableArray<string> RecurringJobGroups) : IResourceDetails;
+    ImmutableArray<string> RecurringJobGroups,
+    // recurring-job.longhorn.io/<job>: enabled — jobs a volume joins directly, not through a group.
+    ImmutableArray<string> RecurringJobs = default) : IResourceDetails;
 
 public sealed record LonghornDisk(
     string Name,
@@ -148,6 +158,45 @@ public sealed record LonghornBackupDetails(
     long SizeBytes,
     DateTimeOffset? CreatedAt,
     string Error) : IResourceDetails;
+
+/// <summary>
+/// A Longhorn BackupTarget (<c>longhorn.io/v1beta2</c>, Longhorn ≥ 1.8): <c>spec.backupTargetURL</c>, <c>credentialSecret</c>
+/// (a Secret's name, not a secret), <c>pollInterval</c>; <c>status.available</c> and the <c>Unavailable</c> condition's message.
+/// </summary>
+public sealed record LonghornBackupTargetDetails(
+    string Url,
+    string CredentialSecret,
+    string PollInterval,
+    bool Available,
+    string Message,
+    DateTimeOffset? LastSyncedAt) : IResourceDetails;
+
+/// <summary>A Longhorn RecurringJob: task (backup, snapshot, …), cron, the groups that select volumes, retain and concurrency.</summary>
+public sealed record LonghornRecurringJobDetails(
+    string Task,
+    string Cron,
+    ImmutableArray<string> Groups,
+    int Retain,
+    int Concurrency) : IResourceDetails
+{
+    /// <summary><c>backup</c> and <c>backup-force-create</c> upload to the backup target; the snapshot tasks do not.</summary>
+    public bool IsBackup => Task is "backup" or "backup-force-create";
+}
+
+/// <summary>
+/// One volume's backup deadline, evaluated by <see cref="Health.BackupPolicy"/>: the group (or directly assigned job) whose
+/// backup job sets its <see cref="MaxAge"/> (null: no backup policy), its last successful backup and when the next one is due.
+/// </summary>
+public sealed record VolumeBackupDetails(
+    string Volume,
+    string PvcNamespace,
+    string PvcName,
+    string? Group,
+    string? Job,
+    DateTimeOffset? LastBackupAt,
+    TimeSpan? MaxAge,
+    DateTimeOffset? DueAt,
+    bool MaxAgeConfigured) : IResourceDetails;
 
 /// <summary>A BGP neighbour as configured (v1 policy) or as reported (v2 node config).</summary>
 public sealed record BgpPeer(
@@ -251,6 +300,19 @@ public sealed record ExternalSecretDetails(
     DateTimeOffset? RefreshTime,
     string SyncedResourceVersion,
     int Keys) : IResourceDetails;
+
+/// <summary>
+/// A cert-manager Certificate (<c>cert-manager.io/v1</c>): the Secret it writes, its names, and the times cert-manager
+/// reports in its status. Never key material: the decoder reads spec and status only.
+/// </summary>
+public sealed record CertificateDetails(
+    string SecretName,
+    ImmutableArray<string> DnsNames,
+    string IssuerName,
+    DateTimeOffset? NotBefore,
+    DateTimeOffset? NotAfter,
+    DateTimeOffset? RenewalTime,
+    string ReadyMessage) : IResourceDetails;
 
 /// <summary>One node's usage from <c>metrics.k8s.io</c> (v1beta1 NodeMetrics): CPU in millicores, memory in bytes.</summary>
 public sealed record NodeMetricsDetails(

@@ -62,6 +62,12 @@ public static class Kinds
     public static readonly KindInfo LonghornNode = new("Node", "longhorn.io", "v1beta2", "nodes", true, Area.Longhorn);
     public static readonly KindInfo LonghornBackup = new("Backup", "longhorn.io", "v1beta2", "backups", true, Area.Longhorn);
 
+    /// <summary>Where backups go (Longhorn 1.10: <c>longhorn-system/default</c>); missing or not available → no backup can run.</summary>
+    public static readonly KindInfo LonghornBackupTarget = new("BackupTarget", "longhorn.io", "v1beta2", "backuptargets", true, Area.Longhorn);
+
+    /// <summary>A scheduled snapshot/backup job; volumes join it through its groups (the backup policy's max ages come from here).</summary>
+    public static readonly KindInfo LonghornRecurringJob = new("RecurringJob", "longhorn.io", "v1beta2", "recurringjobs", true, Area.Longhorn);
+
     public static readonly KindInfo BgpPeeringPolicy = new("CiliumBGPPeeringPolicy", "cilium.io", "v2alpha1", "ciliumbgppeeringpolicies", false, Area.Bgp);
     public static readonly KindInfo BgpNodeConfig = new("CiliumBGPNodeConfig", "cilium.io", "v2alpha1", "ciliumbgpnodeconfigs", false, Area.Bgp);
     public static readonly KindInfo BgpClusterConfig = new("CiliumBGPClusterConfig", "cilium.io", "v2alpha1", "ciliumbgpclusterconfigs", false, Area.Bgp);
@@ -83,6 +89,12 @@ public static class Kinds
 
     public static readonly KindInfo ClusterSecretStore = new("ClusterSecretStore", "external-secrets.io", "v1", "clustersecretstores", false, Area.Secrets);
     public static readonly KindInfo ExternalSecret = new("ExternalSecret", "external-secrets.io", "v1", "externalsecrets", true, Area.Secrets);
+
+    /// <summary>
+    /// cert-manager Certificates (TLS material, like the secrets pipeline): their Ready verdict counts as any object's; their
+    /// expiry and renewal are judged on the slow-burn radar (<see cref="Reports.ExpiryRadar"/>).
+    /// </summary>
+    public static readonly KindInfo Certificate = new("Certificate", "cert-manager.io", "v1", "certificates", true, Area.Secrets);
 
     public static readonly KindInfo Pod = new("Pod", "", "v1", "pods", true, Area.Workloads);
     public static readonly KindInfo Deployment = new("Deployment", "apps", "v1", "deployments", true, Area.Workloads);
@@ -117,6 +129,10 @@ public static class Kinds
 
     /// <summary>etcd as Talos reports it (members, leader, alarms, quorum): one object named "etcd", part of the Nodes area.</summary>
     public static readonly KindInfo Etcd = new("Etcd", ObservedGroup, "v1", "etcds", false, Area.Nodes);
+    /// One Longhorn volume's backup deadline (<see cref="Health.BackupPolicy"/>): its last successful backup against the
+    /// maximum age of its recurring-job group. Time-dependent, so it is evaluated by the dashboard (not decoded from an object).
+    /// </summary>
+    public static readonly KindInfo VolumeBackup = new("VolumeBackup", ObservedGroup, "v1", "volumebackups", true, Area.Longhorn);
 
     // The lists below come from KindTable (the one place a kind is registered). They are properties, not fields, so
     // that KindTable (which reads the KindInfos above) and this class never wait on each other's initialisation.

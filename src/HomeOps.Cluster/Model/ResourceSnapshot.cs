@@ -45,7 +45,7 @@ public sealed record ResourceSnapshot(
     IResourceDetails Details,
     Verdict Verdict,
     ImmutableArray<Condition> Conditions,
-    string RawStatus)
+    RawJson RawStatus)
 {
     /// <summary>Key in the store: the uid, or namespace/name when an object has no uid (seed dumps, Authentik).</summary>
     public string Key => Meta.Uid.Length > 0 ? Meta.Uid : Meta.DisplayName;

@@ -66,7 +66,31 @@ public sealed record WorkloadDetails(
     public string Replicas => $"{Ready}/{Desired}";
 }
 
-public sealed record JobDetails(int Active, int Succeeded, int Failed, int? Completions, FluxOwner? Flux) : IResourceDetails;
+public sealed record JobDetails(int Active, int Succeeded, int Failed, int? Completions, FluxOwner? Flux) : IResourceDetails
+{
+    /// <summary>The CronJob that created this Job (its ownerReference), or null for a Job applied directly.</summary>
+    public string? CronJob { get; init; }
+}
+
+/// <summary>
+/// One object a Kustomization applied, from <c>status.inventory.entries[].id</c> (<c>&lt;namespace&gt;_&lt;name&gt;_&lt;group&gt;_&lt;kind&gt;</c>;
+/// the namespace is empty for cluster-scoped objects, the group for the core group). Names, namespaces, groups and
+/// kinds cannot contain '_', so the id splits into exactly four parts.
+/// </summary>
+public sealed record InventoryRef(string? Namespace, string Name, string Group, string Kind)
+{
+    /// <summary>The kinds the drill-down follows; the rest of an inventory (Services, ConfigMaps, …) is not kept.</summary>
+    public static bool IsFollowed(string group, string kind) => (group, kind) is
+        ("apps", "Deployment" or "DaemonSet" or "StatefulSet") or ("batch", "Job" or "CronJob") or ("helm.toolkit.fluxcd.io", "HelmRelease");
+
+    /// <summary>The entry of an inventory id, or null when the id is not of that shape.</summary>
+    public static InventoryRef? Parse(string id)
+    {
+        var parts = id.Split('_');
+        if (parts.Length != 4 || parts[1].Length == 0 || parts[3].Length == 0) return null;
+        return new InventoryRef(parts[0].Length == 0 ? null : parts[0], parts[1], parts[2], parts[3]);
+    }
+}
 
 /// <summary>An <c>events.k8s.io/v1</c> Warning event: what it is about, why, and how often it was seen.</summary>
 public sealed record EventDetails(

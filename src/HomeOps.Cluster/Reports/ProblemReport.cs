@@ -58,6 +58,9 @@ public sealed record ProblemReport(DateTimeOffset GeneratedAt, string Worst, int
                 foreach (var missing in nodes.Nodes.Where(e => e.Missing))
                     problems.Add(new Problem(nodes.Area, Kinds.Node.Key, "", Kinds.Node.Kind, null, missing.Name, missing.Verdict.Health,
                         missing.Verdict.Reason, missing.Verdict.Message, null));
+            if (bad.TryGetValue(nameof(Area.Longhorn), out var l) && l is LonghornRollup { MissingBackupTarget: { } target } longhorn)
+                problems.Add(new Problem(longhorn.Area, Kinds.LonghornBackupTarget.Key, "", Kinds.LonghornBackupTarget.Kind, "longhorn-system",
+                    "default", target.Health, target.Reason, target.Message, null));
             foreach (var r in bad.Values.Where(r => problems.All(p => p.Area != r.Area)))
                 problems.Add(new Problem(r.Area, "", "", AreaKind, null, r.Area, r.Health, "Area" + r.Health,
                     $"{r.Count} {r.CountLabel} · {r.Freshness.Describe(now)}", null));

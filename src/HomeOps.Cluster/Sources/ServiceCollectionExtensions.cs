@@ -83,6 +83,12 @@ public static class ServiceCollectionExtensions
         services.AddHttpClient(nameof(BgpSessionPoller), http => http.Timeout = TimeSpan.FromSeconds(10));
         services.TryAddSingleton<BgpSessionPoller>();
         services.AddHostedService(sp => sp.GetRequiredService<BgpSessionPoller>());
+
+        // Backups as a health verdict: each volume's last backup against its recurring-job group's max age (README).
+        services.AddOptions<Health.BackupOptions>().Bind(configuration.GetSection(Health.BackupOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Health.BackupOptions>, BackupOptionsValidation>());
+        services.TryAddSingleton<BackupPolicyEvaluator>();
+        services.AddHostedService(sp => sp.GetRequiredService<BackupPolicyEvaluator>());
         return services;
     }
 }
@@ -94,4 +100,11 @@ internal sealed class ExpectedNodesValidation : IValidateOptions<ClusterOptions>
         ClusterOptions.ValidateExpectedNodes(options.ExpectedNodeNames) is { } problem
             ? ValidateOptionsResult.Fail($"Cluster:ExpectedNodes: {problem}")
             : ValidateOptionsResult.Success;
+}
+
+/// <summary>Refuses to start with a backup threshold that would make every backup overdue (or none ever).</summary>
+internal sealed class BackupOptionsValidation : IValidateOptions<Health.BackupOptions>
+{
+    public ValidateOptionsResult Validate(string? name, Health.BackupOptions options) =>
+        options.Validate() is { } problem ? ValidateOptionsResult.Fail(problem) : ValidateOptionsResult.Success;
 }

@@ -38,6 +38,15 @@ public static class ClusterApi
             .RequireAuthorization(Policies.Viewer)
             .WithName("api-problems");
 
+        // The slow-burn radar (issue 15): everything that ages or expires, soonest first, each with its verdict.
+        app.MapGet("/api/v1/radar", (HomeOps.Cluster.Sources.Credentials.RadarReader radar, HttpContext http) =>
+            {
+                http.Response.Headers.CacheControl = "no-store";
+                return Results.Json(radar.Current(), ProblemJson.Options);
+            })
+            .RequireAuthorization(Policies.Viewer)
+            .WithName("api-radar");
+
         // A browser page that calls state-changing JSON endpoints with the session cookie fetches this token first.
         app.MapGet("/api/v1/antiforgery", (IAntiforgery antiforgery, HttpContext context) =>
             {

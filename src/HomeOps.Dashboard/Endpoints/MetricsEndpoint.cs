@@ -51,7 +51,8 @@ public static class MetricsEndpoint
     public static WebApplication MapMetricsEndpoint(this WebApplication app)
     {
         app.MapGet(Path, (HttpContext http, IState<ClusterState> state, IOptions<ClusterOptions> cluster, TimeProvider time, IConfiguration configuration,
-                [Microsoft.AspNetCore.Mvc.FromServices] HomeOps.Cluster.Talos.TalosFeed? talos) =>
+                [Microsoft.AspNetCore.Mvc.FromServices] HomeOps.Cluster.Talos.TalosFeed? talos,
+                [Microsoft.AspNetCore.Mvc.FromServices] HomeOps.Cluster.Sources.Credentials.RadarReader? radar) =>
             {
                 // Prometheus gets plain status codes, never the people-facing "not found" page re-executed in their place.
                 if (http.Features.Get<IStatusCodePagesFeature>() is { } pages) pages.Enabled = false;
@@ -68,7 +69,10 @@ public static class MetricsEndpoint
                 http.Response.Headers.CacheControl = "no-store";
                 // The Talos feed's gauges follow the cluster model's families (docs/metrics.md, "Talos and etcd").
                 var talosText = talos is null ? "" : TalosMetrics.Format(talos.Current);
-                return Results.Text(HealthMetrics.Format(state.Value, cluster.Value.ExpectedNodeNames, time.GetUtcNow()) + talosText, PrometheusText.ContentType);
+                // The slow-burn radar's expiry gauges, from the same computation as /radar and /api/v1/radar.
+                var radarText = radar is null ? "" : RadarMetrics.Format(radar.Current());
+                return Results.Text(HealthMetrics.Format(state.Value, cluster.Value.ExpectedNodeNames, time.GetUtcNow()) + talosText + radarText,
+                    PrometheusText.ContentType);
             })
             .AllowAnonymous()
             .ExcludeFromDescription()

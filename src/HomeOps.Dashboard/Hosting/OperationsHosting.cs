@@ -75,6 +75,11 @@ public static class OperationsHosting
         }
         // The Talos feed polls talosctl through the same runner and talosconfig (the stand-in in simulator mode).
         HomeOps.Cluster.Talos.TalosServiceCollectionExtensions.AddTalosFeed(services, configuration);
+        // The slow-burn radar reads the same talosconfig's client certificate (the stand-in's in simulator mode).
+        HomeOps.Cluster.Sources.Credentials.RadarServiceCollectionExtensions.AddExpiryRadar(services, configuration, sp =>
+            sp.GetRequiredService<OperationsOptions>().HomeOpsCheckout is { Length: > 0 } checkout
+                ? Path.Combine(Path.GetFullPath(checkout), HomeOps.Operations.Gates.TalosctlStepRunner.TalosconfigPath)
+                : null);
         return builder;
     }
 

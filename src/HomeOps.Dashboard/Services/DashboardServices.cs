@@ -15,6 +15,10 @@ public static class DashboardServices
         services.TryAddSingleton<PodLogAccess>();
         // When each current problem began (the overview's "for 4 min"); observed by the notification monitor.
         services.TryAddSingleton<HomeOps.Cluster.Reports.ProblemClock>();
+        // The slow-burn radar's page and tile; the operations host adds the credential feed (AddExpiryRadar), which wins.
+        services.AddOptions<HomeOps.Cluster.Reports.RadarOptions>();
+        services.TryAddSingleton<HomeOps.Cluster.Sources.Credentials.ICredentialSource, HomeOps.Cluster.Sources.Credentials.NoCredentialSource>();
+        services.TryAddSingleton<HomeOps.Cluster.Sources.Credentials.RadarReader>();
         // Scoped like PageVisibility: Blazor resolves circuit handlers from the circuit's own scope.
         services.TryAddEnumerable(ServiceDescriptor.Scoped<CircuitHandler, PauseWhileDisconnected>());
         return services;

@@ -5,6 +5,7 @@ using HomeOps.Cluster.Model;
 using HomeOps.Cluster.Sources;
 using HomeOps.Cluster.State;
 using HomeOps.Dashboard.Auth;
+using HomeOps.Operations.Audit;
 using HomeOps.Operations.Runners;
 using Microsoft.Extensions.Options;
 
@@ -15,8 +16,14 @@ namespace HomeOps.Dashboard.Services;
 /// the server, whatever the UI showed), the pod must be one the dashboard watches and the container one of its own,
 /// and every line has the known secret values masked (<see cref="SecretMasker"/>, as for step output) before it
 /// leaves the server. Viewers never see a line.
+/// <para>
+/// Every read is audited (<c>pod.log</c>: who, when, which pod and container, tail or follow and how many lines;
+/// never a line of the log), and so is a refused attempt (<see cref="AuditOutcome.Refused"/>), as every other refusal
+/// is. A read the API server could not serve is recorded as <see cref="AuditOutcome.Failed"/> with its reason.
+/// </para>
 /// </summary>
-public sealed class PodLogAccess(ClusterStore store, PodLogReader reader, SecretMasker secrets, IOptions<AuthOptions> auth)
+public sealed class PodLogAccess(ClusterStore store, PodLogReader reader, SecretMasker secrets, IOptions<AuthOptions> auth,
+    TimeProvider time, ILogger<PodLogAccess> log, IAuditLog? audit = null)
 {
     public const string OperatorsOnly = "Only operators may read container logs: logs can carry secrets.";
 
@@ -44,23 +51,66 @@ public sealed class PodLogAccess(ClusterStore store, PodLogReader reader, Secret
 
     public async Task<IReadOnlyList<string>> TailAsync(ClaimsPrincipal user, string ns, string pod, string? container, int? tailLines, CancellationToken ct)
     {
-        Admit(user);
+        await AdmitAsync(user, ns, pod, container, "tail", tailLines, ct);
         var (_, name) = Resolve(ns, pod, container);
-        var lines = await reader.TailAsync(ns, pod, name, tailLines, ct);
+        IReadOnlyList<string> lines;
+        try
+        {
+            lines = [.. await reader.TailAsync(ns, pod, name, tailLines, ct)];
+        }
+        catch (PodLogException e)
+        {
+            await AuditAsync(user, ns, pod, name, "tail", tailLines, AuditOutcome.Failed, e.Message, ct);
+            throw;
+        }
+        await AuditAsync(user, ns, pod, name, "tail", tailLines, AuditOutcome.Succeeded, $"{lines.Count} lines read", ct);
         return [.. lines.Select(secrets.Apply)];
     }
 
     public async IAsyncEnumerable<string> FollowAsync(ClaimsPrincipal user, string ns, string pod, string? container, int? tailLines,
         [EnumeratorCancellation] CancellationToken ct)
     {
-        Admit(user);
+        await AdmitAsync(user, ns, pod, container, "follow", tailLines, ct);
         var (_, name) = Resolve(ns, pod, container);
+        // Recorded when the follow starts (it may last as long as the page stays open).
+        await AuditAsync(user, ns, pod, name, "follow", tailLines, AuditOutcome.Succeeded, "follow started", ct);
         await foreach (var line in reader.FollowAsync(ns, pod, name, tailLines, ct)) yield return secrets.Apply(line);
     }
 
-    private void Admit(ClaimsPrincipal user)
+    private async Task AdmitAsync(ClaimsPrincipal user, string ns, string pod, string? container, string mode, int? tailLines, CancellationToken ct)
     {
-        if (Refusal(user) is { } refusal) throw new PodLogException(HttpStatusCode.Forbidden, refusal);
+        if (Refusal(user) is not { } refusal) return;
+        await AuditAsync(user, ns, pod, container, mode, tailLines, AuditOutcome.Refused, refusal, ct);
+        throw new PodLogException(HttpStatusCode.Forbidden, refusal);
+    }
+
+    /// <summary>One audit entry for a read or an attempt; a failed audit write is logged and never blocks or reveals the log.</summary>
+    private async Task AuditAsync(ClaimsPrincipal user, string ns, string pod, string? container, string mode, int? tailLines,
+        AuditOutcome outcome, string message, CancellationToken ct)
+    {
+        if (audit is null) return;
+        try
+        {
+            var actor = ActorFactory.From(user, auth.Value);
+            var now = time.GetUtcNow();
+            await audit.RecordAsync(new AuditEntry
+            {
+                At = now,
+                User = actor.User,
+                Groups = string.Join(",", actor.Groups),
+                Action = AuditAction.PodLogRead.Name,
+                Target = $"Pod {ns}/{pod}",
+                Parameters = System.Text.Json.JsonSerializer.Serialize(new { @namespace = ns, pod, container, mode, tailLines }),
+                StartedAt = now,
+                EndedAt = now,
+                Outcome = outcome,
+                Message = message,
+            }, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            log.LogError(ex, "Could not audit a log read of pod {Namespace}/{Pod}", ns, pod);
+        }
     }
 }
 

@@ -1,4 +1,5 @@
 using HomeOps.Cluster.Areas;
+using HomeOps.Cluster.Health;
 using HomeOps.Cluster.Model;
 using HomeOps.Cluster.State;
 
@@ -99,6 +100,12 @@ public sealed record LonghornSummary(LonghornRollup Rollup, IReadOnlyList<Longho
     public int this[VolumeBucket bucket] => Rollup[bucket];
 }
 
+/// <summary>A Longhorn BackupTarget, or (no <see cref="Resource"/>) the row saying there is none.</summary>
+public sealed record BackupTargetRow(string Key, string Name, string Url, HealthStatus Health, string Reason, string Message, ResourceSnapshot? Resource)
+{
+    public string TestId => RowIds.For(Kinds.LonghornBackupTarget, Name);
+}
+
 /// <summary>Longhorn area: volumes by robustness, disks per node, backups.</summary>
 public static class LonghornView
 {
@@ -107,6 +114,8 @@ public static class LonghornView
     private static readonly SharedView<IReadOnlyList<LonghornNodeRow>> SharedNodes = new();
     private static readonly SharedView<IReadOnlyList<BackupRow>> SharedBackups = new();
     private static readonly SharedView<LonghornSummary> SharedSummary = new();
+    private static readonly SharedView<IReadOnlyDictionary<string, BackupDeadline>> SharedDeadlines = new();
+    private static readonly SharedView<IReadOnlyList<BackupTargetRow>> SharedTargets = new();
     private static readonly RowsBySnapshot<VolumeRow> VolumeRows = new();
     private static readonly RowsBySnapshot<LonghornNodeRow> NodeRows = new();
     private static readonly RowsBySnapshot<BackupRow> BackupRows = new();
@@ -128,6 +137,37 @@ public static class LonghornView
                 .ThenBy(b => b.Name, StringComparer.Ordinal)
                 .ToList());
 
+    /// <summary>Each volume's backup verdict by volume name, as the store holds it (<see cref="BackupPolicy.Current"/>: the tile's truth).</summary>
+    public static IReadOnlyDictionary<string, BackupDeadline> BackupDeadlines(ClusterState state) =>
+        SharedDeadlines.Get(ViewInputs.Of(state, Kinds.VolumeBackup), () =>
+            BackupPolicy.Current(state).ToDictionary(d => d.Volume, StringComparer.Ordinal));
+
+    /// <summary>The backup targets, and a row for a missing one (<see cref="BackupPolicy.MissingBackupTarget"/>).</summary>
+    public static IReadOnlyList<BackupTargetRow> BackupTargets(ClusterState state) =>
+        SharedTargets.Get(ViewInputs.Of(state, Kinds.LonghornBackupTarget, Kinds.LonghornVolume), () =>
+        {
+            var rows = state.Items(Kinds.LonghornBackupTarget)
+                .Select(t => (t, d: t.Details as LonghornBackupTargetDetails))
+                .Select(x => new BackupTargetRow(x.t.Key, x.t.Meta.Name, x.d?.Url ?? "", x.t.Verdict.Health, x.t.Verdict.Reason, x.t.Verdict.Message, x.t))
+                .OrderBy(r => r.Name, StringComparer.Ordinal)
+                .ToList();
+            if (BackupPolicy.MissingBackupTarget(state) is { } missing)
+                rows.Add(new BackupTargetRow("", "default", "", missing.Health, missing.Reason, missing.Message, null));
+            return rows;
+        });
+
+    /// <summary>The worse of a volume's own verdict and its backup verdict (the "problems only" filter).</summary>
+    public static HealthStatus WithBackup(VolumeRow row, IReadOnlyDictionary<string, BackupDeadline> deadlines) =>
+        deadlines.TryGetValue(row.Name, out var d) ? HealthOrder.Worst(row.Health, d.Verdict.Health) : row.Health;
+
+    /// <summary>"2 d ago / max 14 d 6 h", "never / max 14 d 6 h", "no backup policy".</summary>
+    public static string BackupAge(BackupDeadline? d, DateTimeOffset? lastBackupAt, DateTimeOffset now)
+    {
+        if (d is null) return Format.Ago(lastBackupAt, now);
+        var age = Format.Ago(d.LastBackupAt, now);
+        return d.MaxAge is { } max ? $"{age} / max {BackupPolicy.Span(max)}" : $"{age} · no backup policy";
+    }
+
     public static LonghornSummary Summarize(ClusterState state)
     {
         var rollup = AreaRollups.Longhorn(state);
@@ -142,6 +182,10 @@ public static class LonghornView
             .Select(n => new LonghornProblem(n.Key, $"node {n.Name}", n.Health, n.Reason, n.Message))
             .Concat(backups.Where(b => HealthOrder.IsProblem(b.Health))
                 .Select(b => new LonghornProblem(b.Key, $"backup {b.Name}", b.Health, b.Reason, b.Message)))
+            .Concat(BackupTargets(state).Where(t => HealthOrder.IsProblem(t.Health))
+                .Select(t => new LonghornProblem(t.Key.Length > 0 ? t.Key : "backuptarget/" + t.Name, $"backup target {t.Name}", t.Health, t.Reason, t.Message)))
+            .Concat(state.Items(Kinds.VolumeBackup).Where(b => HealthOrder.IsProblem(b.Verdict.Health))
+                .Select(b => new LonghornProblem(b.Key, $"backups of {b.Meta.Name}", b.Verdict.Health, b.Verdict.Reason, b.Verdict.Message)))
             .OrderByDescending(p => HealthOrder.Severity(p.Health))
             .ToList();
         return new LonghornSummary(rollup, nodes, others);

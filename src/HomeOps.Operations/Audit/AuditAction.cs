@@ -15,6 +15,8 @@ public enum AuditActionKind
     BreakGlass,
     /// <summary>A notification (Web Push, ntfy) sent to a user, or held back by quiet hours or the rate limit: no cluster object.</summary>
     Notification,
+    /// <summary>A read of a container's log (who, which pod and container, tail or follow; never a line of it): no change, no cluster Event, not on the timeline.</summary>
+    LogRead,
 }
 
 /// <summary>
@@ -56,6 +58,8 @@ public sealed class AuditAction
     public static readonly AuditAction NotifySent = new("notify.sent", AuditActionKind.Notification);
     /// <summary>A notification not sent: the user's quiet hours or hourly limit (the message says which).</summary>
     public static readonly AuditAction NotifySuppressed = new("notify.suppressed", AuditActionKind.Notification);
+    /// <summary>A container log read (tail or follow; the mode and line count in the parameters), or a refused attempt.</summary>
+    public static readonly AuditAction PodLogRead = new("pod.log", AuditActionKind.LogRead);
 
     public static IReadOnlyList<AuditAction> All { get; } =
     [
@@ -64,6 +68,7 @@ public sealed class AuditAction
         AuthRefused, RateLimitRefused,
         BreakGlassSignIn, BreakGlassRefused, BreakGlassLockout, BreakGlassLocked, BreakGlassStepUp, BreakGlassSignOut,
         NotifySent, NotifySuppressed,
+        PodLogRead,
     ];
 
     private static readonly Dictionary<string, AuditAction> ByName = All.ToDictionary(a => a.Name, StringComparer.Ordinal);

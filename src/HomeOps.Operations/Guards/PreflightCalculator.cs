@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using HomeOps.Cluster.Health;
 using HomeOps.Cluster.Model;
 using HomeOps.Cluster.State;
 using HomeOps.Cluster.Talos;
@@ -235,7 +236,7 @@ public sealed class PreflightCalculator(string? dashboardNodeName, TimeSpan back
             items.Add(new(PreflightSeverity.Warning, "volumes",
                 $"full-cluster reset: all {volumes.Count} volumes lose the replicas on node disks (EPHEMERAL holds /var/lib/longhorn); replicas on the USB SSDs survive but are orphaned once the cluster is rebuilt — plan restores from backup"));
 
-        Backups(volumes, now, items);
+        Backups(volumes, state, now, items);
     }
 
     private static string Volumes(int n) => n == 1 ? "1 volume" : $"{n} volumes";
@@ -244,25 +245,41 @@ public sealed class PreflightCalculator(string? dashboardNodeName, TimeSpan back
     private static PreflightSubject Subject(ResourceSnapshot v, LonghornVolumeDetails d) =>
         new(d.PvcName.Length > 0 ? $"{d.PvcNamespace}/{d.PvcName}" : v.Meta.Name, v.Meta.Name);
 
-    private void Backups(List<ResourceSnapshot> volumes, DateTimeOffset now, List<PreflightItem> items)
+    /// <summary>
+    /// Backup freshness, one truth with the Longhorn page: a volume with a backup policy is judged by its backup verdict
+    /// (<see cref="BackupPolicy"/>, as the store holds it): Degraded or Failed → warning. Only a volume without a policy (or
+    /// not evaluated yet) falls back to <c>Operations:BackupWarnAge</c>, and "never backed up" is always said.
+    /// </summary>
+    private void Backups(List<ResourceSnapshot> volumes, ClusterState state, DateTimeOffset now, List<PreflightItem> items)
     {
         var never = new List<PreflightSubject>();
         var old = new List<PreflightSubject>();
+        var overdue = new List<PreflightSubject>();
         var all = new List<PreflightSubject>();
         foreach (var v in volumes)
         {
             if (v.Details is not LonghornVolumeDetails d) continue;
             var volume = Subject(v, d);
-            if (d.LastBackupAt is not { } at) { never.Add(volume); all.Add(volume with { Note = "never" }); continue; }
+            var verdict = BackupPolicy.Of(state, v.Meta.Name);
+            var policy = verdict?.Details is VolumeBackupDetails { MaxAge: not null } ? verdict : null;
+            var last = (verdict?.Details as VolumeBackupDetails)?.LastBackupAt ?? d.LastBackupAt;
+            all.Add(volume with { Note = last is { } seen ? $"{Freshness.Age(now - seen)} ago" : "never" });
+            if (policy is not null)
+            {
+                if (policy.Verdict.Health is HealthStatus.Degraded or HealthStatus.Failed) overdue.Add(volume with { Note = policy.Verdict.Message });
+                continue;
+            }
+            if (last is not { } at) { never.Add(volume); continue; }
             var age = now - at;
-            all.Add(volume with { Note = $"{Freshness.Age(age)} ago" });
             if (age > backupWarnAge) old.Add(volume with { Note = Freshness.Age(age) });
         }
         items.Add(new(PreflightSeverity.Info, "backups", $"last backup of {Volumes(all.Count)}", all));
+        if (overdue.Count > 0)
+            items.Add(new(PreflightSeverity.Warning, "backups", $"{Volumes(overdue.Count)} overdue by their backup policy (the Longhorn page's backup verdict)", overdue));
         if (never.Count > 0)
             items.Add(new(PreflightSeverity.Warning, "backups", $"{Volumes(never.Count)} never backed up", never));
         if (old.Count > 0)
-            items.Add(new(PreflightSeverity.Warning, "backups", $"{Volumes(old.Count)} last backed up more than {Freshness.Age(backupWarnAge)} ago", old));
+            items.Add(new(PreflightSeverity.Warning, "backups", $"{Volumes(old.Count)} without a backup policy last backed up more than {Freshness.Age(backupWarnAge)} ago", old));
     }
 
     private void DashboardPlacement(PreflightDefinition pf, ImmutableArray<string> targets, bool fullCluster, List<PreflightItem> items)

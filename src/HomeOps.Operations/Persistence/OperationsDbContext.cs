@@ -82,6 +82,8 @@ public sealed class OperationsDbContext(DbContextOptions<OperationsDbContext> op
             e.Property(t => t.To).HasMaxLength(TimelineEntry.ShortLength);
             e.Property(t => t.Link).HasMaxLength(TimelineEntry.LinkLength);
             e.Ignore(t => t.ObjectName);
+            e.Ignore(t => t.MergeUnder);
+            e.Ignore(t => t.MergeKey);
             e.HasIndex(t => t.At);
         });
         model.Entity<TimelineObjectState>(e =>

@@ -20,6 +20,8 @@ internal static class SchemaUpgrade
         new("run_steps", nameof(StepRecord.ProcessId), "INTEGER", "integer"),
         new("run_steps", nameof(StepRecord.ProcessStartTicks), "INTEGER", "bigint"),
         new("run_steps", nameof(StepRecord.ProcessHost), "TEXT", $"character varying({ProcessHostLength})"),
+        // Repeats of a change merged into one timeline entry (issue 16); null on older rows: seen once.
+        new("timeline", nameof(Timeline.TimelineEntry.Count), "INTEGER", "integer"),
     ];
 
     // Tables introduced after the first release: created when missing (EnsureCreated does nothing on an existing database).
@@ -62,8 +64,9 @@ internal static class SchemaUpgrade
     {
         if (db.Database.IsNpgsql())
         {
-            // IF NOT EXISTS makes this idempotent and safe when several replicas start at once.
-            foreach (var sql in PostgresStatements().Concat(PostgresTables))
+            // IF NOT EXISTS makes this idempotent and safe when several replicas start at once. Tables first: an added
+            // column may belong to a table this upgrade creates (the timeline's Count).
+            foreach (var sql in PostgresTables.Concat(PostgresStatements()))
                 await db.Database.ExecuteSqlRawAsync(sql, ct).ConfigureAwait(false);
             return;
         }

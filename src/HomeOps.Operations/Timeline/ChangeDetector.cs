@@ -69,7 +69,10 @@ public static class ChangeDetector
             var v = now.Verdict;
             var why = v.Reason.Length > 0 ? $" ({v.Reason})" : "";
             var message = v.Message.Length > 0 ? $": {v.Message}" : "";
-            entries.Add(Entry(TimelineCategory.Health, $"{before.Health} → {after.Health}{why}{message}", before.Health, after.Health));
+            var health = Entry(TimelineCategory.Health, $"{before.Health} → {after.Health}{why}{message}", before.Health, after.Health);
+            // A pod's transition is merged with the same transition of its workload's other pods (replicas).
+            if (now.Details is PodDetails { Workload: { } w }) health.MergeUnder = new MergeTarget(w.Kind, w.Name);
+            entries.Add(health);
         }
         if (after.Revision is not null && before.Revision != after.Revision)
         {

@@ -23,14 +23,14 @@ public sealed class StoreWarningEventSource(ClusterStore store) : IWarningEventS
             case ResourcesChanged c when c.Kind.Key == Kinds.Event.Key:
                 change.Previous.Kinds.TryGetValue(c.Kind.Key, out var before);
                 foreach (var s in c.Upserts)
-                    if (IsNewOrRepeated(s, before)) Emit(s, c.At, onWarning);
+                    if (IsNewOrRepeated(s, before)) Emit(s, change.Current, c.At, onWarning);
                 break;
             case ResourcesReplaced r when r.Kind.Key == Kinds.Event.Key:
                 change.Previous.Kinds.TryGetValue(r.Kind.Key, out var previous);
                 if (!change.Current.Kinds.TryGetValue(r.Kind.Key, out var current)) break;
                 foreach (var s in current.Items.Values)
                     if (s.Details is EventDetails { LastSeen: { } seen } && seen >= _started && IsNewOrRepeated(s, previous))
-                        Emit(s, r.At, onWarning);
+                        Emit(s, change.Current, r.At, onWarning);
                 break;
         }
     }
@@ -40,10 +40,15 @@ public sealed class StoreWarningEventSource(ClusterStore store) : IWarningEventS
         && (before is null || !before.Items.TryGetValue(s.Key, out var old)
             || old.Details is not EventDetails was || e.Count > was.Count);
 
-    private static void Emit(ResourceSnapshot s, DateTimeOffset at, Action<WarningEvent> onWarning)
+    private static void Emit(ResourceSnapshot s, ClusterState state, DateTimeOffset at, Action<WarningEvent> onWarning)
     {
         var e = (EventDetails)s.Details;
         var area = Kinds.All.FirstOrDefault(k => k.Kind == e.RegardingKind)?.Area.ToString() ?? "";
-        onWarning(new WarningEvent(e.LastSeen ?? at, e.RegardingKind, e.RegardingNamespace, e.RegardingName, e.Reason, e.Note, area));
+        // A pod's workload (pods are keyed by uid, which the event names), so repeats on its replicas can be merged.
+        var workload = e.RegardingKind == Kinds.Pod.Kind && e.RegardingUid.Length > 0
+            && state.Kinds.TryGetValue(Kinds.Pod.Key, out var pods) && pods.Items.TryGetValue(e.RegardingUid, out var pod)
+            && pod.Details is PodDetails { Workload: { } w } ? w : null;
+        onWarning(new WarningEvent(e.LastSeen ?? at, e.RegardingKind, e.RegardingNamespace, e.RegardingName, e.Reason, e.Note, area,
+            workload?.Kind, workload?.Name));
     }
 }

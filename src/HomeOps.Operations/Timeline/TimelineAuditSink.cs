@@ -2,11 +2,15 @@ using HomeOps.Operations.Audit;
 
 namespace HomeOps.Operations.Timeline;
 
-/// <summary>The dashboard's own actions on the timeline: every audit entry (recorded and completed) becomes an entry.</summary>
+/// <summary>
+/// The dashboard's own actions on the timeline: every audit entry (recorded and completed) becomes an entry, except
+/// log reads (<see cref="AuditActionKind.LogRead"/>): reading changes nothing, and they stay in the audit.
+/// </summary>
 public sealed class TimelineAuditSink(TimelineRecorder recorder) : IAuditSink
 {
     public Task WriteAsync(AuditEntry entry, CancellationToken ct)
     {
+        if (AuditAction.Find(entry.Action)?.Kind == AuditActionKind.LogRead) return Task.CompletedTask;
         var (ns, name) = SplitTarget(entry.Target);
         var who = entry.User.Length > 0 ? $" by {entry.User}" : "";
         var message = string.IsNullOrWhiteSpace(entry.Message) ? "" : $": {entry.Message}";

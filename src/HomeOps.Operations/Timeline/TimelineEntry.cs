@@ -45,6 +45,20 @@ public sealed class TimelineEntry
     public string? Link { get; set; }
     public bool SeenAtStart { get; set; }
 
+    /// <summary>
+    /// How often this change was seen within the recorder's merge window (null: once). Repeats of the same change —
+    /// the same category, from/to or reason — on the same object, or on another pod of the same workload (each replica
+    /// of a Deployment reporting the same Warning or going Failed), raise the count of the first entry instead of
+    /// adding one; an entry merged over several pods is then about their workload.
+    /// </summary>
+    public int? Count { get; set; }
+
+    /// <summary>Not stored: the object repeats are merged under (a pod's workload, else the object itself); null: never merged.</summary>
+    public MergeTarget? MergeUnder { get; set; }
+
+    /// <summary>Not stored: entries with the same key within the merge window are one entry with a count.</summary>
+    public string? MergeKey => MergeUnder is { } u ? $"{Category}|{Area}|{Namespace}|{u.Kind}/{u.Name}|{From}|{To}" : null;
+
     /// <summary>The area of entries that come from the audit.</summary>
     public const string OperationsArea = "Operations";
 
@@ -65,6 +79,14 @@ public sealed class TimelineEntry
     }
 
     private static string? Cut(string? s, int max) => s is { } v && v.Length > max ? v[..(max - 1)] + "…" : s;
+}
+
+/// <summary>The object a repeated change is merged under: a pod's workload (Deployment, DaemonSet, …), else the object itself.</summary>
+public sealed record MergeTarget(string Kind, string Name)
+{
+    /// <summary>A pod's workload when it has one, else the object itself.</summary>
+    public static MergeTarget Of(string kind, string name, string? workloadKind, string? workloadName) =>
+        kind == "Pod" && workloadKind is { Length: > 0 } && workloadName is { Length: > 0 } ? new(workloadKind, workloadName) : new(kind, name);
 }
 
 /// <summary>

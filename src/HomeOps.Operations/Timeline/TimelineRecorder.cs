@@ -30,6 +30,13 @@ public sealed class TimelineRecorder : BackgroundService, ITimelineFeed
     /// <summary>Entries waiting beyond this many (a database that stays down) are dropped oldest first, with a warning.</summary>
     public const int MaxPendingBatches = 20;
 
+    /// <summary>
+    /// Repeats of a mergeable change (<see cref="TimelineEntry.MergeKey"/>: a Warning on the same object or another pod of
+    /// the same workload with the same reason; a pod transition shared by its workload's pods) within this window of the
+    /// first are counted on the first entry (<see cref="TimelineEntry.Count"/>) instead of being added.
+    /// </summary>
+    public static readonly TimeSpan MergeWindow = TimeSpan.FromMinutes(10);
+
     private readonly ClusterStore _store;
     private readonly OperationsDatabase _database;
     private readonly TimelineOptions _options;
@@ -50,6 +57,8 @@ public sealed class TimelineRecorder : BackgroundService, ITimelineFeed
     private readonly HashSet<string> _removed = new(StringComparer.Ordinal);
     private readonly HashSet<string> _started = new(StringComparer.Ordinal);
     private readonly List<TimelineEntry> _pending = [];
+    private readonly Dictionary<string, TimelineEntry> _recent = new(StringComparer.Ordinal);
+    private readonly List<TimelineEntry> _merged = [];
     private bool _loaded;
 
     public TimelineRecorder(ClusterStore store, OperationsDatabase database, TimelineOptions options, TimeProvider time,
@@ -114,6 +123,7 @@ public sealed class TimelineRecorder : BackgroundService, ITimelineFeed
     {
         At = e.At, Category = TimelineCategory.Warning, Area = e.Area, Kind = e.Kind, Namespace = e.Namespace, Name = e.Name,
         Summary = e.Message.Length > 0 ? $"{e.Reason}: {e.Message}" : e.Reason, To = e.Reason,
+        MergeUnder = MergeTarget.Of(e.Kind, e.Name, e.WorkloadKind, e.WorkloadName),
     });
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -181,16 +191,20 @@ public sealed class TimelineRecorder : BackgroundService, ITimelineFeed
         {
             if (!_loaded) await LoadBaselineCoreAsync(ct).ConfigureAwait(false);
             while (_changes.TryDequeue(out var change)) Process(change);
-            while (_direct.TryDequeue(out var entry)) _pending.Add(entry);
+            while (_direct.TryDequeue(out var entry)) Admit(entry);
+            ForgetOldMerges();
             BoundPending();
-            if (_pending.Count == 0 && _dirty.Count == 0 && _removed.Count == 0) return;
+            if (_pending.Count == 0 && _merged.Count == 0 && _dirty.Count == 0 && _removed.Count == 0) return;
 
             var batch = _pending.Take(_options.MaxBatch).Select(e => e.Bounded()).ToList();
-            await WriteAsync(batch, ct).ConfigureAwait(false);
+            var merged = _merged.ToList();
+            await WriteAsync(batch, merged, ct).ConfigureAwait(false);
             _pending.RemoveRange(0, batch.Count);
+            _merged.Clear();
             Written += batch.Count;
             Flushes++;
-            if (batch.Count > 0) Publish(batch);
+            // Merged entries are published again (same id, higher count): live views replace them.
+            if (batch.Count > 0 || merged.Count > 0) Publish([.. merged, .. batch]);
         }
         finally
         {
@@ -198,12 +212,53 @@ public sealed class TimelineRecorder : BackgroundService, ITimelineFeed
         }
     }
 
-    private async Task WriteAsync(List<TimelineEntry> batch, CancellationToken ct)
+    /// <summary>
+    /// Adds an entry to the pending ones, or counts it on the first entry with the same merge key within
+    /// <see cref="MergeWindow"/> (already written: updated with the next flush; still pending: written with its count).
+    /// </summary>
+    private void Admit(TimelineEntry e)
+    {
+        if (e.MergeKey is not { } key)
+        {
+            _pending.Add(e);
+            return;
+        }
+        if (_recent.TryGetValue(key, out var first) && (e.At - first.At).Duration() <= MergeWindow)
+        {
+            first.Count = (first.Count ?? 1) + 1;
+            // Seen on another object of the group (another replica): the entry is about the workload now.
+            if ((first.Kind != e.Kind || first.Name != e.Name) && e.MergeUnder is { } group)
+            {
+                first.Kind = group.Kind;
+                first.Name = group.Name;
+            }
+            if (first.Id != 0 && !_merged.Contains(first)) _merged.Add(first);
+            return;
+        }
+        _recent[key] = e;
+        _pending.Add(e);
+    }
+
+    private void ForgetOldMerges()
+    {
+        if (_recent.Count == 0) return;
+        var cutoff = _time.GetUtcNow() - MergeWindow - MergeWindow;
+        foreach (var key in _recent.Where(r => r.Value.At < cutoff).Select(r => r.Key).ToList()) _recent.Remove(key);
+    }
+
+    private async Task WriteAsync(List<TimelineEntry> batch, List<TimelineEntry> merged, CancellationToken ct)
     {
         var now = _time.GetUtcNow();
         await using var db = _database.CreateContext();
         await using var tx = await db.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
         db.Timeline.AddRange(batch);
+        foreach (var m in merged)
+        {
+            var row = db.Timeline.Attach(m);
+            row.Property(t => t.Count).IsModified = true;
+            row.Property(t => t.Kind).IsModified = true;
+            row.Property(t => t.Name).IsModified = true;
+        }
         foreach (var chunk in _dirty.Chunk(500))
         {
             var keys = chunk.ToList();
@@ -299,7 +354,7 @@ public sealed class TimelineRecorder : BackgroundService, ITimelineFeed
         var after = ObjectFacts.Of(s);
         _baseline.TryGetValue(key, out var before);
         if (after == before) return;
-        _pending.AddRange(ChangeDetector.Diff(before, after, s, state, at, seenAtStart));
+        foreach (var entry in ChangeDetector.Diff(before, after, s, state, at, seenAtStart)) Admit(entry);
         _baseline[key] = after;
         _dirty.Add(key);
         _removed.Remove(key);

@@ -3,7 +3,9 @@ namespace HomeOps.Operations.Timeline;
 /// <summary>A Kubernetes Warning event (<c>events.k8s.io/v1</c>, <c>type: Warning</c>) on one object.</summary>
 /// <param name="Kind">The regarding object's kind (<c>Pod</c>, <c>HelmRelease</c>).</param>
 /// <param name="Area">The overview area it belongs to, when known (else "").</param>
-public sealed record WarningEvent(DateTimeOffset At, string Kind, string? Namespace, string Name, string Reason, string Message, string Area = "");
+/// <param name="WorkloadKind">For a pod, the kind of the workload that owns it (repeats on its replicas are merged); else null.</param>
+public sealed record WarningEvent(DateTimeOffset At, string Kind, string? Namespace, string Name, string Reason, string Message, string Area = "",
+    string? WorkloadKind = null, string? WorkloadName = null);
 
 /// <summary>
 /// The seam for Warning events: the workload layer (issue 16's drill-down, which watches <c>events.k8s.io/v1</c>)
@@ -59,8 +61,8 @@ public sealed class NoTimelineFeed : ITimelineFeed
 
 /// <summary>The JSON shape of an entry (the API and <c>homeops status --since … --output json</c>); the category by name.</summary>
 public sealed record TimelineItem(long Id, DateTimeOffset At, string Category, string Area, string Kind, string? Namespace, string Name,
-    string Summary, string? From, string? To, string? Link, bool SeenAtStart)
+    string Summary, string? From, string? To, string? Link, bool SeenAtStart, int Count = 1)
 {
     public static TimelineItem Of(TimelineEntry e) =>
-        new(e.Id, e.At, e.Category.ToString(), e.Area, e.Kind, e.Namespace, e.Name, e.Summary, e.From, e.To, e.Link, e.SeenAtStart);
+        new(e.Id, e.At, e.Category.ToString(), e.Area, e.Kind, e.Namespace, e.Name, e.Summary, e.From, e.To, e.Link, e.SeenAtStart, e.Count ?? 1);
 }

@@ -66,6 +66,15 @@ internal static class PrinterColumns
                 new("IPs Available", "string", "", (o, _) => o.Condition("cilium.io/IPsAvailable")?.String("message")),
                 Age(),
             ],
+            // cert-manager's CRD columns: Ready, Secret, (wide) Issuer, Status, then Age.
+            var k when k == Kinds.Certificate.Key =>
+            [
+                Ready(),
+                new("Secret", "string", "", (o, _) => o["spec"].String("secretName")),
+                new("Issuer", "string", "", (o, _) => o["spec"]?["issuerRef"].String("name"), 1),
+                new("Status", "string", "", (o, _) => o.Condition("Ready")?.String("message"), 1),
+                Age(),
+            ],
             var k when k == Kinds.Pod.Key => WorkloadColumns.Pod(Age()),
             var k when k == Kinds.Deployment.Key => WorkloadColumns.Deployment(Age()),
             var k when k == Kinds.DaemonSet.Key => WorkloadColumns.DaemonSet(Age()),

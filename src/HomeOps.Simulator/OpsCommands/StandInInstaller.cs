@@ -81,7 +81,7 @@ public static class StandInInstaller
         if (bootstrapped)
         {
             WriteIfMissing(Path.Combine(directory, "talos", "talsecret.yaml"), "# simulated talsecret\n");
-            WriteIfMissing(Path.Combine(directory, "talos", "generated", "talosconfig"), "# simulated talosconfig\n");
+            WriteIfMissing(Path.Combine(directory, "talos", "generated", "talosconfig"), HomeOps.Simulator.Tls.SimulatedTalosconfig.Create(DateTimeOffset.UtcNow));
             foreach (var node in HomeOps.Simulator.Seed.HomeOpsTopology.NodeNames)
                 WriteIfMissing(Path.Combine(directory, "talos", "generated", $"home-ops-{node}.yaml"), $"# simulated machine config for {node}\n");
             if (!Directory.Exists(Path.Combine(directory, ".bootstrap-state")))

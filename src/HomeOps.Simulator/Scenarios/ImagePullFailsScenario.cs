@@ -6,7 +6,8 @@ using HomeOps.Simulator.Store;
 namespace HomeOps.Simulator.Scenarios;
 
 /// <summary>
-/// A chart upgrade brings an image that cannot be pulled: HelmRelease headlamp/headlamp moves to chart 0.40.1, its
+/// A chart upgrade brings an image that cannot be pulled: a Renovate bump moves HelmRelease headlamp/headlamp to chart
+/// 0.40.1 (its spec, and a new failed release at the head of <c>status.history</c>: the revision change), its
 /// Deployment rolls out a new pod that stays in ImagePullBackOff (the old pod keeps serving), the rollout passes its
 /// progress deadline, helm-controller gives up with UpgradeFailed, and kubelet reports the Warning events
 /// (<c>Failed</c>, <c>BackOff</c>) on the new pod, as <c>events.k8s.io/v1</c> Events. A Normal <c>Pulling</c> event is
@@ -57,6 +58,25 @@ internal sealed class ImagePullFailsScenario : IScenario
         var message = $"Helm upgrade failed for release {ReleaseNamespace}/{Release} with chart {Release}@{BadVersion}: context deadline exceeded";
         context.Cluster.Update(Kinds.HelmRelease, ReleaseNamespace, Release, release =>
         {
+            // The revision change comes first, as in the real failure: a Renovate merge bumped the chart version in Git,
+            // kustomize-controller applied it (a spec change: the store bumps generation, which helm-controller observed),
+            // and helm-controller recorded the attempted upgrade as a new, failed release at the head of its history.
+            if (release["spec"]!["chart"]!["spec"]!["version"]?.GetValue<string>() != BadVersion)
+            {
+                release["spec"]!["chart"]!["spec"]!["version"] = BadVersion;
+                release["status"]!["observedGeneration"] = (release.Generation() ?? 1) + 1;
+            }
+            if (release["status"]!["history"] is JsonArray history && history.Count > 0 && history[0] is JsonObject deployed
+                && deployed["chartVersion"]?.GetValue<string>() != BadVersion)
+            {
+                var failed = (JsonObject)deployed.DeepClone();
+                failed["chartVersion"] = BadVersion;
+                failed["status"] = "failed";
+                failed["version"] = ReleaseVersion(deployed) + 1;
+                failed["firstDeployed"] = now;
+                failed["lastDeployed"] = now;
+                history.Insert(0, failed);
+            }
             Conditions.Set(release, "Ready", "False", "UpgradeFailed", message, now);
             Conditions.Set(release, "Released", "False", "UpgradeFailed", message, now);
             release["status"]!["lastAttemptedRevision"] = BadVersion;
@@ -111,6 +131,10 @@ internal sealed class ImagePullFailsScenario : IScenario
         ["deprecatedCount"] = count,
     };
 
+    /// <summary>A history entry's Helm release number, however the number is held (parsed, int or long).</summary>
+    private static long ReleaseVersion(JsonNode? entry) =>
+        entry?["version"] is JsonValue v && long.TryParse(v.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 1;
+
     public IReadOnlyList<ObjectRef> Recover(ScenarioContext context)
     {
         var now = context.Timestamp;
@@ -138,8 +162,23 @@ internal sealed class ImagePullFailsScenario : IScenario
             Conditions.Set(release, "Ready", "True", "RollbackSucceeded", message, now);
             Conditions.Set(release, "Released", "True", "RollbackSucceeded", message, now);
             release["status"]!["lastAttemptedRevision"] = spec.Version;
+            // The bump is reverted in Git (the chart version goes back: a spec change, observed at once).
+            if (release["spec"]!["chart"]!["spec"]!["version"]?.GetValue<string>() != spec.Version)
+            {
+                release["spec"]!["chart"]!["spec"]!["version"] = spec.Version;
+                release["status"]!["observedGeneration"] = (release.Generation() ?? 1) + 1;
+            }
             if (release["status"] is JsonObject status)
             {
+                // The rollback is a new release of the previous chart at the head of the history (the Git bump stays).
+                if (status["history"] is JsonArray history && history.Count > 1 && history[1] is JsonObject previous)
+                {
+                    var rolledBack = (JsonObject)previous.DeepClone();
+                    rolledBack["version"] = ReleaseVersion(history[0]) + 1;
+                    rolledBack["lastDeployed"] = now;
+                    history.Insert(0, rolledBack);
+                    while (history.Count > 5) history.RemoveAt(history.Count - 1);
+                }
                 status.Remove("failures");
                 status.Remove("upgradeFailures");
             }

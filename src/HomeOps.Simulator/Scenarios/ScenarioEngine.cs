@@ -41,10 +41,12 @@ public sealed class ScenarioEngine : IAsyncDisposable
             new SecretStoreFailsScenario(),
             new VipStopsAnsweringScenario(),
             new ImagePullFailsScenario(),
+            new BackupTargetUnavailableScenario(),
+            new BackupGoesStaleScenario(),
         ];
     }
 
-    /// <summary>Scenario names: node-notready, helmrelease-fails, volume-degrades, bgp-drops, outpost-silent, token-expiry, secret-store-fails, vip-stops-answering, image-pull-fails.</summary>
+    /// <summary>Scenario names: node-notready, helmrelease-fails, volume-degrades, bgp-drops, outpost-silent, token-expiry, secret-store-fails, vip-stops-answering, image-pull-fails, backup-target-unavailable, backup-goes-stale.</summary>
     public IReadOnlyList<string> Names => _scenarios.Select(s => s.Name).ToList();
 
     /// <summary>Scenarios currently triggered and not yet recovered.</summary>

@@ -17,6 +17,7 @@ public static class ClusterSeed
             .. ServiceSeed.Build(clock),
             .. IngressSeed.Build(clock),
             .. SecretsSeed.Build(clock),
+            .. CertificateSeed.Build(clock),
             .. WorkloadSeed.Build(clock),
         ];
     }

@@ -20,7 +20,75 @@ internal static class LonghornSeed
         for (var i = 0; i < Volumes.Count; i++) yield return Volume(clock, Volumes[i], i);
         foreach (var node in NodeNames) yield return Node(clock, node);
         foreach (var volume in Volumes.Where(v => v.BackupName is not null)) yield return Backup(clock, volume);
+        foreach (var job in RecurringJobs) yield return RecurringJob(clock, job);
+        yield return BackupTargetObject(clock);
     }
+
+    public const string BackupTargetName = "default";
+
+    /// <summary>
+    /// BackupTarget <c>longhorn-system/default</c> (cluster brief §4.4, <c>infrastructure/longhorn/backup-target-patch.yaml</c>):
+    /// fields from longhorn-manager <c>k8s/pkg/apis/longhorn/v1beta2/backuptarget.go</c>; available, as on a working cluster.
+    /// </summary>
+    private static JsonObject BackupTargetObject(SeedClock clock) => new()
+    {
+        ["apiVersion"] = ApiVersion,
+        ["kind"] = "BackupTarget",
+        ["metadata"] = new JsonObject
+        {
+            ["creationTimestamp"] = clock.Created(TimeSpan.FromMinutes(55)),
+            ["finalizers"] = new JsonArray("longhorn.io"),
+            ["generation"] = 2,
+            ["name"] = BackupTargetName,
+            ["namespace"] = LonghornNamespace,
+            ["uid"] = SeedIds.Uid("backuptarget/default"),
+        },
+        ["spec"] = new JsonObject
+        {
+            ["backupTargetURL"] = BackupTarget,
+            ["credentialSecret"] = "longhorn-s3-backup-credentials",
+            ["pollInterval"] = "5m0s",
+            ["syncRequestedAt"] = null,
+        },
+        ["status"] = new JsonObject
+        {
+            ["available"] = true,
+            ["conditions"] = new JsonArray(Longhorn("Unavailable", "False", clock.Created(TimeSpan.FromMinutes(55)))),
+            ["lastSyncedAt"] = clock.Ago(TimeSpan.FromMinutes(3)),
+            ["ownerID"] = "mini01",
+        },
+    };
+
+    /// <summary>A RecurringJob as <c>kubectl get recurringjobs.longhorn.io -o yaml</c> shows it (longhorn-manager <c>recurringjob.go</c>).</summary>
+    private static JsonObject RecurringJob(SeedClock clock, (string Name, string Task, string[] Groups, string Cron, int Retain, int Concurrency) job) => new()
+    {
+        ["apiVersion"] = ApiVersion,
+        ["kind"] = "RecurringJob",
+        ["metadata"] = new JsonObject
+        {
+            ["creationTimestamp"] = clock.Created(TimeSpan.FromMinutes(54)),
+            ["generation"] = 1,
+            ["name"] = job.Name,
+            ["namespace"] = LonghornNamespace,
+            ["uid"] = SeedIds.Uid("recurringjob/" + job.Name),
+        },
+        ["spec"] = new JsonObject
+        {
+            ["concurrency"] = job.Concurrency,
+            ["cron"] = job.Cron,
+            ["groups"] = new JsonArray([.. job.Groups.Select(g => (JsonNode)JsonValue.Create(g))]),
+            ["labels"] = new JsonObject(),
+            ["name"] = job.Name,
+            ["parameters"] = new JsonObject(),
+            ["retain"] = job.Retain,
+            ["task"] = job.Task,
+        },
+        ["status"] = new JsonObject
+        {
+            ["executionCount"] = 0,
+            ["ownerID"] = "mini01",
+        },
+    };
 
     private static JsonObject Volume(SeedClock clock, VolumeSpec volume, int index)
     {
@@ -30,11 +98,11 @@ internal static class LonghornSeed
         {
             ["backup-target"] = "default",
             ["longhornvolume"] = volume.VolumeName,
-            ["recurring-job-group.longhorn.io/default"] = "enabled",
             ["setting.longhorn.io/remove-snapshots-during-filesystem-trim"] = "ignored",
             ["setting.longhorn.io/replica-auto-balance"] = "ignored",
             ["setting.longhorn.io/snapshot-data-integrity"] = "ignored",
         };
+        if (volume.BackupGroupLabel is { } group) labels[group] = "enabled";
         return new JsonObject
         {
             ["apiVersion"] = ApiVersion,

@@ -73,6 +73,34 @@ public sealed class DecodeReuseTests
     }
 
     [Fact]
+    public void A_heartbeat_keeps_the_node_s_strings_addresses_and_raw_status_bytes_and_a_changed_field_is_read_anew()
+    {
+        var node = JsonNode.Parse(File.ReadAllText(Fixtures.PathOf("talos-node/node-ready-talos-v1.7.2-dualstack-synth.json")))!;
+        var previous = ResourceDecoder.Decode(Kinds.Node, Element(node), Now);
+        var same = ResourceDecoder.Decode(Kinds.Node, Element(node), Now, previous);
+        var (p, d) = ((NodeDetails)previous.Details, (NodeDetails)same.Details);
+        Assert.Same(previous.Meta.Name, same.Meta.Name);
+        Assert.Same(previous.Meta.Uid, same.Meta.Uid);
+        Assert.Same(p.OsImage, d.OsImage);
+        Assert.Same(p.KubeletVersion, d.KubeletVersion);
+        Assert.Equal(p.Addresses, d.Addresses);   // the same array (ImmutableArray compares by reference)
+        Assert.Equal(p.Roles, d.Roles);
+        Assert.Equal(previous.RawStatus, same.RawStatus);
+        Assert.True(previous.RawStatus.Utf8 == same.RawStatus.Utf8, "the unchanged raw status is the held bytes");
+
+        var changed = node.DeepClone();
+        changed["status"]!["nodeInfo"]!["osImage"] = "Talos (v1.8.0)";
+        changed["status"]!["addresses"]!.AsArray()[0]!["address"] = "10.9.9.9";
+        var next = ResourceDecoder.Decode(Kinds.Node, Element(changed), Now, previous);
+        var n = (NodeDetails)next.Details;
+        Assert.Equal(("Talos (v1.8.0)", "v1.8.0"), (n.OsImage, n.TalosVersion));
+        Assert.Equal("10.9.9.9", n.Addresses[0].Address);
+        Assert.NotEqual(previous.RawStatus, next.RawStatus);
+        Assert.Contains("10.9.9.9", next.RawStatus.ToString());
+        WatchLinesTests.AssertSameSnapshot(ResourceDecoder.Decode(Kinds.Node, Element(changed), Now), next);
+    }
+
+    [Fact]
     public void A_previous_snapshot_of_another_kind_or_object_never_leaks_into_the_result()
     {
         var volume = Fixtures.Load("longhorn/volume-attached-healthy.json");

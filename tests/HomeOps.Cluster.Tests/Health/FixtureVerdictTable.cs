@@ -56,6 +56,10 @@ internal static class FixtureVerdictTable
         new("longhorn/node-diskstatus-diskpressure-fragment.json", null, Kinds.LonghornNode, Degraded, "DiskPressure", HeldBack: true),
         new("longhorn/backup-completed-synth.json", null, Kinds.LonghornBackup, Healthy, "Completed"),
         new("longhorn/backup-error-synth.json", null, Kinds.LonghornBackup, Failed, "Error"),
+        // backup target: status.available decides; unavailable carries Longhorn's Unavailable condition.
+        new("longhorn/backuptarget-available-synth.json", null, Kinds.LonghornBackupTarget, Healthy, "Available"),
+        new("longhorn/backuptarget-unavailable-synth.json", null, Kinds.LonghornBackupTarget, Failed, "Unavailable"),
+        new("longhorn/recurringjob-weekly-backup-synth.json", null, Kinds.LonghornRecurringJob, Healthy, "Scheduled"),
 
         // cilium — configuration kinds without status are ConfigOnly; NodeConfig carries the sessions.
         new("cilium/bgppeeringpolicy-v2alpha1-docs.json", null, Kinds.BgpPeeringPolicy, Healthy, "ConfigOnly"),
@@ -68,6 +72,10 @@ internal static class FixtureVerdictTable
         new("cilium/bgppeerconfig-status-authsecret-ok-devbranch.json", null, Kinds.BgpPeerConfig, Healthy, "Valid"),
         new("cilium/bgpadvertisement-podcidr-docs.json", null, Kinds.BgpAdvertisement, Healthy, "ConfigOnly"),
         new("cilium/bgpadvertisement-service-lbip-homelab.json", null, Kinds.BgpAdvertisement, Healthy, "ConfigOnly"),
+
+        // cert-manager — the object's verdict is Ready (the radar judges the dates).
+        new("cert-manager/certificate-ready-synth.json", null, Kinds.Certificate, Healthy, "Ready"),
+        new("cert-manager/certificate-notready-synth.json", null, Kinds.Certificate, Failed, "DoesNotExist"),
     ];
 
     /// <summary>Files that hold no Kubernetes object of a kind we read, and why.</summary>

@@ -420,7 +420,7 @@ public sealed class HealthTrapTests
         var s = Decode(Kinds.Kustomization, $"{{'metadata':{{'name':'a'}},'status':{{'conditions':[{{'type':'Ready','status':'False','reason':'BuildFailed','message':'{big}'}}]}}}}");
         Assert.Equal(HealthStatus.Failed, s.Verdict.Health);
         Assert.True(s.RawStatus.Length < ObjectParts.RawStatusLimit + 100);
-        Assert.Contains("[truncated:", s.RawStatus);
+        Assert.Contains("[truncated:", s.RawStatus.ToString());
         Assert.Equal(big.Length, s.Verdict.Message.Length); // the verdict keeps the message; views truncate for display
     }
 

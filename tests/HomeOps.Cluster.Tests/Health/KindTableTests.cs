@@ -100,6 +100,8 @@ public sealed class KindTableTests
         [Kinds.LonghornVolume.Key] = typeof(LonghornVolumeDetails),
         [Kinds.LonghornNode.Key] = typeof(LonghornNodeDetails),
         [Kinds.LonghornBackup.Key] = typeof(LonghornBackupDetails),
+        [Kinds.LonghornBackupTarget.Key] = typeof(LonghornBackupTargetDetails),
+        [Kinds.LonghornRecurringJob.Key] = typeof(LonghornRecurringJobDetails),
         [Kinds.BgpPeeringPolicy.Key] = typeof(BgpDetails),
         [Kinds.BgpNodeConfig.Key] = typeof(BgpDetails),
         [Kinds.BgpClusterConfig.Key] = typeof(BgpDetails),
@@ -110,6 +112,7 @@ public sealed class KindTableTests
         [Kinds.Ingress.Key] = typeof(IngressDetails),
         [Kinds.ClusterSecretStore.Key] = typeof(SecretStoreDetails),
         [Kinds.ExternalSecret.Key] = typeof(ExternalSecretDetails),
+        [Kinds.Certificate.Key] = typeof(CertificateDetails),
         [Kinds.NodeMetrics.Key] = typeof(NodeMetricsDetails),
     };
 

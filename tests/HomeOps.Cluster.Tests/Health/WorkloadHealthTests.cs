@@ -36,7 +36,7 @@ public sealed class WorkloadHealthTests
         // Bounded: nothing kept that the drill-down does not show.
         Assert.Empty(pod.Meta.Labels);
         Assert.Empty(pod.Meta.Annotations);
-        Assert.Equal("", pod.RawStatus);
+        Assert.True(pod.RawStatus.IsEmpty);
     }
 
     [Fact]

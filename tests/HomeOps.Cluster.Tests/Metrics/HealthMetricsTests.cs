@@ -22,7 +22,9 @@ public sealed class HealthMetricsTests
         [
             "homeops_node_ready", "homeops_flux_ready", "homeops_flux_suspended", "homeops_object_health",
             "homeops_longhorn_volume_robustness", "homeops_longhorn_volume_info", "homeops_longhorn_volume_last_backup_age_seconds",
-            "homeops_longhorn_disk_used_bytes", "homeops_longhorn_disk_maximum_bytes", "homeops_bgp_session_state_known", "homeops_bgp_peer_established",
+            "homeops_longhorn_disk_used_bytes", "homeops_longhorn_disk_maximum_bytes",
+            "homeops_longhorn_backup_overdue", "homeops_longhorn_backup_max_age_seconds", "homeops_longhorn_backup_due_seconds",
+            "homeops_longhorn_backup_policy_missing", "homeops_longhorn_backup_target_available", "homeops_bgp_session_state_known", "homeops_bgp_peer_established",
             "homeops_probe_success", "homeops_probe_duration_seconds", "homeops_probe_age_seconds", "homeops_probe_certificate_expiry_seconds",
             "homeops_authentik_outpost_healthy", "homeops_authentik_outpost_last_seen_age_seconds", "homeops_authentik_token_expiry_seconds",
             "homeops_source_live", "homeops_source_state", "homeops_source_last_event_age_seconds", "homeops_source_reconnects_total",

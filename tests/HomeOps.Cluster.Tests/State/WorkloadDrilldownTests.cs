@@ -133,4 +133,42 @@ public sealed class WorkloadDrilldownTests
         store.Dispatch(new ResourcesChanged(Kinds.Pod, [connect with { Verdict = new Verdict(HealthStatus.Failed, "ImagePullBackOff", "") }], [], Now));
         Assert.True(ChangeSet.Between(mid, store.Value).Touches(Area.Secrets, store.Value));
     }
+    [Fact]
+    public void Another_pod_in_the_connect_namespace_does_not_touch_the_secrets_area_added_changed_or_removed()
+    {
+        var before = SeededState.Build();
+        var connect = before.Items(Kinds.Pod).Single(p => p.Meta.Namespace == "onepassword-connect");
+        var store = new ClusterStore();
+        foreach (var slice in before.Kinds.Values) store.Dispatch(new ResourcesReplaced(slice.Kind, [.. slice.Items.Values], Now));
+
+        // A pod of another workload in the same namespace: the Secrets area shows the Connect Deployment and its pods only.
+        var other = connect with
+        {
+            Meta = connect.Meta with { Uid = "other-pod-uid", Name = "backup-job-x1" },
+            Details = (PodDetails)connect.Details with { Workload = new WorkloadRef("Job", "backup-job") },
+        };
+        var s0 = store.Value;
+        store.Dispatch(new ResourcesChanged(Kinds.Pod, [other], [], Now));
+        var added = ChangeSet.Between(s0, store.Value);
+        Assert.True(added.Touches(Area.Workloads, store.Value));
+        Assert.False(added.Touches(Area.Secrets, store.Value));
+
+        var s1 = store.Value;
+        store.Dispatch(new ResourcesChanged(Kinds.Pod, [other with { Verdict = new Verdict(HealthStatus.Failed, "Error", "") }], [], Now));
+        var changed = ChangeSet.Between(s1, store.Value);
+        Assert.False(changed.Touches(Area.Secrets, store.Value));
+
+        var s2 = store.Value;
+        store.Dispatch(new ResourcesChanged(Kinds.Pod, [], [other.Key], Now));
+        var removed = ChangeSet.Between(s2, store.Value);
+        Assert.Equal([other.Key], removed.Objects[Kinds.Pod.Key]);
+        Assert.False(removed.Touches(Area.Secrets, store.Value));
+
+        // Coalesced with the removal of the Connect pod itself, the batch does touch it: judged by its last snapshot.
+        var s3 = store.Value;
+        store.Dispatch(new ResourcesChanged(Kinds.Pod, [], [connect.Key], Now));
+        removed.Merge(ChangeSet.Between(s3, store.Value));
+        Assert.True(removed.Touches(Area.Secrets, store.Value));
+        Assert.False(removed.Touches(Area.Authentik, store.Value));
+    }
 }

@@ -108,6 +108,19 @@ public class TileTests : DashboardTestContext
     }
 
     [Fact]
+    public void The_longhorn_tile_counts_overdue_backups_and_volumes_without_a_policy()
+    {
+        UseCluster(ClusterFixture.HomeOps().With(
+            Snap.VolumeBackup("pvc-a", "database", Snap.T0.AddDays(-40), TimeSpan.FromDays(14)),
+            Snap.VolumeBackup("pvc-b", null, null, null)));
+        var cut = Render<LonghornTile>();
+        Assert.Equal("Failed", cut.Find("[data-testid=tile-longhorn]").GetAttribute("data-health"));   // 40 d > 2 × 14 d: stale
+        Assert.Contains("backups overdue 1", cut.Find("[data-testid=tile-longhorn-backups-overdue]").TextContent);
+        Assert.Contains("no backup policy 1", cut.Find("[data-testid=tile-longhorn-backups-no-policy]").TextContent);
+        Assert.Contains("backups of pvc-a", cut.Find("[data-testid=tile-longhorn-problem]").TextContent);
+    }
+
+    [Fact]
     public void Freshness_text_ticks_every_second_on_its_own()
     {
         UseCluster();
@@ -188,6 +201,37 @@ public class TileTests : DashboardTestContext
         nodes.WaitForAssertion(() => Assert.Equal("2/3", nodes.Find("[data-testid=tile-nodes-count]").TextContent), Wait);
         nodes.WaitForAssertion(() => Assert.True(nodes.Instance.OwnRenders > initialRenders), Wait);
     }
+
+    [Fact]
+    public void A_pod_of_another_workload_in_the_connect_namespace_does_not_render_the_secrets_tile_and_a_connect_pod_does()
+    {
+        var store = UseCluster();
+        var secrets = Render<SecretsTile>();
+        secrets.WaitForAssertion(() => Assert.True(secrets.Instance.OwnRenders >= 1), Wait);
+        var initialRenders = secrets.Instance.OwnRenders;
+        var delivered = 0;
+        using var observer = store.SubscribeCoalesced((_, _) => { Interlocked.Increment(ref delivered); return Task.CompletedTask; },
+            TimeSpan.FromMilliseconds(20));
+
+        // Same namespace, another workload: not something the Secrets tile shows (before, any pod there re-rendered it).
+        store.Dispatch(new ResourcesChanged(Kinds.Pod, [Pod("backup-x1", "Job", "backup", HealthStatus.Failed)], [], Snap.T0));
+        Poll.Until(() => Volatile.Read(ref delivered) > 0, Wait);
+        Poll.StaysTrue(() => secrets.Instance.OwnRenders == initialRenders, TimeSpan.FromMilliseconds(200));
+        store.Dispatch(new ResourcesChanged(Kinds.Pod, [], ["uid-backup-x1"], Snap.T0));
+        Poll.Until(() => Volatile.Read(ref delivered) > 1, Wait);
+        Poll.StaysTrue(() => secrets.Instance.OwnRenders == initialRenders, TimeSpan.FromMilliseconds(200));
+
+        // A pod of the Connect Deployment is: the tile renders.
+        var beforeConnect = store.Value;
+        store.Dispatch(new ResourcesChanged(Kinds.Pod, [Pod("onepassword-connect-abc12", "Deployment", "onepassword-connect", HealthStatus.Failed)], [], Snap.T0));
+        Assert.True(ChangeSet.Between(beforeConnect, store.Value).Touches(Area.Secrets, store.Value));
+        Poll.Until(() => secrets.Instance.OwnRenders > initialRenders, Wait);
+    }
+
+    private static ResourceSnapshot Pod(string name, string workloadKind, string workload, HealthStatus health) =>
+        new(Kinds.Pod, new ObjectMeta($"uid-{name}", name, "onepassword-connect", "1", 1, Snap.T0, ObjectMeta.NoLabels, ObjectMeta.NoLabels),
+            new PodDetails("Running", "mini01", new WorkloadRef(workloadKind, workload), [], "", ""),
+            Snap.V(health, health == HealthStatus.Healthy ? "Running" : "CrashLoopBackOff"), [], "");
 
     private static RenderFragment TileFor(string area) => b =>
     {

@@ -133,6 +133,32 @@ public class LonghornPageTests : DashboardTestContext
         Assert.Equal("Failed", cut.Find("[data-testid=row-backup-backup-bad]").GetAttribute("data-health"));
         Assert.Equal("3/4", cut.Find("[data-testid=longhorn-ok-count]").TextContent);
     }
+
+    [Fact]
+    public void Each_volume_shows_its_backup_verdict_with_age_against_max_age_and_the_backup_target_its_message()
+    {
+        var weekly = TimeSpan.FromDays(14) + TimeSpan.FromHours(6);
+        UseCluster(ClusterFixture.HomeOps().With(
+            Snap.Volume("pvc-stale"), Snap.Volume("pvc-fresh"), Snap.Volume("pvc-nopolicy"),
+            Snap.VolumeBackup("pvc-stale", "database", Snap.T0.AddDays(-16), weekly),
+            Snap.VolumeBackup("pvc-fresh", "database", Snap.T0.AddDays(-2), weekly),
+            Snap.VolumeBackup("pvc-nopolicy", null, null, null),
+            Snap.BackupTarget(available: false, "InvalidAccessKeyId: status code: 403")));
+        var cut = Render<Longhorn>();
+
+        var stale = cut.Find("[data-testid=backup-verdict-pvc-stale]");
+        Assert.Equal("Degraded", stale.GetAttribute("data-health"));
+        Assert.Contains("BackupOverdue", stale.TextContent);
+        Assert.Contains("16 d ago / max 14 d 6 h", cut.Find("[data-testid=row-volume-pvc-stale]").TextContent);
+        Assert.Equal("Healthy", cut.Find("[data-testid=backup-verdict-pvc-fresh]").GetAttribute("data-health"));
+        Assert.Equal("Suspended", cut.Find("[data-testid=backup-verdict-pvc-nopolicy]").GetAttribute("data-health"));
+        Assert.Contains("no backup policy", cut.Find("[data-testid=row-volume-pvc-nopolicy]").TextContent);
+
+        var target = cut.Find("[data-testid=longhorn-backup-targets]");
+        Assert.Contains("InvalidAccessKeyId", target.TextContent);
+        Assert.Equal("Failed", target.QuerySelector("[data-health]")!.GetAttribute("data-health"));
+        Assert.Equal("Failed", cut.Find("[data-testid=page-longhorn-health]").GetAttribute("data-health"));
+    }
 }
 
 public class BgpPageTests : DashboardTestContext

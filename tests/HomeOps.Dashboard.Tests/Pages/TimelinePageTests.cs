@@ -72,6 +72,27 @@ public sealed class TimelinePageTests : OperationsTestContext
     }
 
     [Fact]
+    public async Task A_warning_repeated_on_another_replica_raises_the_count_of_the_row_already_shown()
+    {
+        SignInAsViewer();
+        var cut = Render<ChangeTimeline>();
+        TimelineEntry Warning(string pod) => new()
+        {
+            At = DateTimeOffset.UtcNow, Category = TimelineCategory.Warning, Area = "Workloads", Kind = "Pod", Namespace = "headlamp", Name = pod,
+            Summary = "BackOff: Back-off pulling image", To = "BackOff", MergeUnder = new MergeTarget("Deployment", "headlamp"),
+        };
+        Recorder.Record(Warning("headlamp-5d8f-aaaaa"));
+        await Recorder.FlushAsync(Xunit.TestContext.Current.CancellationToken);
+        cut.WaitForAssertion(() => Assert.Equal(["Warning headlamp/headlamp-5d8f-aaaaa"], Objects(cut)), Wait);
+        Assert.Empty(cut.FindAll("[data-testid=timeline-count]"));
+
+        Recorder.Record(Warning("headlamp-5d8f-bbbbb"));
+        await Recorder.FlushAsync(Xunit.TestContext.Current.CancellationToken);
+        cut.WaitForAssertion(() => Assert.Equal(["Warning headlamp/headlamp"], Objects(cut)), Wait);
+        Assert.Equal("×2", cut.Find("[data-testid=timeline-count]").TextContent.Trim());
+    }
+
+    [Fact]
     public async Task A_red_objects_drawer_lists_what_changed_in_the_30_minutes_before_across_the_cluster()
     {
         var now = DateTimeOffset.UtcNow;

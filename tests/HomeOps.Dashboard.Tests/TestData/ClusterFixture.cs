@@ -40,7 +40,7 @@ public sealed class ClusterFixture
         Snap.Volume("pvc-home-assistant"), Snap.Volume("pvc-postgres", pvc: "pg-1", pvcNs: "postgresql-system"),
         Snap.Volume("pvc-idle", state: "detached", robustness: "unknown"),
         Snap.LonghornNode("mini01", 400_000_000_000), Snap.LonghornNode("mini02", 500_000_000_000), Snap.LonghornNode("mini03", 950_000_000_000),
-        Snap.Backup("backup-1", "pvc-postgres"),
+        Snap.Backup("backup-1", "pvc-postgres"), Snap.BackupTarget(available: true),
         Snap.PeeringPolicy(), Snap.BgpNodeConfig("mini01"), Snap.BgpNodeConfig("mini02"), Snap.BgpNodeConfig("mini03"),
         Snap.Pool("bgp-default", "172.29.52.100-172.29.52.199"),
         Snap.Outpost("authentik Embedded Outpost", embedded: true, providers: 0),
@@ -61,6 +61,8 @@ public sealed class ClusterFixture
 
     public static Freshness DefaultFreshness(KindInfo kind, DateTimeOffset now)
     {
+        // The backup verdicts are derived from watched kinds and published live, not as a poll (BackupPolicyEvaluator).
+        if (kind == Kinds.VolumeBackup) return new Freshness(FeedState.Live, true, now, now, 0, null, now.AddMinutes(-5));
         if (!kind.IsKubernetes) return new Freshness(FeedState.Live, true, now.AddSeconds(-3), now.AddSeconds(-3), 0, null, now.AddMinutes(-5), Polled: true);
         if (kind == Kinds.BgpClusterConfig || kind == Kinds.BgpPeerConfig || kind == Kinds.BgpAdvertisement)
             return new Freshness(FeedState.NotInstalled, true, now, now, 0, null, now.AddMinutes(-5));

@@ -98,6 +98,25 @@ public static class Snap
         return Make(Kinds.LonghornVolume, Meta(name, "longhorn-system"), details, v, [Cond("Scheduled", "True")]);
     }
 
+    /// <summary>A volume's backup verdict as the evaluator stores it: the real rule (<see cref="HomeOps.Cluster.Health.BackupPolicy.Rule"/>) at T0.</summary>
+    public static ResourceSnapshot VolumeBackup(string volume, string? group, DateTimeOffset? lastBackupAt, TimeSpan? maxAge)
+    {
+        var details = new VolumeBackupDetails(volume, "home-automation", "data", group, group is null ? null : group + "-weekly-backup",
+            lastBackupAt, maxAge, maxAge is { } m ? lastBackupAt + m : null, false);
+        return Make(Kinds.VolumeBackup, Meta(volume, "longhorn-system", uid: "volumebackup/" + volume), details,
+            HomeOps.Cluster.Health.BackupPolicy.Rule(details, T0.AddDays(-30), T0), []);
+    }
+
+    public static ResourceSnapshot BackupTarget(bool available, string message = "")
+    {
+        var details = new LonghornBackupTargetDetails("s3://longhorn-backups-home-ops@us-west-2/", "longhorn-s3-backup-credentials", "5m0s",
+            available, message, T0.AddMinutes(-3));
+        ImmutableArray<Condition> conditions = [Cond("Unavailable", available ? "False" : "True", available ? "" : "Unavailable", message)];
+        // One uid: a later BackupTarget in a fixture replaces the home-ops one (the store keys by uid).
+        return Make(Kinds.LonghornBackupTarget, Meta("default", "longhorn-system", uid: "uid-backuptarget-default"), details,
+            HomeOps.Cluster.Health.LonghornBackupHealth.BackupTargetRule(details, conditions), conditions);
+    }
+
     public static ResourceSnapshot LonghornNode(string name, long usedBytes, long maxBytes = 1_000_000_000_000, Verdict? verdict = null)
     {
         var disk = new LonghornDisk("ssd-disk", "/var/lib/longhorn-ssd", ["ssd", "usb", "samsung-t5"], true, 0,

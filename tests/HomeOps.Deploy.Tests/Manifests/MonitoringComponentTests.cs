@@ -61,7 +61,7 @@ public sealed partial class MonitoringComponentTests : IAsyncLifetime
         string[] required =
         [
             "HomeOpsNodeNotReady", "HomeOpsKustomizationNotReady", "HomeOpsLonghornVolumeDegraded", "HomeOpsLonghornVolumeFaulted",
-            "HomeOpsLonghornNoRecentBackup", "HomeOpsBgpPeerDown", "HomeOpsAuthentikOutpostNotSeen",
+            "HomeOpsLonghornBackupOverdue", "HomeOpsLonghornBackupTargetUnavailable", "HomeOpsBgpPeerDown", "HomeOpsAuthentikOutpostNotSeen",
             "HomeOpsAuthentikTokenExpiringSoon", "HomeOpsAuthentikTokenExpired", "HomeOpsDashboardSourceStale",
         ];
         foreach (var name in required) Assert.Contains(name, alerts.Select(a => a.Alert));

@@ -71,6 +71,29 @@ internal static class TimelineObjects
             ["series"] = new JsonObject { ["count"] = count, ["lastObservedTime"] = lastSeen.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'") },
         });
 
+    /// <summary>A pod of Deployment headlamp/headlamp (through ReplicaSet headlamp-5d8f), running or waiting for a reason.</summary>
+    public static ResourceSnapshot DeploymentPod(string name, string? waiting = null) =>
+        Decode(Kinds.Pod, new JsonObject
+        {
+            ["apiVersion"] = "v1", ["kind"] = "Pod",
+            ["metadata"] = new JsonObject
+            {
+                ["name"] = name, ["namespace"] = "headlamp", ["uid"] = "pod-" + name, ["labels"] = new JsonObject { ["pod-template-hash"] = "5d8f" },
+                ["ownerReferences"] = new JsonArray(new JsonObject { ["apiVersion"] = "apps/v1", ["kind"] = "ReplicaSet", ["name"] = "headlamp-5d8f", ["uid"] = "rs", ["controller"] = true }),
+            },
+            ["spec"] = new JsonObject { ["nodeName"] = "mini01", ["containers"] = new JsonArray(new JsonObject { ["name"] = "headlamp", ["image"] = "headlamp" }) },
+            ["status"] = new JsonObject
+            {
+                ["phase"] = waiting is null ? "Running" : "Pending",
+                ["containerStatuses"] = new JsonArray(new JsonObject
+                {
+                    ["name"] = "headlamp", ["ready"] = waiting is null, ["restartCount"] = 0,
+                    ["state"] = waiting is null ? new JsonObject { ["running"] = new JsonObject() }
+                        : new JsonObject { ["waiting"] = new JsonObject { ["reason"] = waiting, ["message"] = "Back-off pulling image" } },
+                }),
+            },
+        });
+
     private static JsonArray Ready(string status, string reason) =>
         new(new JsonObject { ["type"] = "Ready", ["status"] = status, ["reason"] = reason, ["message"] = reason, ["observedGeneration"] = 1 });
 

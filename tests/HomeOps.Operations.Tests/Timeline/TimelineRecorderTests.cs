@@ -249,6 +249,78 @@ public sealed class TimelineRecorderTests : IDisposable
         Assert.Equal(0, warnings.Subscribers); // unsubscribed at stop
     }
 
+    [Fact]
+    public async Task The_same_warning_on_every_replica_is_one_entry_about_the_deployment_with_a_count()
+    {
+        var db = await DatabaseAsync();
+        var store = new ClusterStore(_time);
+        var recorder = new TimelineRecorder(store, db, _options, _time, [new StoreWarningEventSource(store)]);
+        await recorder.StartAsync(Ct);
+        var log = new EfTimelineLog(db);
+        var published = new List<TimelineEntry>();
+        using var feed = recorder.Subscribe(published.AddRange);
+        string[] pods = ["headlamp-5d8f-aaaaa", "headlamp-5d8f-bbbbb", "headlamp-5d8f-ccccc"];
+        List(store, Kinds.Pod, [.. pods.Select(p => DeploymentPod(p))]);
+        List(store, Kinds.Event);
+        await recorder.FlushAsync(Ct);
+
+        // Each replica reports BackOff, one flush apart; the first also reports it again (its count grows).
+        for (var i = 0; i < pods.Length; i++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(30));
+            Change(store, Kinds.Event, WarningEvent($"ev-{i}", pods[i], 1, _time.GetUtcNow()));
+            await recorder.FlushAsync(Ct);
+        }
+        _time.Advance(TimeSpan.FromSeconds(30));
+        Change(store, Kinds.Event, WarningEvent("ev-0", pods[0], 2, _time.GetUtcNow()));
+        Change(store, Kinds.Event, WarningEvent("ev-other", pods[1], 1, _time.GetUtcNow(), reason: "Failed"));
+        await recorder.FlushAsync(Ct);
+
+        var entries = await log.QueryAsync(new TimelineQuery(Category: TimelineCategory.Warning), Ct);
+        Assert.Equal(2, entries.Count);
+        var backOff = Assert.Single(entries, e => e.To == "BackOff");
+        Assert.Equal(("Deployment", "headlamp", "headlamp", 4), (backOff.Kind, backOff.Namespace, backOff.Name, backOff.Count));
+        var failed = Assert.Single(entries, e => e.To == "Failed");
+        Assert.Equal(("Pod", pods[1], (int?)null), (failed.Kind, failed.Name, failed.Count));
+        // Live views got the merged entry again under its id (to replace it), never a second row.
+        Assert.Equal(2, published.Select(e => e.Id).Distinct().Count());
+        Assert.Equal(4, published.Last(e => e.Id == backOff.Id).Count);
+
+        // After the merge window the same warning is a new entry.
+        _time.Advance(TimelineRecorder.MergeWindow + TimeSpan.FromMinutes(1));
+        Change(store, Kinds.Event, WarningEvent("ev-0", pods[0], 3, _time.GetUtcNow()));
+        await recorder.FlushAsync(Ct);
+        Assert.Equal(2, (await log.QueryAsync(new TimelineQuery(Category: TimelineCategory.Warning), Ct)).Count(e => e.To == "BackOff"));
+        await recorder.StopAsync(Ct);
+    }
+
+    [Fact]
+    public async Task Replicas_going_red_together_are_one_health_entry_and_other_objects_are_not_merged()
+    {
+        var db = await DatabaseAsync();
+        var (store, recorder, log) = await StartAsync(db);
+        string[] pods = ["headlamp-5d8f-aaaaa", "headlamp-5d8f-bbbbb"];
+        List(store, Kinds.Pod, [.. pods.Select(p => DeploymentPod(p))]);
+        List(store, Kinds.Node, Node("mini01", "True", "boot-1"), Node("mini02", "True", "boot-2"));
+        await recorder.FlushAsync(Ct);
+
+        _time.Advance(TimeSpan.FromSeconds(10));
+        Change(store, Kinds.Pod, DeploymentPod(pods[0], "ImagePullBackOff"));
+        Change(store, Kinds.Node, Node("mini01", "False", "boot-1"));
+        await recorder.FlushAsync(Ct);
+        _time.Advance(TimeSpan.FromSeconds(10));
+        Change(store, Kinds.Pod, DeploymentPod(pods[1], "ImagePullBackOff"));
+        Change(store, Kinds.Node, Node("mini02", "False", "boot-2"));
+        await recorder.FlushAsync(Ct);
+
+        var health = await log.QueryAsync(new TimelineQuery(Category: TimelineCategory.Health), Ct);
+        var pod = Assert.Single(health, e => e.Namespace == "headlamp");
+        Assert.Equal(("Deployment", "headlamp", 2, "Failed"), (pod.Kind, pod.Name, pod.Count, pod.To));
+        Assert.Equal(["mini01", "mini02"], health.Where(e => e.Kind == "Node").Select(e => e.Name).Order());
+        Assert.All(health.Where(e => e.Kind == "Node"), e => Assert.Null(e.Count));
+        await recorder.StopAsync(Ct);
+    }
+
     [Theory]
     [InlineData("ssh://git@github.com/onedr0p/home-ops.git", "main@sha1:abcdef1234567", "https://github.com/onedr0p/home-ops/commit/abcdef1234567")]
     [InlineData("https://github.com/onedr0p/home-ops", "sha1:ABCDEF1234567", "https://github.com/onedr0p/home-ops/commit/abcdef1234567")]

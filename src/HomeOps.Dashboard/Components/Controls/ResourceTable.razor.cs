@@ -34,6 +34,8 @@ public partial class ResourceTable<TRow>
 
     private HealthStatus? HealthOf(TRow row) => Health?.Invoke(row);
 
+    private bool Virtualized => Items.Count > VirtualizeAbove;
+
     private List<KeyedRow> _rows = [];
 
     /// <summary>A row with its render key; duplicates made unique (see <see cref="OnParametersSet"/>).</summary>

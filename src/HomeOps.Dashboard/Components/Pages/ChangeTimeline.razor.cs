@@ -49,10 +49,13 @@ public partial class ChangeTimeline : IDisposable
     private void OnEntries(IReadOnlyList<TimelineEntry> entries) => _ = InvokeAsync(() =>
     {
         var added = false;
-        // Newest first: the feed delivers in write order, so each one goes on top of the one before.
+        // Newest first: the feed delivers in write order, so each one goes on top of the one before. An entry already
+        // shown comes again when repeats were merged into it (a higher count): it is replaced where it is.
         foreach (var e in entries.Where(_query.Matches))
         {
-            _entries.Insert(0, e);
+            var shown = _entries.FindIndex(x => x.Id == e.Id);
+            if (shown >= 0) _entries[shown] = e;
+            else _entries.Insert(0, e);
             added = true;
         }
         if (!added) return;

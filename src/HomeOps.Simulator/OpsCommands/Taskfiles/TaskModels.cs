@@ -131,7 +131,7 @@ public static partial class TaskModels
         if (cmd.Contains("talhelper genconfig", StringComparison.Ordinal))
         {
             Directory.CreateDirectory(TaskShell.Path(r, "talos/generated"));
-            File.WriteAllText(TaskShell.Path(r, "talos/generated/talosconfig"), "# simulated talosconfig\n");
+            File.WriteAllText(TaskShell.Path(r, "talos/generated/talosconfig"), HomeOps.Simulator.Tls.SimulatedTalosconfig.Create(DateTimeOffset.UtcNow));
             foreach (var node in HomeOpsTopology.NodeNames)
                 File.WriteAllText(TaskShell.Path(r, $"talos/generated/{cluster}-{node}.yaml"), $"# simulated machine config for {node}\n");
             r.Io.Line("✓ Configuration generated successfully");

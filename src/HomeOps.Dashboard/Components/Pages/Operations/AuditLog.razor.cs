@@ -17,6 +17,7 @@ public partial class AuditLog
         AuditAction.FluxResume.Name, AuditAction.FluxResumeAndReconcile.Name,
         AuditAction.BreakGlassSignIn.Name, AuditAction.BreakGlassRefused.Name, AuditAction.BreakGlassLockout.Name,
         AuditAction.BreakGlassLocked.Name, AuditAction.BreakGlassStepUp.Name, AuditAction.BreakGlassSignOut.Name,
+        AuditAction.PodLogRead.Name,
     ];
 
     private readonly AuditFilter _filter = new();
