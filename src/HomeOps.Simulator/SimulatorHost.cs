@@ -98,7 +98,12 @@ public sealed class SimulatorHost : IAsyncDisposable
     /// </summary>
     public IReadOnlyDictionary<string, string?> ObservationSettings()
     {
-        var settings = new Dictionary<string, string?> { ["Cluster:Bgp:PrometheusUrl"] = PrometheusUri.ToString() };
+        var settings = new Dictionary<string, string?>
+        {
+            ["Cluster:Bgp:PrometheusUrl"] = PrometheusUri.ToString(),
+            // The seeded Ingress hosts (*.k8s.home.geoffdavis.com) do not resolve here; their VIP is probed instead.
+            ["Cluster:Probes:Network:IngressHosts"] = "false",
+        };
         var redirects = ProbeTargets.Redirects;
         for (var i = 0; i < redirects.Count; i++) settings[$"Cluster:Probes:Network:Redirects:{i}"] = redirects[i];
         return settings;

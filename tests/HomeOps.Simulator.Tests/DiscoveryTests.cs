@@ -81,7 +81,7 @@ public sealed class DiscoveryTests : IAsyncLifetime
     {
         var group = await _http.GetObjectAsync("/apis/longhorn.io");
         var version = await _http.GetObjectAsync("/version");
-        var (unknown, _) = await _http.GetJsonAsync("/apis/networking.k8s.io");
+        var (unknown, _) = await _http.GetJsonAsync("/apis/policy");
         var (unknownVersion, _) = await _http.GetJsonAsync("/apis/cilium.io/v2");
 
         Assert.Equal("APIGroup", group.Str("kind"));

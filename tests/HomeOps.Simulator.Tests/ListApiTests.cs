@@ -131,6 +131,7 @@ public sealed class ListApiTests : IAsyncLifetime
     [InlineData("/api/v1/configmaps")]
     [InlineData("/api/v1/namespaces/default/nodes")]
     [InlineData("/apis/cilium.io/v2/ciliumbgpnodeconfigs")]
+    [InlineData("/apis/networking.k8s.io/v1/ingressclasses")]
     [InlineData("/apis/longhorn.io/v1beta2/namespaces/longhorn-system/replicas")]
     [InlineData("/apis/longhorn.io/v1beta2/namespaces/longhorn-system/volumes/x/scale")]
     public async Task Unserved_resources_are_404(string url)

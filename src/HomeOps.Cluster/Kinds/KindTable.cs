@@ -57,6 +57,7 @@ public static class KindTable
     private static readonly string[] ExternalSecrets = ["v1", "v1beta1"];
     private static readonly string[] CertManager = ["v1"];
     private static readonly string[] Apps = ["v1"];
+    private static readonly string[] Networking = ["v1"];
     private static readonly string[] Batch = ["v1"];
     private static readonly string[] EventsApi = ["v1"];
     private static readonly string[] MetricsApi = ["v1beta1"];
@@ -99,6 +100,8 @@ public static class KindTable
             $"{nameof(IpPoolHealth)}.{nameof(IpPoolHealth.Decode)}", $"{nameof(IpPoolHealth)}.{nameof(IpPoolHealth.Rule)}"),
         new(Kinds.Service, Core, KindFeed.Watched, ServiceHealth.Decode,
             $"{nameof(ServiceHealth)}.{nameof(ServiceHealth.Decode)}", $"{nameof(ServiceHealth)}.{nameof(ServiceHealth.Rule)}"),
+        new(Kinds.Ingress, Networking, KindFeed.Watched, IngressHealth.Decode,
+            $"{nameof(IngressHealth)}.{nameof(IngressHealth.Decode)}", $"{nameof(IngressHealth)}.{nameof(IngressHealth.Rule)}"),
 
         new(Kinds.ClusterSecretStore, ExternalSecrets, KindFeed.Watched, SecretsHealth.DecodeStore,
             $"{nameof(SecretsHealth)}.{nameof(SecretsHealth.DecodeStore)}", $"{nameof(SecretsHealth)}.{nameof(SecretsHealth.ReadyRule)}"),

@@ -270,6 +270,20 @@ public sealed record ServiceDetails(
     public bool HasAddress => !IngressAddresses.IsDefaultOrEmpty;
 }
 
+/// <summary>
+/// An Ingress, slim: its class, the distinct hosts of its rules, the hosts its TLS section covers, and the addresses the
+/// controller published (<c>status.loadBalancer.ingress[].ip</c>). Read only to know which hosts users reach.
+/// </summary>
+public sealed record IngressDetails(
+    string IngressClassName,
+    ImmutableArray<string> Hosts,
+    ImmutableArray<string> TlsHosts,
+    ImmutableArray<string> Addresses) : IResourceDetails
+{
+    /// <summary>How a user reaches the host: https when the TLS section covers it, else http.</summary>
+    public string SchemeOf(string host) => TlsHosts.Contains(host, StringComparer.OrdinalIgnoreCase) ? "https" : "http";
+}
+
 /// <summary>A (Cluster)SecretStore: which provider it reads from and what it may do.</summary>
 public sealed record SecretStoreDetails(
     string Provider,

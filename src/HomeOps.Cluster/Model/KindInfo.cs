@@ -81,6 +81,12 @@ public static class Kinds
     /// </summary>
     public static readonly KindInfo Service = new("Service", "", "v1", "services", true, Area.Bgp);
 
+    /// <summary>
+    /// <c>networking.k8s.io/v1</c> Ingresses, read only: each host in <c>spec.rules</c> is one target of the network
+    /// probe (<see cref="Sources.Probes.NetworkProbe.Targets"/>), https when <c>spec.tls</c> names it, else http.
+    /// </summary>
+    public static readonly KindInfo Ingress = new("Ingress", "networking.k8s.io", "v1", "ingresses", true, Area.Bgp);
+
     public static readonly KindInfo ClusterSecretStore = new("ClusterSecretStore", "external-secrets.io", "v1", "clustersecretstores", false, Area.Secrets);
     public static readonly KindInfo ExternalSecret = new("ExternalSecret", "external-secrets.io", "v1", "externalsecrets", true, Area.Secrets);
 

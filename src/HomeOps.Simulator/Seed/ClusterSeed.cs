@@ -15,6 +15,7 @@ public static class ClusterSeed
             .. LonghornSeed.Build(clock),
             .. BgpSeed.Build(clock),
             .. ServiceSeed.Build(clock),
+            .. IngressSeed.Build(clock),
             .. SecretsSeed.Build(clock),
             .. CertificateSeed.Build(clock),
             .. WorkloadSeed.Build(clock),

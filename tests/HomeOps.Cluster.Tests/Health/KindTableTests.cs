@@ -109,6 +109,7 @@ public sealed class KindTableTests
         [Kinds.BgpAdvertisement.Key] = typeof(BgpDetails),
         [Kinds.LoadBalancerIPPool.Key] = typeof(IpPoolDetails),
         [Kinds.Service.Key] = typeof(ServiceDetails),
+        [Kinds.Ingress.Key] = typeof(IngressDetails),
         [Kinds.ClusterSecretStore.Key] = typeof(SecretStoreDetails),
         [Kinds.ExternalSecret.Key] = typeof(ExternalSecretDetails),
         [Kinds.Certificate.Key] = typeof(CertificateDetails),

@@ -28,10 +28,11 @@ public sealed class ApiDiscoveryRulesTests
         var chosen = Kinds.Kubernetes.ToDictionary(k => k.Key, k => DiscoveryRules.Choose(k, groups, lists));
 
         // The capture kept only the group versions the dashboard read at the time: apps/v1 and batch/v1 (the workload
-        // kinds of issue 16) and cert-manager.io/v1 (Certificates, the radar of issue 15) are listed as served groups but
-        // their resource lists were not captured.
+        // kinds of issue 16), cert-manager.io/v1 (Certificates, the radar of issue 15) and networking.k8s.io/v1 (the
+        // Ingresses whose hosts the network probe reaches, issue 15) are listed as served groups but their resource lists
+        // were not captured.
         var uncaptured = chosen.Values.Where(a => !lists.ContainsKey(a.Kind.ApiVersion)).ToList();
-        Assert.Equal(["apps/v1", "batch/v1", "cert-manager.io/v1"], uncaptured.Select(a => a.Kind.ApiVersion).Distinct().Order(StringComparer.Ordinal));
+        Assert.Equal(["apps/v1", "batch/v1", "cert-manager.io/v1", "networking.k8s.io/v1"], uncaptured.Select(a => a.Kind.ApiVersion).Distinct().Order(StringComparer.Ordinal));
         Assert.All(uncaptured, a => Assert.Equal(KindServing.Unknown, a.Serving));
         Assert.All(chosen.Values.Except(uncaptured), a => Assert.Equal(KindServing.Served, a.Serving));
         Assert.Equal("events.k8s.io/v1", chosen[Kinds.Event.Key].Kind.ApiVersion);

@@ -31,6 +31,7 @@ public sealed class NetworkProbeTests : IAsyncLifetime
         Timeout = TimeSpan.FromSeconds(1.5),
         Redirects = [.. _sim.ProbeTargets.Redirects],
         Hosts = hosts,
+        IngressHosts = false, // as the simulator sets it: its Ingress hosts do not resolve here
     };
 
     /// <summary>The store as the informers would fill it: every simulated object decoded, every Kubernetes feed live.</summary>
@@ -56,6 +57,21 @@ public sealed class NetworkProbeTests : IAsyncLifetime
     private static NetworkProbe Probe(ClusterStore store, NetworkProbeOptions options) =>
         new(store, store, new NetworkProber(TimeProvider.System), Microsoft.Extensions.Options.Options.Create(options), TimeProvider.System,
             NullLogger<NetworkProbe>.Instance);
+
+    [Fact]
+    public void The_simulator_serves_the_seeded_Ingresses_and_their_hosts_become_targets()
+    {
+        var store = StoreFromSimulator();
+        var ingresses = store.Value.Items(Kinds.Ingress).ToList();
+        Assert.Equal(["authentik/grafana-proxy", "authentik/longhorn-proxy", "kubernetes-dashboard/kubernetes-dashboard"],
+            ingresses.Select(i => i.Meta.DisplayName).Order(StringComparer.Ordinal));
+        Assert.All(ingresses, i => Assert.Equal(HealthStatus.Healthy, i.Verdict.Health));
+
+        var targets = NetworkProbe.Targets(store.Value, new NetworkProbeOptions());
+        Assert.Equal(["dashboard.k8s.home.geoffdavis.com", "grafana.k8s.home.geoffdavis.com", "longhorn.k8s.home.geoffdavis.com"],
+            targets.Where(t => t.Source == ProbeSources.IngressHost).Select(t => t.Target).Order(StringComparer.Ordinal));
+        Assert.All(targets.Where(t => t.Source == ProbeSources.IngressHost), t => Assert.Equal(("https", 443), (t.Scheme, t.Port)));
+    }
 
     [Fact]
     public async Task Every_assigned_VIP_is_probed_on_its_web_port_and_answers_through_TCP_TLS_and_HTTP()

@@ -48,7 +48,8 @@ public sealed class NetworkProbe(IState<ClusterState> state, IDispatcher dispatc
     }
 
     /// <summary>
-    /// The targets of one round, VIPs first (by Service), then the configured hosts; at most
+    /// The targets of one round, VIPs first (by Service), then the configured hosts, then the hosts of the Ingresses
+    /// (by Ingress, a host once); at most
     /// <see cref="NetworkProbeOptions.MaxTargets"/>. A VIP is probed on 443 (HTTPS) when the Service exposes it, else on
     /// 80 (HTTP), else with a TCP connect on its first port.
     /// </summary>
@@ -73,7 +74,25 @@ public sealed class NetworkProbe(IState<ClusterState> state, IDispatcher dispatc
         }
         foreach (var host in o.Hosts.Where(h => !string.IsNullOrWhiteSpace(h)).Select(h => h.Trim()))
             list.Add(new ProbeRequest(host, ProbeSources.IngressHost, "", host, null, 443, "https", redirects.GetValueOrDefault($"{host}:443")));
-        return [.. list.DistinctBy(t => (t.Source, t.Target)).Take(o.MaxTargets)];
+        if (o.IngressHosts)
+        {
+            // Every host of every Ingress, as a user reaches it: resolved through DNS, https when its TLS section covers
+            // it, else http. A host also configured in Hosts is probed once (the configured entry, listed first).
+            var ingresses = state.Items(Kinds.Ingress).Where(i => i.Details is IngressDetails)
+                .OrderBy(i => i.Meta.DisplayName, StringComparer.Ordinal);
+            foreach (var ing in ingresses)
+            {
+                var d = (IngressDetails)ing.Details;
+                foreach (var host in d.Hosts)
+                {
+                    var scheme = d.SchemeOf(host);
+                    var port = scheme == "https" ? 443 : 80;
+                    list.Add(new ProbeRequest(host, ProbeSources.IngressHost, ing.Meta.DisplayName, host, null, port, scheme,
+                        redirects.GetValueOrDefault($"{host}:{port}")));
+                }
+            }
+        }
+        return [.. list.DistinctBy(t => (t.Source, t.Target.ToLowerInvariant())).Take(o.MaxTargets)];
     }
 
     /// <summary>"https 443/TCP" → 443; 0 when the port is not TCP.</summary>

@@ -30,6 +30,12 @@ public sealed class NetworkProbeOptions
     public string[] Hosts { get; set; } = [];
 
     /// <summary>
+    /// Also probe every host of every Ingress (<c>spec.rules[].host</c>; https when <c>spec.tls</c> covers it, else http),
+    /// resolved through DNS as a user's browser would. Off where the hosts cannot resolve (the simulator).
+    /// </summary>
+    public bool IngressHosts { get; set; } = true;
+
+    /// <summary>
     /// <c>address:port=ip:port</c>: open the connection to the right-hand side instead (the simulator's loopback targets,
     /// a port-forward). Every step is still real; only where the TCP connection goes changes. Empty in production.
     /// </summary>
