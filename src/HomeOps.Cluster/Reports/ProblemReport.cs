@@ -33,6 +33,17 @@ public sealed record ProblemReport(DateTimeOffset GeneratedAt, string Worst, int
     public const string AreaKind = "Area";
     public const string LoadBalancersArea = LoadBalancersRollup.Name;
 
+    private static readonly SharedView<ProblemReport> Shared = new();
+
+    /// <summary>
+    /// One report per state, shared by every viewer (each circuit's overview, issue 18): computed by the first viewer of
+    /// a state and kept, weakly keyed by that state, while the state lives. Its <c>Since</c> is the verdicts' own only;
+    /// the <see cref="ProblemClock"/>'s times are read at render (they move on after the state). An area problem's
+    /// freshness text is as of the first viewer's <paramref name="now"/>, as a circuit's report was as of its last batch.
+    /// </summary>
+    public static ProblemReport Of(ClusterState state, IReadOnlyList<string> expectedNodes, DateTimeOffset now) =>
+        Shared.Get([state, expectedNodes], () => From(state, expectedNodes, now));
+
     /// <param name="since">When a problem entered its health (a <see cref="ProblemClock"/>), for those whose verdict does not say.</param>
     public static ProblemReport From(ClusterState state, IReadOnlyList<string> expectedNodes, DateTimeOffset now,
         Func<Problem, DateTimeOffset?>? since = null)

@@ -70,4 +70,38 @@ public class ProblemsSummaryTests : DashboardTestContext
         var cut = Render<Longhorn>();
         cut.WaitForAssertion(() => Assert.Equal("longhorn-system/pvc-degraded", cut.Find("[data-testid=detail-title]").TextContent), Wait);
     }
+    [Fact]
+    public void Every_viewer_of_a_state_reads_one_shared_report_and_a_new_state_gets_a_new_one()
+    {
+        // Issue 18: each circuit's overview used to build and keep its own copy of every problem.
+        var store = UseCluster(ClusterFixture.HomeOps().With(Snap.Volume("pvc-faulted", robustness: "faulted")));
+        var first = Render<ProblemsSummary>();
+        var second = Render<ProblemsSummary>();
+        Assert.NotEmpty(first.Instance.Report.Problems);
+        Assert.Same(first.Instance.Report, second.Instance.Report);
+        Assert.Same(first.Instance.Report, HomeOps.Cluster.Reports.ProblemReport.Of(store.Value, HomeOps.Cluster.Sources.ClusterOptions.DefaultExpectedNodes, Snap.T0));
+
+        var before = first.Instance.Report;
+        store.Dispatch(new ResourcesChanged(Kinds.LonghornVolume, [Snap.Volume("pvc-degraded", robustness: "degraded")], [], Snap.T0));
+        first.WaitForAssertion(() => Assert.Contains(first.Instance.Report.Problems, p => p.Name == "pvc-degraded"), Wait);
+        second.WaitForAssertion(() => Assert.Same(first.Instance.Report, second.Instance.Report), Wait);
+        Assert.NotSame(before, first.Instance.Report);
+    }
+
+    [Fact]
+    public void The_age_comes_from_the_process_clock_at_render_not_from_the_shared_report()
+    {
+        UseCluster(ClusterFixture.HomeOps().With(Snap.Volume("pvc-faulted", robustness: "faulted")));
+        var report = HomeOps.Cluster.Reports.ProblemReport.Of(Store!.Value, HomeOps.Cluster.Sources.ClusterOptions.DefaultExpectedNodes, Snap.T0);
+        // A problem whose verdict carries no time of its own (an area with no object to blame has none, for one).
+        var undated = report.Problems.First(p => p.Since is null);
+        Services.GetRequiredService<HomeOps.Cluster.Reports.ProblemClock>().Observe(report.Problems, Store.Time.GetUtcNow() - TimeSpan.FromMinutes(4));
+
+        var cut = Render<ProblemsSummary>();
+        var item = cut.FindAll("[data-testid=problem]").First(i => i.GetAttribute("data-area") == undated.Area
+            && i.TextContent.Contains(undated.Name, StringComparison.Ordinal));
+        Assert.Contains("for 4 min", item.QuerySelector("[data-testid=problem-age]")!.TextContent);
+        // The shared report itself is not stamped with this process's clock.
+        Assert.Null(undated.Since);
+    }
 }

@@ -9,6 +9,7 @@ public partial class ProblemsSummary
     /// <summary>Problems shown before "Show all": enough for a phone screen, the tiles follow.</summary>
     public const int Collapsed = 6;
 
+    // The state's one shared report (ProblemReport.Of): a circuit holds a reference, never its own copy of the problems.
     private ProblemReport _report = default!;
     private HealthStatus _worst;
     private Freshness _freshness = default!;
@@ -31,12 +32,15 @@ public partial class ProblemsSummary
 
     protected override void OnStateChanged()
     {
-        _report = ProblemReport.From(State, ExpectedNodes, Now, Clock.SinceOf);
+        _report = ProblemReport.Of(State, ExpectedNodes, Now);
         _worst = Enum.Parse<HealthStatus>(_report.Worst);
         _freshness = ProblemReport.FreshnessOf(State, ExpectedNodes);
     }
 
-    private string Age(Problem p) => p.Since is { } since ? $"for {Freshness.Age(Now - since)}" : "just now";
+    /// <summary>The report this circuit renders (tests check that circuits share it).</summary>
+    internal ProblemReport Report => _report;
+
+    private string Age(Problem p) => (p.Since ?? Clock.SinceOf(p)) is { } since ? $"for {Freshness.Age(Now - since)}" : "just now";
 
     protected override void Dispose(bool disposing) => _timer?.Dispose();
 }
