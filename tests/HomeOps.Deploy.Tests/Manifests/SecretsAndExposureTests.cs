@@ -134,6 +134,11 @@ public sealed class SecretsAndExposureTests(RenderedBase rendered) : IClassFixtu
         Assert.Contains("443", egressPorts);    // Authentik OIDC through nginx-internal
         Assert.Contains("6443", egressPorts);   // kube-apiserver
         Assert.All(Items(policy, "spec", "egress"), r => Assert.NotEmpty(Items(r, "to")));
+        // The network-path probes (on by default) reach every VIP of the BGP pools and the pods Cilium translates them to,
+        // on TCP only: without this rule every VIP but nginx-internal:443 would time out in-cluster and the area turn red.
+        var probes = Assert.Single(Items(policy, "spec", "egress"), r => Items(r, "to").Any(t => Str(t, "ipBlock", "cidr") == "172.29.52.0/24"));
+        Assert.Equal(new[] { "TCP" }, Items(probes, "ports").Select(p => Str(p, "protocol")));
+        Assert.All(Items(probes, "ports"), p => Assert.Null(Str(p, "port")));
 
         var cilium = _m.Single("CiliumNetworkPolicy", "homeops-dashboard-cluster-apis");
         Assert.Contains("kube-apiserver", Items(cilium, "spec", "egress").SelectMany(r => Items(r, "toEntities")).Select(e => e.ToString()));
