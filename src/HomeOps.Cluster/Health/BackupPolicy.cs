@@ -77,6 +77,7 @@ public static class BackupPolicy
         var jobs = state.Items(Kinds.LonghornRecurringJob)
             .Where(j => j.Details is LonghornRecurringJobDetails { IsBackup: true })
             .Select(j => (Name: j.Meta.Name, Job: (LonghornRecurringJobDetails)j.Details))
+            .Select(j => (j.Name, j.Job, Interval: CronInterval.Of(j.Job.Cron))) // once per job, not once per volume
             .ToList();
         var lastCompleted = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
         foreach (var b in state.Items(Kinds.LonghornBackup))
@@ -107,26 +108,27 @@ public static class BackupPolicy
     private static ImmutableArray<string> Jobs(LonghornVolumeDetails v) => v.RecurringJobs.IsDefault ? [] : v.RecurringJobs;
 
     private static (string? Group, string? Job, TimeSpan? MaxAge, bool Configured) MaxAgeOf(LonghornVolumeDetails v,
-        IReadOnlyList<(string Name, LonghornRecurringJobDetails Job)> jobs, BackupOptions options)
+        IReadOnlyList<(string Name, LonghornRecurringJobDetails Job, TimeSpan? Interval)> jobs, BackupOptions options)
     {
         var groups = GroupsOf(v);
         var direct = Jobs(v);
         (string? Group, string? Job, TimeSpan? MaxAge, bool Configured) best = (null, null, null, false);
-        foreach (var (name, job) in jobs)
+        foreach (var (name, job, interval) in jobs)
         {
             string? group = direct.Contains(name) ? name : job.Groups.FirstOrDefault(groups.Contains);
             if (group is null) continue;
-            var (age, configured) = MaxAgeFor(group, job, options);
+            var (age, configured) = MaxAgeFor(group, interval, options);
             if (best.MaxAge is null || age < best.MaxAge) best = (group, name, age, configured);
         }
         return best;
     }
 
     /// <summary>The max age of one group's backup job: configured, else 2 × interval + slack, else the default.</summary>
-    public static (TimeSpan MaxAge, bool Configured) MaxAgeFor(string group, LonghornRecurringJobDetails job, BackupOptions options)
+    /// <param name="interval">The job's interval (<see cref="CronInterval.Of"/> of its cron); null when the cron cannot be read.</param>
+    public static (TimeSpan MaxAge, bool Configured) MaxAgeFor(string group, TimeSpan? interval, BackupOptions options)
     {
         if (options.MaxAgeOf(group) is { } set) return (set, true);
-        return CronInterval.Of(job.Cron) is { } every ? (2 * every + options.Slack, false) : (options.DefaultMaxAge, false);
+        return interval is { } every ? (2 * every + options.Slack, false) : (options.DefaultMaxAge, false);
     }
 
     /// <summary>

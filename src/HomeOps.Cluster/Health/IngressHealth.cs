@@ -21,9 +21,7 @@ public static class IngressHealth
             .Distinct(StringComparer.OrdinalIgnoreCase);
         var tls = spec.Prop("tls").Items().SelectMany(t => t.Prop("hosts").Items()).Select(h => ((JsonElement?)h).Str("").Trim()).Where(h => h.Length > 0)
             .Distinct(StringComparer.OrdinalIgnoreCase);
-        var addresses = ((JsonElement?)status.Prop("loadBalancer")).ArrayAt("ingress", "status.loadBalancer.ingress").Items()
-            .Select(i => i.Str("ip") is { Length: > 0 } ip ? ip : i.Str("hostname"))
-            .Where(a => a.Length > 0);
+        var addresses = ObjectParts.LoadBalancerAddresses(status);
         var details = new IngressDetails(spec.Prop("ingressClassName").Str(""), [.. hosts], [.. tls], [.. addresses]);
         return new ResourceSnapshot(kind, meta, details, Rule(details), ObjectParts.Conditions(status), ObjectParts.RawStatus(obj));
     }

@@ -87,6 +87,14 @@ public static class ObjectParts
     public static JsonElement? Spec(JsonElement obj) => ((JsonElement?)obj).ObjectAt("spec", "spec");
 
     /// <summary>
+    /// <c>status.loadBalancer.ingress</c> of a Service or an Ingress (the same shape): each entry's IP, else its hostname.
+    /// </summary>
+    public static IEnumerable<string> LoadBalancerAddresses(JsonElement? status) =>
+        ((JsonElement?)status.Prop("loadBalancer")).ArrayAt("ingress", "status.loadBalancer.ingress").Items()
+            .Select(i => i.Str("ip") is { Length: > 0 } ip ? ip : i.Str("hostname"))
+            .Where(a => a.Length > 0);
+
+    /// <summary>
     /// Conditions from a status: the usual list keyed by <c>type</c>, or the older Longhorn map keyed by type name
     /// (v1beta1 and the Longhorn REST API). Entries that are not objects are skipped.
     /// </summary>

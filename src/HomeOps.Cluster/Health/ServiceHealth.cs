@@ -30,9 +30,7 @@ public static class ServiceHealth
         var spec = ObjectParts.Spec(obj);
         var status = ObjectParts.Status(obj);
         var conditions = ObjectParts.Conditions(status);
-        var ingress = ((JsonElement?)status.Prop("loadBalancer")).ArrayAt("ingress", "status.loadBalancer.ingress").Items()
-            .Select(i => i.Str("ip") is { Length: > 0 } ip ? ip : i.Str("hostname"))
-            .Where(a => a.Length > 0);
+        var ingress = ObjectParts.LoadBalancerAddresses(status);
         var requested = meta.Annotations.GetValueOrDefault(RequestedIpsAnnotation)
             ?? meta.Annotations.GetValueOrDefault("io.cilium/lb-ipam-ips")
             ?? spec.Prop("loadBalancerIP").Str("");
