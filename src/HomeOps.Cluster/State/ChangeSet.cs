@@ -21,6 +21,9 @@ public sealed class ChangeSet
 
     public int ObjectCount => _objects.Values.Sum(s => s.Count);
 
+    /// <summary>Whether objects of <paramref name="kind"/> changed, or its freshness did.</summary>
+    public bool Touches(KindInfo kind) => _objects.ContainsKey(kind.Key) || _freshness.Contains(kind.Key);
+
     /// <summary>
     /// Whether the change concerns <paramref name="area"/>: one of its kinds changed, or (for areas that include
     /// workloads, <see cref="AreaWorkload"/>) one of the workloads or pods the area shows did

@@ -59,6 +59,30 @@ public sealed class RadarPageTests : DashboardTestContext
     }
 
     [Fact]
+    public void A_backup_verdict_reaches_the_radar_tile_and_a_volume_that_only_changes_does_not_recompute_it()
+    {
+        var store = UseCluster();
+        var cut = Render<RadarTile>();
+        cut.WaitForAssertion(() => Assert.True(cut.Instance.OwnRenders >= 1), Wait);
+        var initialRenders = cut.Instance.OwnRenders;
+        var delivered = 0;
+        using var observer = store.SubscribeCoalesced((_, _) => { Interlocked.Increment(ref delivered); return Task.CompletedTask; },
+            TimeSpan.FromMilliseconds(20));
+
+        // A volume whose status moved (its size, say) but whose backup verdict did not: nothing on the radar changed.
+        var volume = store.Value.Items(Kinds.LonghornVolume).Single(v => v.Meta.Name == "pvc-home-assistant");
+        store.Dispatch(new ResourcesChanged(Kinds.LonghornVolume, [volume with { Meta = volume.Meta with { ResourceVersion = volume.Meta.ResourceVersion + "1" } }], [], Snap.T0));
+        Poll.Until(() => Volatile.Read(ref delivered) > 0, Wait);
+        Poll.StaysTrue(() => cut.Instance.OwnRenders == initialRenders, TimeSpan.FromMilliseconds(200));
+
+        // The evaluator stores an overdue verdict (last backup 20 d ago, max age 14 d 6 h): the radar shows it.
+        store.Dispatch(new ResourcesChanged(Kinds.VolumeBackup,
+            [Snap.VolumeBackup("pvc-home-assistant", "home-assistant-critical", Snap.T0.AddDays(-20), TimeSpan.FromDays(14) + TimeSpan.FromHours(6))], [], Snap.T0));
+        cut.WaitForAssertion(() => Assert.Contains("BackupOverdue", cut.Find("[data-testid=tile-radar]").TextContent), Wait);
+        Assert.Equal("Degraded", cut.Find("[data-testid=tile-radar]").GetAttribute("data-health"));
+    }
+
+    [Fact]
     public void The_tile_shows_the_worst_verdict_the_count_and_the_certificate_inside_its_window()
     {
         UseCluster(ClusterFixture.HomeOps().With(

@@ -1,13 +1,14 @@
 using HomeOps.Cluster.Model;
 using HomeOps.Cluster.Reports;
 using HomeOps.Cluster.Sources.Credentials;
+using HomeOps.Cluster.State;
 using Microsoft.AspNetCore.Components;
 
 namespace HomeOps.Dashboard.Components.Controls;
 
 /// <summary>
 /// The base of the radar's page and tile: recomputes <see cref="Radar"/> (<see cref="RadarReader"/>, the one computation)
-/// when Certificates or Authentik tokens change in the store, and when the dashboard's own credentials were read again.
+/// when Certificates, Authentik tokens or backup verdicts change in the store, and when the dashboard's own credentials were read again.
 /// </summary>
 public abstract class RadarComponent : StoreBoundComponent
 {
@@ -15,8 +16,17 @@ public abstract class RadarComponent : StoreBoundComponent
 
     protected ExpiryRadar Radar { get; private set; } = default!;
 
-    // Certificates sit in the Secrets area, tokens in Authentik's.
-    protected override IReadOnlyCollection<Area> Areas { get; } = [Area.Secrets, Area.Authentik];
+    // The radar reads a few kinds across areas (Certificates sit in Secrets, tokens in Authentik, backup verdicts in
+    // Longhorn): it recomputes when one of them changes (see Concerns), not on every change of those areas.
+    protected override IReadOnlyCollection<Area> Areas { get; } = [];
+
+    /// <summary>
+    /// Certificates, Authentik tokens and backup verdicts (objects or freshness), and the Longhorn volumes' freshness (the
+    /// backup source says when its feed is stale). A volume that merely changes size does not recompute the radar.
+    /// </summary>
+    protected override bool Concerns(ChangeSet changes, ClusterState state) =>
+        changes.Touches(Kinds.Certificate) || changes.Touches(Kinds.AuthentikToken) || changes.Touches(Kinds.VolumeBackup) ||
+        changes.FreshnessChanged.Contains(Kinds.LonghornVolume.Key);
 
     protected override void OnInitialized()
     {

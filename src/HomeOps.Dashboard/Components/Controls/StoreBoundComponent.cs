@@ -11,7 +11,7 @@ namespace HomeOps.Dashboard.Components.Controls;
 
 /// <summary>
 /// A view of the store: a snapshot at once, then coalesced batches (Dashboard:BatchWindow, about 100 ms).
-/// Renders only when a batch touches one of <see cref="Areas"/>, pauses while the tab is hidden,
+/// Renders only when a batch concerns it (<see cref="Concerns"/>: by default one of <see cref="Areas"/>), pauses while the tab is hidden,
 /// and drops its subscription with the component. Prerendering subscribes to nothing (it is a one-shot render).
 /// </summary>
 public abstract class StoreBoundComponent : ComponentBase, IDisposable
@@ -34,6 +34,12 @@ public abstract class StoreBoundComponent : ComponentBase, IDisposable
 
     /// <summary>The areas whose changes re-render this component.</summary>
     protected abstract IReadOnlyCollection<Area> Areas { get; }
+
+    /// <summary>
+    /// Whether a batch concerns this component: by default, it touches one of <see cref="Areas"/>. A view that reads a
+    /// few kinds across areas (the radar) names them instead, so that other changes in those areas cost it nothing.
+    /// </summary>
+    protected virtual bool Concerns(ChangeSet changes, ClusterState state) => Areas.Any(a => changes.Touches(a, state));
 
     protected DateTimeOffset Now => Store.Time.GetUtcNow();
 
@@ -73,7 +79,7 @@ public abstract class StoreBoundComponent : ComponentBase, IDisposable
 
     private Task OnBatchAsync(ClusterState state, ChangeSet changes)
     {
-        if (_disposed || !Areas.Any(a => changes.Touches(a, state))) return Task.CompletedTask;
+        if (_disposed || !Concerns(changes, state)) return Task.CompletedTask;
         return InvokeAsync(() =>
         {
             if (_disposed) return;
