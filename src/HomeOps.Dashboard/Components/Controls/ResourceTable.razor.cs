@@ -28,7 +28,8 @@ public partial class ResourceTable<TRow>
 
     /// <summary>
     /// Rows render only when their record changes; a row that shows a relative time ("3 min ago") also needs to move
-    /// with the clock. Pages with such columns pass <see cref="RowTick.Of"/>.
+    /// with the clock. Pages with such columns pass <see cref="RowTick.Of"/>. A page whose template shows a column only
+    /// to some users (the Flux page's actions, for operators) moves it when that changes, so every row renders again.
     /// </summary>
     [Parameter] public long Tick { get; set; }
 
