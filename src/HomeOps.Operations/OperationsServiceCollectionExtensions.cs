@@ -43,7 +43,8 @@ public static class OperationsServiceCollectionExtensions
         // talosctl with the workflows' talosconfig, through the local step runner: the etcd-healthy gate and the Talos feed.
         services.TryAddSingleton<HomeOps.Cluster.Talos.ITalosctl>(sp => new TalosctlStepRunner(() => sp.GetServices<IStepRunner>().FirstOrDefault(r => r.Name == "local"), operations));
         services.TryAddSingleton(sp => GateRegistry.CreateDefault(sp.GetService<HomeOps.Cluster.Sources.Probes.ReachabilityBoard>(),
-            new TalosctlEtcdStatusSource(sp.GetRequiredService<HomeOps.Cluster.Talos.ITalosctl>())));
+            new TalosctlEtcdStatusSource(sp.GetRequiredService<HomeOps.Cluster.Talos.ITalosctl>()),
+            sp.GetService<HomeOps.Cluster.Sources.Probes.IngressVipProbe>()));
         services.TryAddSingleton<IWorkflowCatalog>(sp => new WorkflowCatalog(sp.GetRequiredService<GateRegistry>(), operations.DefinitionsDirectory));
         services.TryAddSingleton<IClusterStateSource>(sp => new ClusterStoreStateSource(sp.GetRequiredService<ClusterStore>()));
         services.TryAddSingleton(sp => new OperationsDatabase(database, operations));

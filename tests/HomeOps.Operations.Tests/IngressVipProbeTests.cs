@@ -105,6 +105,45 @@ public sealed class IngressVipProbeTests
     }
 
     [Fact]
+    public async Task Before_deciding_the_gate_has_the_probe_connect_again_so_a_step_is_not_judged_on_a_probe_from_before_it()
+    {
+        // The ResetAndRebuild failure: the background probe's last round ran before phase 3 made the nodes Ready; phase
+        // 6's gate read that answer (still younger than MaxAge) instead of the network after the step.
+        var (store, board, _, probe, prober, time) = Rig(ClusterBuilder.HomeOps().LoadBalancer(Ns, Svc, "172.29.52.200"), reachable: false);
+        var ct = TestContext.Current.CancellationToken;
+        await probe.ProbeOnceAsync(ct);
+        time.Advance(TimeSpan.FromSeconds(5));
+        prober.Reachable = true;
+        var args = VipArgs.ToDictionary(a => a.Item1, a => a.Item2);
+
+        // Without the probe to call, the gate can only read the old round.
+        var boardOnly = GateRegistry.CreateDefault(board);
+        await boardOnly.RefreshAsync("ingress-vip-reachable", args, store.Value, ct);
+        Assert.Equal(GateOutcome.Failed, boardOnly.Evaluate("ingress-vip-reachable", args, store.Value, time.GetUtcNow()).Outcome);
+        Assert.Single(prober.Probes);
+
+        var gates = GateRegistry.CreateDefault(board, vipProbe: probe);
+        await gates.RefreshAsync("ingress-vip-reachable", args, store.Value, ct);
+        Assert.Equal(2, prober.Probes.Count);
+        var now = gates.Evaluate("ingress-vip-reachable", args, store.Value, time.GetUtcNow());
+        Assert.Equal(GateOutcome.Passed, now.Outcome);
+
+        // A gate with a wait re-evaluates on every change: a probe younger than MinRefresh is reused, not repeated.
+        time.Advance(IngressVipReachableGate.MinRefresh - TimeSpan.FromSeconds(1));
+        await gates.RefreshAsync("ingress-vip-reachable", args, store.Value, ct);
+        Assert.Equal(2, prober.Probes.Count);
+        time.Advance(TimeSpan.FromSeconds(1));
+        await gates.RefreshAsync("ingress-vip-reachable", args, store.Value, ct);
+        Assert.Equal(3, prober.Probes.Count);
+
+        // Another Service than the one the probe watches: no probe, and the gate says why it cannot decide.
+        var other = new Dictionary<string, string> { ["namespace"] = "kube-system", ["name"] = "other" };
+        await gates.RefreshAsync("ingress-vip-reachable", other, store.Value, ct);
+        Assert.Equal(3, prober.Probes.Count);
+        Assert.Equal(GateOutcome.Unknown, gates.Evaluate("ingress-vip-reachable", other, store.Value, time.GetUtcNow()).Outcome);
+    }
+
+    [Fact]
     public void Without_a_probe_in_the_process_the_gate_is_unknown_never_passed()
     {
         var gates = GateRegistry.CreateDefault();

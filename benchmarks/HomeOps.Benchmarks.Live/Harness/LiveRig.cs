@@ -12,11 +12,13 @@ namespace HomeOps.Benchmarks.Live.Harness;
 public sealed class LiveRig : IAsyncDisposable
 {
     private readonly string _dataDirectory;
+    private readonly string _metricsToken;
     private long _seq;
 
     private LiveRig(SimulatorHost simulator, IdentityProviderHost identity, DashboardServer dashboard, Browser browser,
-        ClusterShape shape, IReadOnlyList<string> volumes, string dataDirectory)
+        ClusterShape shape, IReadOnlyList<string> volumes, string dataDirectory, string metricsToken)
     {
+        _metricsToken = metricsToken;
         Simulator = simulator;
         Identity = identity;
         Dashboard = dashboard;
@@ -67,7 +69,7 @@ public sealed class LiveRig : IAsyncDisposable
             var dashboardStart = clock.Elapsed - beforeDashboard;
             await identity.AllowRedirectUriAsync(new Uri(dashboard.BaseUrl + "/signin-oidc"));
             await identity.AllowPostLogoutRedirectUriAsync(new Uri(dashboard.BaseUrl + "/signout-callback-oidc"));
-            var rig = new LiveRig(simulator, identity, dashboard, browser, shape, volumes, data);
+            var rig = new LiveRig(simulator, identity, dashboard, browser, shape, volumes, data, env["Metrics__BearerToken"]);
             await rig.SignInAsync();
             rig.HubFloor = await HubFloorClient.ConnectAsync(dashboard.BaseUrl, rig.StorageState);
             log.WriteLine($"rig up in {clock.Elapsed.TotalSeconds:F1} s (dashboard start {dashboardStart.TotalSeconds:F1} s): {shape.Name}, dashboard pid {dashboard.ProcessId} at {dashboard.BaseUrl}");
@@ -97,6 +99,44 @@ public sealed class LiveRig : IAsyncDisposable
         return page;
     }
 
+    /// <summary>The dashboard's own count of its circuits (<c>homeops_dashboard_circuits</c> on /metrics).</summary>
+    public async Task<(int Connected, int Disconnected)> CircuitsAsync()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, BaseUrl + "/metrics");
+        request.Headers.Authorization = new("Bearer", _metricsToken);
+        using var response = await MetricsClient.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        var text = await response.Content.ReadAsStringAsync();
+        return (Sample(text, "connected"), Sample(text, "disconnected"));
+
+        static int Sample(string text, string state)
+        {
+            var prefix = $"homeops_dashboard_circuits{{state=\"{state}\"}} ";
+            var line = text.Split('\n').FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal))
+                       ?? throw new InvalidOperationException($"/metrics has no {prefix.TrimEnd()} sample");
+            return int.Parse(line[prefix.Length..], System.Globalization.CultureInfo.InvariantCulture);
+        }
+    }
+
+    private static readonly HttpClient MetricsClient = new() { Timeout = TimeSpan.FromSeconds(30) };
+
+    /// <summary>
+    /// Waits until the dashboard holds exactly <paramref name="connected"/> connected circuits and none kept after its
+    /// browser left, so a heap measurement counts only the circuits it means to. Returns the counts it ended with and
+    /// how long it took; on timeout, what was still held (the caller reports it rather than measuring blind).
+    /// </summary>
+    public async Task<(bool Settled, int Connected, int Disconnected, TimeSpan Waited)> WaitForCircuitsAsync(int connected, TimeSpan timeout)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var (c, d) = await CircuitsAsync();
+            if (c == connected && d == 0) return (true, c, d, clock.Elapsed);
+            if (clock.Elapsed > timeout) return (false, c, d, clock.Elapsed);
+            await Task.Delay(250);
+        }
+    }
+
     /// <summary>Navigations wait up to 2 min: with Chromium on one CPU of a shared, loaded machine the first loads are slow (a
     /// failure here is a harness timeout, not a measurement).</summary>
     private const float NavigationTimeoutMs = 120_000;
@@ -104,13 +144,19 @@ public sealed class LiveRig : IAsyncDisposable
     public static Task WaitForCircuitAsync(IPage page) =>
         page.Locator("[data-testid=circuit-ready]").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 60_000 });
 
-    /// <summary>Leaves each page first (its unload sends Blazor's disconnect beacon, so the server drops the circuit now
-    /// instead of keeping it for the disconnected-circuit retention period), then closes its context.</summary>
+    /// <summary>
+    /// Ends each page's circuit the way a closing tab does: <c>Blazor.disconnect()</c> sends Blazor's disconnect beacon,
+    /// so the server drops the circuit now instead of keeping it for the disconnected-circuit retention period (3 min).
+    /// Blazor sends the same beacon on <c>pagehide</c>, but this headless Chromium did not fire it when the page was
+    /// navigated away (<c>homeops_dashboard_circuits</c> showed every closed circuit kept for the full 3 min, 2026-12-08).
+    /// Then leaves the page and closes its context.
+    /// </summary>
     public static async Task CloseAsync(IEnumerable<IPage> pages)
     {
         foreach (var p in pages)
         {
             // Best effort: on an overloaded machine leaving a page can time out; that must not lose the item's figures.
+            try { await p.EvaluateAsync("() => window.Blazor?.disconnect?.()"); } catch (Exception e) when (e is PlaywrightException or TimeoutException) { }
             try { await p.GotoAsync("about:blank", new() { Timeout = 10_000 }); } catch (Exception e) when (e is PlaywrightException or TimeoutException) { }
             try { await p.Context.CloseAsync(); } catch (Exception e) when (e is PlaywrightException or TimeoutException) { }
         }
@@ -127,7 +173,7 @@ public sealed class LiveRig : IAsyncDisposable
         await page.WaitForURLAsync(url => url.StartsWith(BaseUrl, StringComparison.Ordinal), new() { Timeout = NavigationTimeoutMs });
         await WaitForCircuitAsync(page);
         StorageState = await context.StorageStateAsync();
-        await context.CloseAsync();
+        await CloseAsync([page]);
     }
 
     public async ValueTask DisposeAsync()

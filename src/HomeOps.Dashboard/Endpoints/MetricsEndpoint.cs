@@ -52,7 +52,8 @@ public static class MetricsEndpoint
     {
         app.MapGet(Path, (HttpContext http, IState<ClusterState> state, IOptions<ClusterOptions> cluster, TimeProvider time, IConfiguration configuration,
                 [Microsoft.AspNetCore.Mvc.FromServices] HomeOps.Cluster.Talos.TalosFeed? talos,
-                [Microsoft.AspNetCore.Mvc.FromServices] HomeOps.Cluster.Sources.Credentials.RadarReader? radar) =>
+                [Microsoft.AspNetCore.Mvc.FromServices] HomeOps.Cluster.Sources.Credentials.RadarReader? radar,
+                [Microsoft.AspNetCore.Mvc.FromServices] HomeOps.Dashboard.Circuits.CircuitCensus? circuits) =>
             {
                 // Prometheus gets plain status codes, never the people-facing "not found" page re-executed in their place.
                 if (http.Features.Get<IStatusCodePagesFeature>() is { } pages) pages.Enabled = false;
@@ -71,7 +72,9 @@ public static class MetricsEndpoint
                 var talosText = talos is null ? "" : TalosMetrics.Format(talos.Current);
                 // The slow-burn radar's expiry gauges, from the same computation as /radar and /api/v1/radar.
                 var radarText = radar is null ? "" : RadarMetrics.Format(radar.Current());
-                return Results.Text(HealthMetrics.Format(state.Value, cluster.Value.ExpectedNodeNames, time.GetUtcNow()) + talosText + radarText,
+                // The dashboard process's own circuits (connected browsers, and circuits kept after their browser left).
+                var circuitText = circuits is null ? "" : circuits.Format();
+                return Results.Text(HealthMetrics.Format(state.Value, cluster.Value.ExpectedNodeNames, time.GetUtcNow()) + talosText + radarText + circuitText,
                     PrometheusText.ContentType);
             })
             .AllowAnonymous()

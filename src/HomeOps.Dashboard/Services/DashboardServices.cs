@@ -21,6 +21,9 @@ public static class DashboardServices
         services.TryAddSingleton<HomeOps.Cluster.Sources.Credentials.RadarReader>();
         // Scoped like PageVisibility: Blazor resolves circuit handlers from the circuit's own scope.
         services.TryAddEnumerable(ServiceDescriptor.Scoped<CircuitHandler, PauseWhileDisconnected>());
+        // How many circuits the process holds, connected or kept after their browser left (/metrics).
+        services.TryAddSingleton<CircuitCensus>();
+        services.TryAddEnumerable(ServiceDescriptor.Scoped<CircuitHandler, CircuitCensusHandler>());
         return services;
     }
 }

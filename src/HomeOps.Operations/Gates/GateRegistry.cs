@@ -15,17 +15,19 @@ public sealed class GateRegistry
     }
 
     /// <summary>Every built-in gate; <paramref name="reachability"/> feeds <c>ingress-vip-reachable</c>,
-    /// <paramref name="etcd"/> feeds <c>etcd-healthy</c> (Unknown without it).</summary>
-    public static GateRegistry CreateDefault(HomeOps.Cluster.Sources.Probes.ReachabilityBoard? reachability = null, IEtcdStatusSource? etcd = null) => new(
+    /// <paramref name="etcd"/> feeds <c>etcd-healthy</c> (Unknown without it); with <paramref name="vipProbe"/> the
+    /// reachability gate probes again before it decides.</summary>
+    public static GateRegistry CreateDefault(HomeOps.Cluster.Sources.Probes.ReachabilityBoard? reachability = null, IEtcdStatusSource? etcd = null,
+        HomeOps.Cluster.Sources.Probes.IngressVipProbe? vipProbe = null) => new(
     [
         new NodesReadyGate(), new NodesRegisteredGate(), new NodeReadyGate(), new NodeNotReadyGate(),
         new KustomizationReadyGate(), new AllKustomizationsReadyGate(), new HelmReleaseReadyGate(),
         new BgpPeersEstablishedGate(), new LonghornNodesReadyGate(), new VolumesHealthyGate(),
         new SecretStoreReadyGate(), new ExternalSecretsSyncedGate(), new CiliumAgentsReadyGate(), new LoadBalancerAddressGate(),
-        new IngressVipReachableGate(reachability), new EtcdHealthyGate(etcd),
+        new IngressVipReachableGate(reachability, vipProbe), new EtcdHealthyGate(etcd),
     ]);
 
-    /// <summary>Fetches what a gate reads from outside the health model (etcd status from Talos) before it is evaluated. Never throws.</summary>
+    /// <summary>Fetches what a gate reads from outside the health model (etcd status from Talos, a fresh VIP probe) before it is evaluated. Never throws.</summary>
     public async Task RefreshAsync(string name, IReadOnlyDictionary<string, string> args, ClusterState state, CancellationToken ct)
     {
         if (Find(name) is not IRefreshingGate gate || Validate(name, args).Any()) return;

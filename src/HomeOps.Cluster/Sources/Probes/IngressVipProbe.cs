@@ -16,6 +16,9 @@ public sealed class IngressVipProbe(IState<ClusterState> state, IReachabilityPro
 {
     private IngressVipProbeOptions Options => board.Options;
 
+    /// <summary>The probe's clock (what <see cref="ReachabilityRecord.At"/> is stamped with).</summary>
+    public DateTimeOffset Now => time.GetUtcNow();
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!Options.Enabled) return;
@@ -28,7 +31,10 @@ public sealed class IngressVipProbe(IState<ClusterState> state, IReachabilityPro
         }
     }
 
-    /// <summary>One probe of the Service's current address (the first, IPv4 first). Never throws but for cancellation.</summary>
+    /// <summary>
+    /// One probe of the Service's current address (the first, IPv4 first). Never throws but for cancellation. Called by
+    /// the loop and, on demand, by the <c>ingress-vip-reachable</c> gate before it decides.
+    /// </summary>
     public async Task<ReachabilityRecord?> ProbeOnceAsync(CancellationToken cancellationToken)
     {
         var o = Options;
