@@ -22,8 +22,8 @@ public static class MemoryBench
         var rig = await ctx.RigAsync(ClusterShape.Large);
         var pid = rig.Dashboard.ProcessId;
         int[] circuitCounts = ctx.Smoke ? [2] : [1, 10, 50];
-        var table = new ResultTable($"Dashboard memory on the {rig.Shape.Name} cluster (retained = managed heap after an induced full GC)",
-            ["circuits", "working set MB", "retained managed MB", "retained per circuit KB", "added per circuit KB (since the row above)", "working set per circuit KB"], []);
+        var table = new ResultTable($"Dashboard memory on the {rig.Shape.Name} cluster (retained = live managed bytes after an induced full GC)",
+            ["circuits", "working set MB", "retained (live) managed MB", "managed heap incl. free MB", "retained per circuit KB", "added per circuit KB (since the row above)", "working set per circuit KB"], []);
         report.Tables.Add(table);
 
         var pages = new List<IPage>();
@@ -33,9 +33,9 @@ public static class MemoryBench
             // the workload index, row lists computed once per cluster state) are built by the first circuit; without
             // the warm-up the baseline is the dashboard before anyone looked and "per circuit" counts them once.
             await WarmUpAsync(ctx, rig, report);
-            var heap0 = await SettledHeapAsync(rig);
+            var (heap0, size0) = await SettledHeapAsync(rig);
             var ws0 = rig.Dashboard.WorkingSetBytes();
-            table.Rows.Add(["0", F(ws0 / 1048576.0), F(heap0 / 1048576.0), "", "", ""]);
+            table.Rows.Add(["0", F(ws0 / 1048576.0), F(heap0 / 1048576.0), F(size0 / 1048576.0), "", "", ""]);
             report.Metric("memory.c0.retainedBytes", heap0);
             report.Metric("memory.c0.workingSetBytes", ws0);
             double perCircuitAtMax = double.NaN;
@@ -45,12 +45,12 @@ public static class MemoryBench
                 while (pages.Count < n) pages.Add(await rig.OpenPageAsync(Paths[pages.Count % Paths.Length]));
                 await SettleAsync(ctx, rig, report, n, TimeSpan.FromSeconds(60));
                 await Task.Delay(TimeSpan.FromSeconds(ctx.Smoke ? 0.5 : 2));
-                var heap = await SettledHeapAsync(rig);
+                var (heap, size) = await SettledHeapAsync(rig);
                 var ws = rig.Dashboard.WorkingSetBytes();
                 var perCircuit = (heap - heap0) / (double)n;
                 var marginal = (heap - previousHeap) / (double)(n - previousN);
                 var wsPerCircuit = (ws - ws0) / (double)n;
-                table.Rows.Add([n.ToString(), F(ws / 1048576.0), F(heap / 1048576.0), F(perCircuit / 1024, 0), F(marginal / 1024, 0), F(wsPerCircuit / 1024, 0)]);
+                table.Rows.Add([n.ToString(), F(ws / 1048576.0), F(heap / 1048576.0), F(size / 1048576.0), F(perCircuit / 1024, 0), F(marginal / 1024, 0), F(wsPerCircuit / 1024, 0)]);
                 report.Metric($"memory.c{n}.retainedBytes", heap);
                 report.Metric($"memory.c{n}.workingSetBytes", ws);
                 report.Metric($"memory.c{n}.retainedBytesPerCircuit", perCircuit);
@@ -77,7 +77,9 @@ public static class MemoryBench
             await LiveRig.CloseAsync(pages);
         }
         report.Notes.Add("Working set is VmRSS of the dashboard process (the simulator and identity provider run in the benchmark process). " +
-                         "Retained bytes come from the runtime's GCHeapStats after a blocking gen-2 collection induced over EventPipe (as dotnet-gcdump does).");
+                         "Retained bytes are the bytes that survived a blocking gen-2 collection induced over EventPipe (as dotnet-gcdump does), from the runtime's GCHeapStats " +
+                         "(the promoted sizes of every generation, LOH and POH); until 2026-12-08 this item reported the generations' sizes, which also count free space " +
+                         "a sweeping collection leaves between survivors (the 'managed heap incl. free' column). Each reading is the median of three.");
         return report;
     }
 
@@ -91,7 +93,7 @@ public static class MemoryBench
         {
             // The previous page's circuits must be gone (the dashboard's own count says so), or they are in the baseline.
             await SettleAsync(ctx, rig, report, 0, ReleaseTimeout);
-            var before = await SettledHeapAsync(rig);
+            var (before, _) = await SettledHeapAsync(rig);
             var name = path == "/" ? "overview" : path.Trim('/');
             await HeapCensus.CollectAsync(ctx, rig.Dashboard.ProcessId, $"{name}-0");
             var pages = new List<IPage>();
@@ -100,7 +102,7 @@ public static class MemoryBench
                 for (var i = 0; i < n; i++) pages.Add(await rig.OpenPageAsync(path));
                 await SettleAsync(ctx, rig, report, n, TimeSpan.FromSeconds(60));
                 await Task.Delay(TimeSpan.FromSeconds(ctx.Smoke ? 0.5 : 2));
-                var after = await SettledHeapAsync(rig);
+                var (after, _) = await SettledHeapAsync(rig);
                 var per = (after - before) / (double)n;
                 await HeapCensus.CollectAsync(ctx, rig.Dashboard.ProcessId, $"{name}-{n}");
                 table.Rows.Add([path, F(per / 1024, 0)]);
@@ -151,14 +153,13 @@ public static class MemoryBench
         ctx.Log.WriteLine(line);
     }
 
-    /// <summary>The median of three retained-heap readings (each after an induced full GC): one reading moves with whatever
-    /// the process was doing at that instant (a coalesced batch, a backup evaluation).</summary>
-    private static async Task<long> SettledHeapAsync(LiveRig rig)
+    /// <summary>The medians of three readings, each after an induced full GC (live bytes, and the heap's size with its free
+    /// space): one reading moves with whatever the process was doing at that instant (a coalesced batch, a backup evaluation).</summary>
+    private static async Task<(long Live, long Size)> SettledHeapAsync(LiveRig rig)
     {
-        var readings = new List<long>(3);
-        for (var i = 0; i < 3; i++) readings.Add(await ManagedHeap.RetainedBytesAfterFullGcAsync(rig.Dashboard.ProcessId));
-        readings.Sort();
-        return readings[1];
+        var readings = new List<HeapReading>(3);
+        for (var i = 0; i < 3; i++) readings.Add(await ManagedHeap.ReadAfterFullGcAsync(rig.Dashboard.ProcessId));
+        return (readings.Select(r => r.Live).Order().ElementAt(1), readings.Select(r => r.Size).Order().ElementAt(1));
     }
 
     private static async Task FlatnessAsync(BenchContext ctx, LiveRig rig, BenchReport report)
@@ -168,7 +169,7 @@ public static class MemoryBench
         const double rate = 200;   // changes per second: ~2 days of home-ops churn (~1 change/s) per 15 minutes
         var interval = duration / (samples - 1);
         var table = new ResultTable($"Flatness: retained managed MB with {(ctx.Smoke ? 2 : 10)} circuits while the cluster changes at {rate:0}/s ({duration.TotalMinutes:0.#} min{(ctx.Options.Long ? ", long form" : "")})",
-            ["elapsed s", "changes so far", "retained managed MB", "working set MB"], []);
+            ["elapsed s", "changes so far", "retained (live) managed MB", "managed heap incl. free MB", "working set MB"], []);
         report.Tables.Add(table);
 
         using var stop = new CancellationTokenSource(duration + TimeSpan.FromSeconds(2));
@@ -192,10 +193,11 @@ public static class MemoryBench
         {
             var due = interval * i;
             if (due > clock.Elapsed) await Task.Delay(due - clock.Elapsed);
-            var heap = await ManagedHeap.RetainedBytesAfterFullGcAsync(rig.Dashboard.ProcessId) / 1048576.0;
+            var reading = await ManagedHeap.ReadAfterFullGcAsync(rig.Dashboard.ProcessId);
+            var heap = reading.Live / 1048576.0;
             var ws = rig.Dashboard.WorkingSetBytes() / 1048576.0;
             heaps.Add(heap);
-            table.Rows.Add([F(clock.Elapsed.TotalSeconds, 0), Changes().ToString(), F(heap), F(ws)]);
+            table.Rows.Add([F(clock.Elapsed.TotalSeconds, 0), Changes().ToString(), F(heap), F(reading.Size / 1048576.0), F(ws)]);
             report.Metric($"memory.flat.s{i}.retainedMB", heap);
         }
         await stop.CancelAsync();
