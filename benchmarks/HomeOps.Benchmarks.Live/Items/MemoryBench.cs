@@ -76,6 +76,7 @@ public static class MemoryBench
         {
             await LiveRig.CloseAsync(pages);
         }
+        if (rig.OpenRetries > 0) report.Notes.Add($"{rig.OpenRetries} page open(s) timed out once (2 min) and were opened again in a new window.");
         report.Notes.Add("Working set is VmRSS of the dashboard process (the simulator and identity provider run in the benchmark process). " +
                          "Retained bytes are the bytes that survived a blocking gen-2 collection induced over EventPipe (as dotnet-gcdump does), from the runtime's GCHeapStats " +
                          "(the promoted sizes of every generation, LOH and POH); until 2026-12-08 this item reported the generations' sizes, which also count free space " +
