@@ -11,7 +11,7 @@ public class WatchEventIngest
     private Workload _workload = null!;
     private int _offset;
 
-    [Params("Node", "LonghornVolume", "Kustomization", "HelmRelease")]
+    [Params("Node", "LonghornVolume", "Kustomization", "HelmRelease", "Pod", "Event")]
     public string Kind { get; set; } = "Node";
 
     [GlobalSetup]

@@ -22,6 +22,9 @@ public sealed class Workload
         ["LonghornVolume"] = Kinds.LonghornVolume,
         ["Kustomization"] = Kinds.Kustomization,
         ["HelmRelease"] = Kinds.HelmRelease,
+        // The workload layer (issue 16): a Deployment's pod with managedFields, and a Warning event with a series.
+        ["Pod"] = Kinds.Pod,
+        ["Event"] = Kinds.Event,
     };
 
     private Workload(string name, KindInfo kind, byte[][] lines, byte[][] listPages)
@@ -97,13 +100,20 @@ public sealed class Workload
 
     /// <summary>
     /// The object as its next MODIFIED event carries it: a newer resourceVersion and the status field that moves most
-    /// often for the kind (a node's heartbeat, a volume's actual size, a Flux object's last handled reconcile).
+    /// often for the kind (a node's heartbeat, a volume's actual size, a Flux object's last handled reconcile, a pod's
+    /// container restarting, an event's series count).
     /// </summary>
     private static JsonObject Updated(JsonObject obj, string name, int i)
     {
         var next = obj.DeepClone().AsObject();
         var meta = next["metadata"]!.AsObject();
         meta["resourceVersion"] = (long.Parse(meta["resourceVersion"]!.GetValue<string>()) + 50_000).ToString();
+        if (name == "Event" && next["series"] is JsonObject series)
+        {
+            series["count"] = 8 + i % 50;
+            series["lastObservedTime"] = $"2026-12-08T02:{i / 60 % 60:D2}:{i % 60:D2}.117305Z";
+            return next;
+        }
         var status = next["status"]?.AsObject();
         if (status is null) return next;
         switch (name)
@@ -114,6 +124,13 @@ public sealed class Workload
                 break;
             case "LonghornVolume":
                 status["actualSize"] = 41_358_761_984L + i * 4096L;
+                break;
+            case "Pod":
+                if (status["containerStatuses"]?[0] is JsonObject container)
+                {
+                    container["restartCount"] = 2 + i % 7;
+                    container["state"] = new JsonObject { ["running"] = new JsonObject { ["startedAt"] = $"2026-12-08T01:{i / 60 % 60:D2}:{i % 60:D2}Z" } };
+                }
                 break;
             default:
                 status["lastHandledReconcileAt"] = $"2026-11-25T22:00:{i % 60:D2}.{i:D6}Z";

@@ -76,6 +76,10 @@ internal static class FixtureVerdictTable
         // cert-manager — the object's verdict is Ready (the radar judges the dates).
         new("cert-manager/certificate-ready-synth.json", null, Kinds.Certificate, Healthy, "Ready"),
         new("cert-manager/certificate-notready-synth.json", null, Kinds.Certificate, Failed, "DoesNotExist"),
+
+        // workloads — a running pod whose container was OOMKilled before is Degraded; a Warning event is Degraded.
+        new("workloads/pod-running-restarted-synth.json", null, Kinds.Pod, Degraded, "OOMKilled"),
+        new("workloads/event-warning-imagepull-synth.json", null, Kinds.Event, Degraded, "Failed"),
     ];
 
     /// <summary>Files that hold no Kubernetes object of a kind we read, and why.</summary>
