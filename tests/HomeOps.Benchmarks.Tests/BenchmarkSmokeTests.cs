@@ -14,7 +14,7 @@ public sealed class BenchmarkSmokeTests
     [Fact]
     public async Task The_live_benchmarks_smoke_exits_zero_with_sane_artifacts()
     {
-        var run = await BenchmarkProgram.RunAsync("HomeOps.Benchmarks.Live", TimeSpan.FromMinutes(4), "all", "--smoke");
+        var run = await BenchmarkProgram.RunAsync("HomeOps.Benchmarks.Live", TimeSpan.FromMinutes(6), "all", "--smoke");
         TestContext.Current.TestOutputHelper?.WriteLine($"live smoke took {run.Duration.TotalSeconds:F1} s\n{run.Output}");
         Assert.True(run.ExitCode == 0, $"exit code {run.ExitCode}:\n{run.Output}");
 

@@ -131,32 +131,38 @@ public sealed class RateLimitTests : IAsyncLifetime
         const string code = "authcode-must-not-be-logged-7f3a";
         var statuses = new List<HttpStatusCode>();
         HttpResponseMessage? refused = null;
+        HttpResponseMessage? callback = null;
         await Poll.UntilAsync(async () =>
         {
             statuses.Clear();
+            (refused, callback) = (null, null);
             for (var i = 0; i < Limit + 1; i++)
             {
                 var r = await http.GetAsync(_dashboard.BaseUrl + "/login?returnUrl=/nodes", ct);
                 statuses.Add(r.StatusCode);
                 if (r.StatusCode == HttpStatusCode.TooManyRequests) { refused = r; break; }
             }
-            return statuses.Count == Limit + 1 && statuses.Take(Limit).All(s => s == HttpStatusCode.Redirect);
-        }, TimeSpan.FromSeconds(20), () => string.Join(",", statuses));
+            // A burst that straddles the window's end is let through whole (11 redirects on a loaded machine): try again.
+            if (refused is null || statuses.Count != Limit + 1 || !statuses.Take(Limit).All(s => s == HttpStatusCode.Redirect)) return false;
+            // The OIDC callback counts against the same address (it is where a password-guessing loop would end up).
+            callback = await http.GetAsync(_dashboard.BaseUrl + $"/signin-oidc?code={code}&state=forged", ct);
+            // The window may also have ended between the burst and the callback: then the whole burst again.
+            return callback.StatusCode == HttpStatusCode.TooManyRequests;
+        }, TimeSpan.FromSeconds(30), () => $"{string.Join(",", statuses)}; callback {callback?.StatusCode}");
         Assert.InRange(int.Parse(refused!.Headers.GetValues("Retry-After").Single()), 1, 2);
-
-        // The OIDC callback counts against the same address (it is where a password-guessing loop would end up).
-        var callback = await http.GetAsync(_dashboard.BaseUrl + $"/signin-oidc?code={code}&state=forged", ct);
-        Assert.Equal(HttpStatusCode.TooManyRequests, callback.StatusCode);
 
         var audit = _dashboard.App.Services.GetRequiredService<IAuditLog>();
         var entries = await audit.QueryAsync(new AuditQuery(null, AuditAction.RateLimitRefused.Name, AuditOutcome.Refused, null, null, null, 0, 100), ct);
-        var entry = Assert.Single(entries);
-        Assert.Equal("anonymous", entry.User);
-        Assert.Contains("127.0.0.1", entry.Parameters);
-        Assert.Equal("GET /login", entry.Target);
+        // One refusal per window (a retried burst adds one): every entry anonymous, by address, never with the code.
+        Assert.Contains(entries, e => e.Target == "GET /login");
+        Assert.All(entries, e =>
+        {
+            Assert.Equal("anonymous", e.User);
+            Assert.Contains("127.0.0.1", e.Parameters);
+            Assert.DoesNotContain(code, e.Parameters + e.Target + e.Message);
+        });
 
         await Poll.UntilAsync(async () => (await http.GetAsync(_dashboard.BaseUrl + "/login", ct)).StatusCode == HttpStatusCode.Redirect, TimeSpan.FromSeconds(10));
         // That the log line carries no code is checked on the real process's log file by SecretHygieneTests.
-        Assert.DoesNotContain(code, entry.Parameters + entry.Target + entry.Message);
     }
 }

@@ -42,64 +42,32 @@ public sealed class CoalescingSubscriptionTests
     [Fact]
     public async Task Many_changes_arrive_in_few_batches_and_no_key_is_lost()
     {
+        // 300 changes in six bursts of 50, 20 ms apart, on a clock only this test moves (it failed with 11 batches
+        // when the wall clock stretched the bursts on a loaded CI machine).
+        var clock = new WindowClock();
         var store = new ClusterStore();
-        var recorder = new Recorder();
-        using var sub = store.SubscribeCoalesced((s, c) => recorder.OnBatch(s, c), Window);
+        var recorder = new Recorder(clock);
+        using var sub = store.SubscribeCoalesced((s, c) => recorder.OnBatch(s, c), Window, clock);
 
         const int changes = 300;
         for (var i = 0; i < changes; i++)
         {
             Change(store, $"k{i}");
-            if (i % 50 == 49) await Task.Delay(20, TestContext.Current.CancellationToken); // spread over a few windows
+            if (i % 50 != 49) continue;
+            var key = $"k{i}";
+            await Wait.UntilAsync(() => recorder.AllKeys().Contains(key) || clock.Waiting > 0, $"{key} delivered or waiting for its window");
+            clock.Advance(TimeSpan.FromMilliseconds(20)); // spread over a few windows
+        }
+        while (recorder.AllKeys().Count < changes)
+        {
+            await Wait.UntilAsync(() => recorder.AllKeys().Count == changes || clock.Waiting > 0, "the last batch delivered or waiting for its window");
+            if (recorder.AllKeys().Count < changes) clock.Advance(Window);
         }
 
-        await Wait.UntilAsync(() => recorder.AllKeys().Count == changes, "every key delivered");
-        Assert.InRange(recorder.Batches.Count, 1, 10);
+        // The first change at once (leading edge), the rest of the 120 ms in one or two more windows.
+        Assert.InRange(recorder.Batches.Count, 2, 3);
         // The last batch carries a state that has everything.
-        await Wait.UntilAsync(() => recorder.Batches.Last().State.Slice(Kinds.Kustomization).Items.Count == changes, "final state delivered");
-    }
-
-    [Fact]
-    public async Task After_an_idle_window_the_first_change_is_delivered_at_once_and_later_ones_wait_for_the_window()
-    {
-        // On a clock only this test moves: "at once" means without the clock moving at all, and "waits for the window"
-        // means a timer is pending that fires exactly when the window ends — no wall clock, no scheduler timing.
-        var window = TimeSpan.FromSeconds(2);
-        var clock = new WindowClock();
-        var store = new ClusterStore();
-        var recorder = new Recorder(clock);
-        using var sub = store.SubscribeCoalesced((s, c) => recorder.OnBatch(s, c), window, clock);
-
-        // Idle since the start: the first change goes out without waiting for any timer.
-        Change(store, "a");
-        await Wait.UntilAsync(() => recorder.Batches.Count == 1 || clock.Waiting > 0, "a delivered or waiting");
-        var first = Assert.Single(recorder.Batches);
-        Assert.Equal(T0, first.At);
-        Assert.Equal(["a"], first.Keys);
-
-        // Inside the window: merged, and held until the window (measured from the last delivery) ends.
-        Change(store, "b");
-        Change(store, "c");
-        await Wait.UntilAsync(() => clock.Waiting > 0 || recorder.Batches.Count > 1, "b and c waiting for the window");
-        clock.Advance(window - TimeSpan.FromMilliseconds(1));
-        Assert.Equal(1, clock.Waiting);   // a millisecond before the window ends its timer has not fired
-        Assert.Single(recorder.Batches);
-        clock.Advance(TimeSpan.FromMilliseconds(1));
-        await Wait.UntilAsync(() => recorder.Batches.Count == 2, "trailing batch");
-        var second = recorder.Batches.Last();
-        Assert.Equal(window, second.At - first.At);
-        Assert.Equal(["b", "c"], second.Keys.Order());
-
-        // Idle for a whole window again: the next change goes out at once, again without the clock moving.
-        await Wait.UntilAsync(() => sub.BatchesDelivered == 2, "trailing delivery finished");
-        clock.Advance(window);
-        var sentAgain = clock.GetUtcNow();
-        Change(store, "d");
-        await Wait.UntilAsync(() => recorder.Batches.Count == 3 || clock.Waiting > 0, "d delivered or waiting");
-        Assert.Equal(3, recorder.Batches.Count);
-        var third = recorder.Batches.Last();
-        Assert.Equal(sentAgain, third.At);
-        Assert.Equal(["d"], third.Keys);
+        Assert.Equal(changes, recorder.Batches.Last().State.Slice(Kinds.Kustomization).Items.Count);
     }
 
     /// <summary>
