@@ -34,6 +34,11 @@ public static class HealthStyle
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<(HealthStatus, Size), string> BadgeClasses = new();
 
+    /// <summary>A colour as MudBlazor's class names spell it ("warning"); cached, since chips and bars ask on every render.</summary>
+    public static string ColorName(Color color) => ColorNames.GetOrAdd(color, static c => c.ToString().ToLowerInvariant());
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Color, string> ColorNames = new();
+
     public static Color ColorOf(FeedState state) => state switch
     {
         FeedState.Live => Color.Success,
